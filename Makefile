@@ -1,0 +1,45 @@
+# thidua-workflow: `make demo` and `make test` are the quick start (README).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# pytest workers: the machines have 2 cores.
+WORKERS ?= 2
+
+.PHONY: install demo test test-slow lint bench clean lock
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	THIDUA_DATA_DIR=$(CURDIR)/.thidua $(VENV)/bin/thidua demo --example examples/quang-binh
+
+test: install
+	$(PY) -m pytest -m "not slow" -n $(WORKERS) -q
+
+test-slow: install
+	$(PY) -m pytest -m slow -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Refresh the pinned versions after changing pyproject.toml's ranges.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^thidua-workflow' > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .thidua .pytest_cache .mypy_cache .ruff_cache
