@@ -1,0 +1,111 @@
+"""Who may do what: role, own unit, and separation of duties — decided here, whatever the front.
+
+Nobody approves, scores or votes on a nomination that they submitted, that names them, or that comes
+from or concerns their own unit (domain.md, "Separation of duties").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thidua_workflow.domain.enums import Role
+from thidua_workflow.domain.lifecycle import Transition
+from thidua_workflow.errors import NotPermitted
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    unit_id: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    person_id: int
+    username: str
+    full_name: str
+    unit_id: str | None
+    grants: tuple[Grant, ...]
+
+    def has(self, role: Role, unit_id: str | None = None) -> bool:
+        return any(g.role is role and (unit_id is None or g.unit_id == unit_id) for g in self.grants)
+
+    def units_for(self, role: Role) -> set[str]:
+        return {g.unit_id for g in self.grants if g.role is role and g.unit_id}
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name} ({self.username})"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The facts about a nomination that decide who may act on it."""
+
+    submitting_unit_id: str
+    nominee_unit_id: str | None
+    submitted_by_id: int | None
+    nominee_person_id: int | None = None
+
+
+# Actions a unit's clerk takes for the unit's own nominations.
+CLERK_ACTIONS = frozenset({"submit", "withdraw", "resubmit_to_bloc", "resubmit_to_appraisal"})
+# Actions that judge a nomination: separation of duties applies.
+JUDGING_ROLES = frozenset(
+    {
+        Role.BLOC_REPRESENTATIVE,
+        Role.APPRAISER,
+        Role.COUNCIL_MEMBER,
+        Role.COUNCIL_SECRETARY,
+        Role.DECISION_SIGNER,
+    }
+)
+
+
+def require_role(actor: Actor, role: Role, unit_id: str | None = None, unit_label: str | None = None) -> None:
+    if actor.has(role, unit_id):
+        return
+    where = f" của {unit_label or unit_id}" if unit_id else ""
+    raise NotPermitted(f"{actor.label} không có vai trò '{role.label}'{where}.")
+
+
+def conflict_of_interest(actor: Actor, subject: Subject) -> str | None:
+    """Why ``actor`` may not judge ``subject``, or None when there is no conflict."""
+    if subject.submitted_by_id == actor.person_id:
+        return f"{actor.label} là người nộp hồ sơ này"
+    if subject.nominee_person_id is not None and subject.nominee_person_id == actor.person_id:
+        return f"{actor.label} là người được đề nghị khen thưởng"
+    own_units = {actor.unit_id} | {g.unit_id for g in actor.grants if g.role in JUDGING_ROLES}
+    own_units.discard(None)
+    for unit in (subject.submitting_unit_id, subject.nominee_unit_id):
+        if unit is not None and unit in own_units:
+            return f"hồ sơ của chính đơn vị '{unit}' mà {actor.label} đại diện"
+    return None
+
+
+def authorize(
+    actor: Actor,
+    arrow: Transition,
+    subject: Subject,
+    *,
+    acting_unit_id: str | None = None,
+) -> None:
+    """Raise NotPermitted unless ``actor`` may take ``arrow`` on ``subject``.
+
+    ``acting_unit_id`` is the unit a bloc task is assigned to (the chair's, or the deputy's when the
+    chair's own unit is concerned); bloc representatives act only for that unit.
+    """
+    if Role.SYSTEM in arrow.roles:
+        raise NotPermitted(f"'{arrow.label}' do hệ thống thực hiện, không phải người dùng.")
+    if arrow.action in CLERK_ACTIONS:
+        require_role(actor, Role.UNIT_CLERK, subject.submitting_unit_id)
+        return
+    allowed = [r for r in arrow.roles if r is not Role.BLOC_REPRESENTATIVE or acting_unit_id]
+    if not any(actor.has(r, acting_unit_id if r is Role.BLOC_REPRESENTATIVE else None) for r in allowed):
+        roles = ", ".join(sorted(r.label for r in arrow.roles))
+        where = f" của đơn vị '{acting_unit_id}'" if acting_unit_id else ""
+        raise NotPermitted(f"'{arrow.label}' cần vai trò {roles}{where}; {actor.label} không có.")
+    reason = conflict_of_interest(actor, subject)
+    if reason:
+        raise NotPermitted(f"Không được '{arrow.label}': {reason} (tách bạch nhiệm vụ).")

@@ -1,0 +1,124 @@
+"""The closed vocabularies of the domain, each value with the Vietnamese label people read."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    """A string enum whose members carry the Vietnamese label shown to people."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class NomineeKind(LabelledEnum):
+    PERSON = ("person", "Cá nhân")
+    COLLECTIVE = ("collective", "Tập thể")
+    HOUSEHOLD = ("household", "Hộ gia đình")
+
+
+class CommendationType(LabelledEnum):
+    REGULAR = ("regular", "Thường xuyên (theo công trạng)")
+    CAMPAIGN = ("campaign", "Theo đợt hoặc chuyên đề")
+    AD_HOC = ("ad_hoc", "Đột xuất")
+    LONG_SERVICE = ("long_service", "Cống hiến")
+
+
+class Procedure(LabelledEnum):
+    STANDARD = ("standard", "Thủ tục thông thường")
+    SIMPLIFIED = ("simplified", "Thủ tục đơn giản")
+
+
+class PeriodPhase(LabelledEnum):
+    FULL_YEAR = ("full_year", "Tổng kết năm")
+    FIRST_HALF = ("first_half", "Sơ kết 6 tháng đầu năm")
+    CAMPAIGN = ("campaign", "Đợt/chuyên đề")
+    EVENT = ("event", "Thành tích đột xuất")
+
+
+class NominationStatus(LabelledEnum):
+    DRAFT = ("draft", "Nháp")
+    SUBMITTED = ("submitted", "Đã nộp")
+    BLOC_REVIEW = ("bloc_review", "Khối thi đua đang xét")
+    BLOC_ENDORSED = ("bloc_endorsed", "Khối đã đề nghị")
+    APPRAISAL = ("appraisal", "Đang thẩm định")
+    RETURNED = ("returned", "Bị trả lại")
+    COUNCIL_VOTE = ("council_vote", "Chờ Hội đồng bỏ phiếu")
+    COUNCIL_APPROVED = ("council_approved", "Hội đồng đã thông qua")
+    IN_DECISION = ("in_decision", "Đang trình ký")
+    DECIDED = ("decided", "Đã khen thưởng")
+    CERTIFIED = ("certified", "Đã cấp bằng")
+    WITHDRAWN = ("withdrawn", "Đơn vị đã rút")
+    ON_HOLD = ("on_hold", "Tạm dừng xét")
+    REJECTED = ("rejected", "Không được khen thưởng")
+
+
+TERMINAL_STATUSES = frozenset(
+    {NominationStatus.CERTIFIED, NominationStatus.WITHDRAWN, NominationStatus.REJECTED}
+)
+
+
+class Role(LabelledEnum):
+    UNIT_CLERK = ("unit_clerk", "Cán bộ thi đua của đơn vị")
+    UNIT_HEAD = ("unit_head", "Thủ trưởng đơn vị")
+    BLOC_REPRESENTATIVE = ("bloc_representative", "Đại diện đơn vị thành viên khối")
+    APPRAISER = ("appraiser", "Chuyên viên Ban Thi đua – Khen thưởng")
+    COUNCIL_MEMBER = ("council_member", "Thành viên Hội đồng Thi đua – Khen thưởng")
+    COUNCIL_SECRETARY = ("council_secretary", "Thường trực Hội đồng")
+    DECISION_SIGNER = ("decision_signer", "Người ký quyết định")
+    REGISTRAR = ("registrar", "Văn thư / sổ vàng")
+    OPERATOR = ("operator", "Quản trị hệ thống")
+    SYSTEM = ("system", "Hệ thống")
+
+
+# Roles whose grant names the unit the person acts for.
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_HEAD, Role.BLOC_REPRESENTATIVE})
+
+
+class TaskKind(LabelledEnum):
+    BLOC_REVIEW = ("bloc_review", "Khối xét hồ sơ")
+    APPRAISE = ("appraise", "Thẩm định hồ sơ")
+    COMPLETE_DOSSIER = ("complete_dossier", "Hoàn thiện hồ sơ bị trả lại")
+
+
+class TaskStatus(LabelledEnum):
+    OPEN = ("open", "Chờ xử lý")
+    DONE = ("done", "Đã xử lý")
+    CANCELLED = ("cancelled", "Đã hủy")
+
+
+class DocumentKind(LabelledEnum):
+    TO_TRINH = ("to_trinh", "Tờ trình")
+    BIEN_BAN = ("bien_ban", "Biên bản họp Hội đồng thi đua của đơn vị")
+    BAO_CAO_THANH_TICH = ("bao_cao_thanh_tich", "Báo cáo thành tích")
+    TOM_TAT_THANH_TICH = ("tom_tat_thanh_tich", "Tóm tắt thành tích")
+    SANG_KIEN = ("sang_kien", "Sáng kiến / đề tài khoa học")
+    KHAC = ("khac", "Tài liệu khác")
+
+
+class Scope(LabelledEnum):
+    """The reach of an initiative or scientific work."""
+
+    UNIT = ("unit", "Cấp cơ sở")
+    PROVINCE = ("province", "Cấp tỉnh")
+    NATIONAL = ("national", "Toàn quốc")
+
+
+class Title(LabelledEnum):
+    """Titles and awards the rules count; lower-level ones are recorded, not decided, here."""
+
+    LAO_DONG_TIEN_TIEN = ("lao_dong_tien_tien", "Lao động tiên tiến")
+    HOAN_THANH_XUAT_SAC = ("hoan_thanh_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ")
+    CHIEN_SI_THI_DUA_CO_SO = ("chien_si_thi_dua_co_so", "Chiến sĩ thi đua cơ sở")
+    CHIEN_SI_THI_DUA_TINH = ("chien_si_thi_dua_tinh", "Chiến sĩ thi đua cấp tỉnh")
+    TAP_THE_LAO_DONG_TIEN_TIEN = ("tap_the_lao_dong_tien_tien", "Tập thể lao động tiên tiến")
+    TAP_THE_LAO_DONG_XUAT_SAC = ("tap_the_lao_dong_xuat_sac", "Tập thể lao động xuất sắc")
+    BANG_KHEN_TINH = ("bang_khen_tinh", "Bằng khen của Chủ tịch UBND tỉnh")
+    CO_THI_DUA_TINH = ("co_thi_dua_tinh", "Cờ thi đua của UBND tỉnh")
+    GIAY_KHEN = ("giay_khen", "Giấy khen")

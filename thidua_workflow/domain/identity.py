@@ -1,0 +1,20 @@
+"""How the system recognises the same nominee twice: by kind, accent-free name and unit (or address)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from thidua_workflow.domain.enums import NomineeKind
+from thidua_workflow.domain.text import search_key
+
+
+def nominee_key(kind: NomineeKind, name: str, unit_id: str | None, address: str | None = None) -> str:
+    """Key under which a nominee's awards are recorded; a household is known by its address."""
+    place = search_key(address or "") if kind is NomineeKind.HOUSEHOLD else (unit_id or "")
+    return f"{kind.value}|{search_key(name)}|{place}"
+
+
+def dedupe_key(key: str, birth_date: date | None, award_form: str, period_code: str) -> str:
+    """One live nomination per nominee, award form and period."""
+    born = birth_date.isoformat() if birth_date else ""
+    return f"{key}|{born}|{award_form}|{period_code}"

@@ -1,0 +1,251 @@
+"""A province's policy: the law's parameters in dated periods, each value with its source.
+
+The rules themselves are code (``rules.py``); this file holds only the numbers and lists they read, so a
+province edits a YAML file, never Python, when its council's rules change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Procedure
+from thidua_workflow.errors import ConfigurationError, InputRejected
+
+Confirmation = Literal["confirmed", "policy_default", "historical_not_confirmed", "not_confirmed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(_Model):
+    """Where a value comes from, and whether we could confirm it in the legal text."""
+
+    source: str
+    status: Confirmation
+
+
+def _fraction(value: Any) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, str):
+        return Fraction(value.replace(" ", ""))
+    if isinstance(value, int | float):
+        return Fraction(str(value))
+    raise ValueError("cần một tỉ lệ như 0.8 hoặc 2/3")
+
+
+RatioField = Annotated[Fraction, Field(ge=0, le=1)]
+
+
+class Threshold(Sourced):
+    """A share of a denominator that a count must reach (``>=``) or pass (``>``)."""
+
+    share: RatioField
+    strict: bool = False
+    denominator: Literal["all_members", "participants", "votes_cast"] = "all_members"
+
+    _coerce = field_validator("share", mode="before")(_fraction)
+
+    def met(self, count: int, denominator: int) -> bool:
+        if denominator <= 0:
+            return False
+        ratio = Fraction(count, denominator)
+        return ratio > self.share if self.strict else ratio >= self.share
+
+    def describe(self) -> str:
+        op = ">" if self.strict else "≥"
+        pct = float(self.share) * 100
+        return f"{op} {pct:g}%"
+
+
+class AwardForm(_Model):
+    name: str
+    article: str = Field(description="the legal basis of the award form in this period")
+    nominee_kinds: list[NomineeKind]
+    commendation_types: list[CommendationType]
+    council_vote: Threshold | None = Field(
+        default=None, description="None: the council does not vote; passes on the appraisal's proposal"
+    )
+    reward_multiple: dict[NomineeKind, Decimal]
+    reward_source: Sourced
+    rules: list[str] = Field(default_factory=list, description="eligibility rules (rules.py) to apply")
+    leads_bloc: bool = Field(default=False, description="only for the collective that leads its bloc")
+
+
+class Documents(_Model):
+    """Which documents a dossier must hold, for the whole submission and for each nominee."""
+
+    submission: list[DocumentKind]
+    nomination: list[DocumentKind]
+
+
+class CouncilRules(Sourced):
+    quorum: RatioField
+    participation_award_sessions: RatioField
+
+    _coerce = field_validator("quorum", "participation_award_sessions", mode="before")(_fraction)
+
+
+class BlocRules(Sourced):
+    flags_per_bloc: Annotated[int, Field(ge=0)]
+    bang_khen_max_share: RatioField
+    endorsement: Threshold
+
+    _coerce = field_validator("bang_khen_max_share", mode="before")(_fraction)
+
+
+class Deadlines(Sourced):
+    year_end_submission: str = Field(pattern=r"^\d{2}-\d{2}$", description="MM-DD in the period's year")
+    thematic_days_before_ceremony: int
+    return_ineligible_working_days: int
+    report_max_age_months: int
+    publish_before_council_working_days: int
+    task_working_days: dict[str, int]
+
+
+class BaseSalary(_Model):
+    effective_from: date
+    amount: int
+    source: str
+
+
+class RuleSetting(Sourced):
+    """A rule's legal citation in this period and the figures it reads."""
+
+    article: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Limits(_Model):
+    max_nominations_per_file: int = 2000
+
+
+class PolicyPeriod(_Model):
+    code: str
+    title: str
+    applies_from: date | None
+    applies_until: date | None
+    status: Confirmation
+    legal_basis: list[str]
+    simplified_types: list[CommendationType]
+    award_forms: dict[str, AwardForm]
+    documents: dict[Procedure, Documents]
+    council: CouncilRules
+    bloc: BlocRules
+    deadlines: Deadlines
+    rules: dict[str, RuleSetting]
+
+    def covers(self, day: date) -> bool:
+        return (self.applies_from is None or self.applies_from <= day) and (
+            self.applies_until is None or day <= self.applies_until
+        )
+
+    def procedure_for(self, commendation_type: CommendationType) -> Procedure:
+        return Procedure.SIMPLIFIED if commendation_type in self.simplified_types else Procedure.STANDARD
+
+    def award_form(self, code: str) -> AwardForm:
+        try:
+            return self.award_forms[code]
+        except KeyError:
+            known = ", ".join(sorted(self.award_forms))
+            raise InputRejected(
+                f"Hình thức khen thưởng '{code}' không có trong quy định giai đoạn {self.title} "
+                f"(có: {known})."
+            ) from None
+
+    def rule(self, name: str) -> RuleSetting:
+        try:
+            return self.rules[name]
+        except KeyError:
+            raise ConfigurationError(
+                f"Giai đoạn {self.code} của chính sách thiếu tham số cho quy tắc '{name}'."
+            ) from None
+
+
+class Policy(_Model):
+    province: str
+    province_name: str
+    issuing_body: str
+    periods: list[PolicyPeriod]
+    base_salary: list[BaseSalary]
+    working_calendar: dict[str, list[date]] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
+    digest: str = ""
+
+    @model_validator(mode="after")
+    def _periods_do_not_overlap(self) -> Self:
+        ordered = sorted(self.periods, key=lambda p: p.applies_from or date.min)
+        for before, after in itertools.pairwise(ordered):
+            if before.applies_until is None or (
+                after.applies_from is not None and before.applies_until >= after.applies_from
+            ):
+                raise ValueError(f"giai đoạn {before.code} và {after.code} chồng lấn nhau")
+        return self
+
+    def period_for(self, day: date) -> PolicyPeriod:
+        for period in self.periods:
+            if period.covers(day):
+                return period
+        raise InputRejected(f"Không có quy định nào của tỉnh áp dụng cho ngày {day.isoformat()}.")
+
+    def period_by_code(self, code: str) -> PolicyPeriod:
+        for period in self.periods:
+            if period.code == code:
+                return period
+        raise ConfigurationError(f"Chính sách không có giai đoạn '{code}'.")
+
+    def base_salary_on(self, day: date) -> BaseSalary:
+        applicable = [b for b in self.base_salary if b.effective_from <= day]
+        if not applicable:
+            raise ConfigurationError(f"Chưa có mức lương cơ sở áp dụng cho ngày {day.isoformat()}.")
+        return max(applicable, key=lambda b: b.effective_from)
+
+    def reward_amount(self, award: AwardForm, kind: NomineeKind, day: date) -> int:
+        """The multiple of the base salary in force, rounded up to the next 10,000 đ."""
+        multiple = award.reward_multiple.get(kind)
+        if multiple is None:
+            raise ConfigurationError(f"'{award.name}' không có mức thưởng cho {kind.label}.")
+        raw = multiple * self.base_salary_on(day).amount
+        steps = (raw / 10_000).to_integral_value(rounding=ROUND_CEILING)
+        return int(steps * 10_000)
+
+
+def _read_yaml(text: str, origin: str) -> Policy:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"Tệp chính sách {origin} không đọc được: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"Tệp chính sách {origin} phải là một bảng YAML.")
+    data["digest"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(f"Tệp chính sách {origin} sai cấu trúc:\n{exc}") from exc
+
+
+def load_policy(path: Path) -> Policy:
+    if not path.is_file():
+        raise ConfigurationError(f"Không tìm thấy tệp chính sách {path}.")
+    return _read_yaml(path.read_text(encoding="utf-8"), str(path))
+
+
+def bundled_policy(province: str) -> Policy:
+    """The policy shipped in the package for a province code, e.g. ``quang-binh``."""
+    resource = resources.files("thidua_workflow.policies").joinpath(f"{province}.yaml")
+    if not resource.is_file():
+        raise ConfigurationError(
+            f"Không có chính sách kèm theo cho tỉnh '{province}': đặt THIDUA_POLICY_PATH."
+        )
+    return _read_yaml(resource.read_text(encoding="utf-8"), f"{province}.yaml")

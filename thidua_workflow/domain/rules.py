@@ -1,0 +1,397 @@
+"""Eligibility rules: small named functions, each citing its article, reading its figures from the policy.
+
+A rule returns ``None`` when it does not apply to the nomination, else a :class:`Check` saying passed,
+failed or pending (decided later, e.g. by the bloc round), and on what it relied: what the dossier
+declares, what the database holds, or both. Intake rejects on a failed check; the appraiser sees all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Literal
+
+from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.policy import AwardForm, Policy, PolicyPeriod, RuleSetting
+from thidua_workflow.domain.schemas import Initiative, NominationIn
+from thidua_workflow.errors import ConfigurationError
+
+Basis = Literal["declared", "database", "both"]
+Outcome = Literal["passed", "failed", "pending"]
+
+_BASIS_LABEL = {"declared": "hồ sơ kê khai", "database": "CSDL", "both": "hồ sơ kê khai và CSDL"}
+
+
+@dataclass(frozen=True)
+class HeldRecord:
+    """A title or award the nominee holds, from the dossier, the database, or both."""
+
+    title: Title
+    year: int
+    commendation_type: CommendationType
+    basis: Basis
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    article: str
+    outcome: Outcome
+    message: str
+    basis: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome != "failed"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "article": self.article,
+            "outcome": self.outcome,
+            "message": self.message,
+            "basis": list(self.basis),
+        }
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    nomination: NominationIn
+    period: PolicyPeriod
+    award: AwardForm
+    held: tuple[HeldRecord, ...]
+    as_of: date
+    bloc_member_of: str | None = None  # the bloc the collective nominee belongs to in the period's year
+    dissolved_units: dict[str, date] = field(default_factory=dict)  # unit id -> dissolution date
+
+    @property
+    def year(self) -> int:
+        return self.nomination.period.year
+
+    @property
+    def kind(self) -> NomineeKind:
+        return self.nomination.nominee.kind
+
+
+RuleFn = Callable[[RuleInput, RuleSetting], Check | None]
+RULES: dict[str, RuleFn] = {}
+
+
+def rule(name: str) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+def merge_held(declared: Iterable[HeldRecord], recorded: Iterable[HeldRecord]) -> tuple[HeldRecord, ...]:
+    """One record per (title, year), saying whether the dossier, the database or both show it."""
+    merged: dict[tuple[Title, int], HeldRecord] = {}
+    for record in recorded:
+        merged[(record.title, record.year)] = record
+    for record in declared:
+        key = (record.title, record.year)
+        if key in merged and merged[key].basis == "database":
+            old = merged[key]
+            merged[key] = HeldRecord(old.title, old.year, old.commendation_type, "both", old.decision)
+        elif key not in merged:
+            merged[key] = record
+    return tuple(sorted(merged.values(), key=lambda r: (r.year, r.title.value)))
+
+
+def _grounds(held: Iterable[HeldRecord], titles: set[Title]) -> dict[int, HeldRecord]:
+    """Records that count as grounds for a higher award: ad-hoc and campaign awards do not (the Law)."""
+    return {
+        r.year: r
+        for r in held
+        if r.title in titles
+        and r.commendation_type in (CommendationType.REGULAR, CommendationType.LONG_SERVICE)
+    }
+
+
+def _run_ending(years: dict[int, HeldRecord], end: int, length: int) -> list[HeldRecord] | None:
+    needed = [years.get(y) for y in range(end - length + 1, end + 1)]
+    if all(needed):
+        return [r for r in needed if r is not None]
+    return None
+
+
+def _years_text(records: Iterable[HeldRecord]) -> str:
+    return ", ".join(f"{r.year} ({_BASIS_LABEL[r.basis]})" for r in records)
+
+
+def _bases(records: Iterable[HeldRecord], *extra: str) -> tuple[str, ...]:
+    return tuple(sorted({r.basis for r in records} | set(extra)))
+
+
+def _missing_years(years: dict[int, HeldRecord], end: int, length: int) -> str:
+    return ", ".join(str(y) for y in range(end - length + 1, end + 1) if y not in years)
+
+
+def _initiatives_in(initiatives: Iterable[Initiative], years: range, min_scope: Scope) -> list[Initiative]:
+    order = [Scope.UNIT, Scope.PROVINCE, Scope.NATIONAL]
+    return [i for i in initiatives if i.year in years and order.index(i.scope) >= order.index(min_scope)]
+
+
+@rule("bang_khen_ca_nhan")
+def bang_khen_ca_nhan(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """A person: N consecutive years Chiến sĩ thi đua cơ sở, or N years HTXSNV with K initiatives."""
+    if ctx.kind is not NomineeKind.PERSON or ctx.nomination.commendation_type is not CommendationType.REGULAR:
+        return None
+    n = int(setting.params.get("consecutive_years", 2))
+    k = int(setting.params.get("initiatives", 2))
+    cstd = _grounds(ctx.held, {Title.CHIEN_SI_THI_DUA_CO_SO})
+    run = _run_ending(cstd, ctx.year, n)
+    name = "bang_khen_ca_nhan"
+    if run:
+        return Check(
+            name,
+            setting.article,
+            "passed",
+            f"{n} năm liên tục Chiến sĩ thi đua cơ sở: {_years_text(run)}",
+            _bases(run),
+        )
+    htxs = _grounds(ctx.held, {Title.HOAN_THANH_XUAT_SAC, Title.CHIEN_SI_THI_DUA_CO_SO})
+    run = _run_ending(htxs, ctx.year, n)
+    window = range(ctx.year - n + 1, ctx.year + 1)
+    found = _initiatives_in(ctx.nomination.declared.initiatives, window, Scope.UNIT)
+    if run and len(found) >= k:
+        return Check(
+            name,
+            setting.article,
+            "passed",
+            f"{n} năm liên tục hoàn thành xuất sắc nhiệm vụ ({_years_text(run)}) và {len(found)} sáng kiến "
+            f"được công nhận (hồ sơ kê khai)",
+            _bases(run, "declared"),
+        )
+    return Check(
+        name,
+        setting.article,
+        "failed",
+        f"Cần {n} năm liên tục ({window.start}–{window.stop - 1}) là Chiến sĩ thi đua cơ sở "
+        f"(thiếu năm {_missing_years(cstd, ctx.year, n)}), hoặc {n} năm liên tục hoàn thành xuất sắc "
+        f"nhiệm vụ và {k} sáng kiến trong thời gian đó (có {len(found)} sáng kiến"
+        + (f", thiếu năm {_missing_years(htxs, ctx.year, n)}" if not run else "")
+        + ")",
+        ("declared", "database"),
+    )
+
+
+@rule("bang_khen_tap_the")
+def bang_khen_tap_the(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """A collective: N consecutive years of excellent task completion (or Tập thể lao động xuất sắc)."""
+    if (
+        ctx.kind is not NomineeKind.COLLECTIVE
+        or ctx.nomination.commendation_type is not CommendationType.REGULAR
+    ):
+        return None
+    n = int(setting.params.get("consecutive_years", 2))
+    years = _grounds(ctx.held, {Title.HOAN_THANH_XUAT_SAC, Title.TAP_THE_LAO_DONG_XUAT_SAC})
+    run = _run_ending(years, ctx.year, n)
+    if run:
+        return Check(
+            "bang_khen_tap_the",
+            setting.article,
+            "passed",
+            f"{n} năm liên tục hoàn thành xuất sắc nhiệm vụ: {_years_text(run)}",
+            _bases(run),
+        )
+    return Check(
+        "bang_khen_tap_the",
+        setting.article,
+        "failed",
+        f"Tập thể cần {n} năm liên tục hoàn thành xuất sắc nhiệm vụ đến năm {ctx.year} "
+        f"(thiếu năm {_missing_years(years, ctx.year, n)})",
+        ("declared", "database"),
+    )
+
+
+@rule("chien_si_thi_dua_tinh")
+def chien_si_thi_dua_tinh(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """Three consecutive Chiến sĩ thi đua cơ sở titles and an initiative with province-wide effect."""
+    if ctx.kind is not NomineeKind.PERSON:
+        return None
+    n = int(setting.params.get("consecutive_titles", 3))
+    scope = Scope(setting.params.get("initiative_scope", Scope.PROVINCE.value))
+    cstd = _grounds(ctx.held, {Title.CHIEN_SI_THI_DUA_CO_SO})
+    run = _run_ending(cstd, ctx.year, n)
+    window = range(ctx.year - n + 1, ctx.year + 1)
+    found = _initiatives_in(ctx.nomination.declared.initiatives, window, scope)
+    problems = []
+    if not run:
+        problems.append(
+            f"cần {n} lần liên tục Chiến sĩ thi đua cơ sở {window.start}–{window.stop - 1} "
+            f"(thiếu năm {_missing_years(cstd, ctx.year, n)})"
+        )
+    if not found:
+        problems.append(f"cần sáng kiến hoặc đề tài khoa học có phạm vi ảnh hưởng {scope.label.lower()}")
+    if problems:
+        return Check(
+            "chien_si_thi_dua_tinh", setting.article, "failed", "; ".join(problems), ("declared", "database")
+        )
+    assert run is not None
+    return Check(
+        "chien_si_thi_dua_tinh",
+        setting.article,
+        "passed",
+        f"{n} lần liên tục Chiến sĩ thi đua cơ sở: {_years_text(run)}; sáng kiến: {found[0].name}",
+        _bases(run, "declared"),
+    )
+
+
+@rule("tap_the_lao_dong_xuat_sac")
+def tap_the_lao_dong_xuat_sac(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """All members complete their tasks, ≥ 70% Lao động tiên tiến, at least one Chiến sĩ thi đua cơ sở."""
+    if ctx.kind is not NomineeKind.COLLECTIVE:
+        return None
+    members = ctx.nomination.declared.members
+    name = "tap_the_lao_dong_xuat_sac"
+    if members is None:
+        return Check(name, setting.article, "failed", "cần kê khai số liệu thành viên (declared.members)")
+    completed = Fraction(str(setting.params.get("completed_share", "1")))
+    advanced = Fraction(str(setting.params.get("advanced_share", "0.7")))
+    min_cstd = int(setting.params.get("min_chien_si_co_so", 1))
+    max_disc = int(setting.params.get("max_disciplined", 0))
+    problems = []
+    if Fraction(members.completed_tasks, members.total) < completed:
+        problems.append(
+            f"{members.completed_tasks}/{members.total} thành viên hoàn thành nhiệm vụ, cần {float(completed):.0%}"
+        )
+    if Fraction(members.lao_dong_tien_tien, members.total) < advanced:
+        problems.append(
+            f"{members.lao_dong_tien_tien}/{members.total} Lao động tiên tiến, cần từ {float(advanced):.0%}"
+        )
+    if members.chien_si_thi_dua_co_so < min_cstd:
+        problems.append(f"cần ít nhất {min_cstd} Chiến sĩ thi đua cơ sở")
+    if members.disciplined > max_disc:
+        problems.append(f"{members.disciplined} thành viên bị kỷ luật")
+    if problems:
+        return Check(name, setting.article, "failed", "; ".join(problems), ("declared",))
+    return Check(
+        name,
+        setting.article,
+        "passed",
+        f"{members.completed_tasks}/{members.total} hoàn thành nhiệm vụ, "
+        f"{members.lao_dong_tien_tien} Lao động tiên tiến, {members.chien_si_thi_dua_co_so} Chiến sĩ thi đua cơ sở",
+        ("declared",),
+    )
+
+
+@rule("co_thi_dua_khoi")
+def co_thi_dua_khoi(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """Cờ thi đua goes to the collective that leads its bloc: it must be a bloc member that year."""
+    if not ctx.award.leads_bloc:
+        return None
+    if ctx.bloc_member_of is None:
+        return Check(
+            "co_thi_dua_khoi",
+            setting.article,
+            "failed",
+            f"Cờ thi đua chỉ tặng tập thể dẫn đầu khối thi đua; đơn vị không thuộc khối nào năm {ctx.year}",
+            ("database",),
+        )
+    return Check(
+        "co_thi_dua_khoi",
+        setting.article,
+        "pending",
+        f"Thành viên khối '{ctx.bloc_member_of}' năm {ctx.year}; dẫn đầu khối do khối bình xét, suy tôn",
+        ("database",),
+    )
+
+
+@rule("bao_cao_thanh_tich_moi")
+def bao_cao_thanh_tich_moi(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """The achievement report must be recent: dated at most N months before submission."""
+    reports = [d for d in ctx.nomination.evidence if d.kind is DocumentKind.BAO_CAO_THANH_TICH]
+    if not reports:
+        return None
+    months = int(setting.params.get("max_age_months", 6))
+    oldest_allowed = _months_before(ctx.as_of, months)
+    for report in reports:
+        if report.dated is None:
+            return Check(
+                "bao_cao_thanh_tich_moi", setting.article, "failed", "báo cáo thành tích cần ngày lập (dated)"
+            )
+        if report.dated < oldest_allowed:
+            return Check(
+                "bao_cao_thanh_tich_moi",
+                setting.article,
+                "failed",
+                f"báo cáo thành tích lập ngày {report.dated:%d/%m/%Y}, quá {months} tháng trước ngày nộp",
+                ("declared",),
+            )
+        if report.dated > ctx.as_of:
+            return Check(
+                "bao_cao_thanh_tich_moi",
+                setting.article,
+                "failed",
+                f"báo cáo thành tích đề ngày {report.dated:%d/%m/%Y}, sau ngày nộp",
+                ("declared",),
+            )
+    return Check(
+        "bao_cao_thanh_tich_moi",
+        setting.article,
+        "passed",
+        f"báo cáo lập trong {months} tháng",
+        ("declared",),
+    )
+
+
+@rule("khong_khen_don_vi_giai_the")
+def khong_khen_don_vi_giai_the(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """Bodies dissolved in the 2025 reform receive no commendation."""
+    unit = ctx.nomination.nominee.unit
+    if unit is None or unit not in ctx.dissolved_units:
+        return None
+    when = ctx.dissolved_units[unit]
+    return Check(
+        "khong_khen_don_vi_giai_the",
+        setting.article,
+        "failed",
+        f"đơn vị '{unit}' đã giải thể/hợp nhất từ ngày {when:%d/%m/%Y}, không xét khen thưởng",
+        ("database",),
+    )
+
+
+# Rules every nomination meets, whatever its award form.
+GENERAL_RULES = ("khong_khen_don_vi_giai_the", "bao_cao_thanh_tich_moi")
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    # Clamp to the month's length (31 August minus 6 months is 28/29 February).
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def evaluate(ctx: RuleInput) -> list[Check]:
+    """Every applicable check for one nomination, in the order the policy lists them."""
+    checks: list[Check] = []
+    for name in (*ctx.award.rules, *GENERAL_RULES):
+        fn = RULES.get(name)
+        if fn is None:
+            raise ConfigurationError(f"Chính sách dùng quy tắc '{name}' không có trong mã nguồn.")
+        result = fn(ctx, ctx.period.rule(name))
+        if result is not None:
+            checks.append(result)
+    return checks
+
+
+def check_policy(policy: Policy) -> None:
+    """Refuse a policy that names a rule the code does not have, or lacks a rule's figures."""
+    for period in policy.periods:
+        for code, award in period.award_forms.items():
+            for name in (*award.rules, *GENERAL_RULES):
+                if name not in RULES:
+                    raise ConfigurationError(f"{period.code}/{code}: quy tắc '{name}' không tồn tại.")
+                period.rule(name)

@@ -1,0 +1,110 @@
+"""Vietnamese text is data: normalised to NFC, compared without accents, sorted the Vietnamese way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+# Control characters other than the line breaks and tab a multi-line text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+class TextError(ValueError):
+    """A string that cannot be accepted as Vietnamese text."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_text(text: str, *, multiline: bool = False, max_length: int | None = None) -> str:
+    """NFC, trimmed, inner spaces collapsed; control characters and over-long text are refused."""
+    value = nfc(text)
+    if not multiline and ("\n" in value or "\r" in value):
+        raise TextError("không được xuống dòng trong trường này")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise TextError(f"chứa ký tự điều khiển U+{ord(bad.group()):04X}")
+    if multiline:
+        value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.replace("\r\n", "\n").split("\n"))
+        value = value.strip("\n")
+    else:
+        value = _SPACES.sub(" ", value).strip()
+    if max_length is not None and len(value) > max_length:
+        raise TextError(f"dài {len(value)} ký tự, tối đa {max_length}")
+    return value
+
+
+def search_key(text: str) -> str:
+    """Accent-insensitive key: "Nguyễn Văn A" and "nguyen van a" have the same key."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def matches(query: str, text: str) -> bool:
+    """True when every word of the query occurs in the text, accents and case ignored."""
+    haystack = search_key(text)
+    return all(word in haystack for word in search_key(query).split())
+
+
+# Letters in the order of the Vietnamese alphabet; letters outside it sort after, by code point.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a distinct letter (ă â ê ô ơ ư) rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def _split_letter(ch: str) -> tuple[str, int]:
+    decomposed = unicodedata.normalize("NFD", ch.casefold())
+    base = decomposed[0]
+    tone = 0
+    letter_marks = ""
+    for mark in decomposed[1:]:
+        if mark in _TONE_RANK:
+            tone = _TONE_RANK[mark]
+        elif mark in _LETTER_MARKS:
+            letter_marks += mark
+    return unicodedata.normalize("NFC", base + letter_marks), tone
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """Vietnamese dictionary order: letters first (a < ă < â … d < đ), tones only to break ties."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in nfc(text):
+        if ch.isspace():
+            letters.append(-1)
+            continue
+        letter, tone = _split_letter(ch)
+        letters.append(_LETTER_RANK.get(letter, 1000 + ord(letter[0])))
+        tones.append(tone)
+    return tuple(letters), tuple(tones), text
+
+
+def name_sort_key(full_name: str) -> tuple[object, ...]:
+    """People are listed by given name (the last word), then by the family and middle names."""
+    words = nfc(full_name).split()
+    if not words:
+        return ((), (), "")
+    return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
+
+
+def vietnamese_date(day: date) -> str:
+    """The form dates take in documents: "ngày 31 tháng 7 năm 2020"."""
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
+def place_date(place: str, day: date) -> str:
+    """The dateline of a document: "Quảng Bình, ngày 31 tháng 7 năm 2020"."""
+    return f"{place}, {vietnamese_date(day)}"
+
+
+def money_vnd(amount: int) -> str:
+    """Amounts as Vietnamese documents write them: 2.340.000 đ."""
+    return f"{amount:,}".replace(",", ".") + " đ"

@@ -1,0 +1,54 @@
+"""One Settings object, built at each entry point (CLI, web, flows) and passed down; never at import."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from thidua_workflow.clock import Clock, ShiftedClock, SystemClock
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (XDG); the demo points THIDUA_DATA_DIR at a project-local .thidua/."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "thidua-workflow"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THIDUA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in the data directory"
+    )
+    policy_path: Path | None = Field(
+        default=None,
+        description="Province policy YAML; default the bundled policy named by the organisation",
+    )
+    timezone: str = "Asia/Ho_Chi_Minh"
+    as_of: date | None = Field(default=None, description="Replay the system as if today were this date")
+    max_evidence_bytes: int = 25 * 1024 * 1024
+    sql_echo: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'thidua.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    def make_clock(self) -> Clock:
+        tz = ZoneInfo(self.timezone)
+        return ShiftedClock(self.as_of, tz) if self.as_of else SystemClock(tz)
