@@ -1,0 +1,340 @@
+"""The tables. Mutable rows carry a ``version`` that every UPDATE checks; audit events are append-only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC on every backend (SQLite would otherwise drop the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+class Versioned:
+    """Optimistic concurrency: SQLAlchemy adds ``AND version = :read`` to every UPDATE of the row."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+# --- organisation ------------------------------------------------------------------------------
+
+
+class Province(Versioned, Base):
+    __tablename__ = "provinces"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    issuing_body: Mapped[str] = mapped_column(String(300))
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("provinces.id"))
+    merged_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Unit(Versioned, Base):
+    """A unit keeps its id across renames and mergers; its names are kept with their dates."""
+
+    __tablename__ = "units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="unit")
+    dissolved_on: Mapped[date | None] = mapped_column(Date)
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+
+    names: Mapped[list[UnitName]] = relationship(
+        back_populates="unit", order_by="UnitName.valid_from", cascade="all, delete-orphan"
+    )
+
+
+class UnitName(Base):
+    __tablename__ = "unit_names"
+    __table_args__ = (UniqueConstraint("unit_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    unit: Mapped[Unit] = relationship(back_populates="names")
+
+
+class Bloc(Versioned, Base):
+    __tablename__ = "blocs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class BlocMember(Base):
+    __tablename__ = "bloc_members"
+    __table_args__ = (UniqueConstraint("bloc_id", "unit_id", "from_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bloc_id: Mapped[str] = mapped_column(ForeignKey("blocs.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    from_year: Mapped[int]
+    to_year: Mapped[int | None]
+
+
+class BlocOfficers(Base):
+    """The chair (trưởng khối) and deputy units of a bloc for one year."""
+
+    __tablename__ = "bloc_officers"
+    __table_args__ = (UniqueConstraint("bloc_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bloc_id: Mapped[str] = mapped_column(ForeignKey("blocs.id"))
+    year: Mapped[int]
+    chair_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    deputy_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+
+
+class Person(Versioned, Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    position: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("person_id", "role", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    title: Mapped[str | None] = mapped_column(String(200))
+
+    person: Mapped[Person] = relationship(back_populates="grants")
+
+
+class AwardRecord(Base):
+    """A title or award a nominee holds: loaded from the organisation file or written by a decision."""
+
+    __tablename__ = "award_records"
+    __table_args__ = (UniqueConstraint("nominee_key", "title", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nominee_key: Mapped[str] = mapped_column(String(400), index=True)
+    nominee_kind: Mapped[str] = mapped_column(String(16))
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    title: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int]
+    commendation_type: Mapped[str] = mapped_column(String(16), default="regular")
+    decision: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(32))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+
+
+# --- nominations ---------------------------------------------------------------------------------
+
+
+class Submission(Base):
+    """One Tờ trình of a unit, with its list of nominations; stored whole or not at all."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Nomination(Versioned, Base):
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint("current_version >= 1", name="current_version_positive"),
+        Index("ix_nominations_status_award", "status", "award_form"),
+        Index("ix_nominations_bloc_period", "bloc_id", "period_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    submitting_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    award_form: Mapped[str] = mapped_column(String(64))
+    commendation_type: Mapped[str] = mapped_column(String(16))
+    procedure: Mapped[str] = mapped_column(String(16))
+    period_year: Mapped[int] = mapped_column(index=True)
+    period_phase: Mapped[str] = mapped_column(String(16))
+    period_code: Mapped[str] = mapped_column(String(300))
+    period_label: Mapped[str] = mapped_column(String(300))
+    campaign: Mapped[str | None] = mapped_column(String(300))
+    event_date: Mapped[date | None] = mapped_column(Date)
+    movement: Mapped[str | None] = mapped_column(String(300))
+    nominee_kind: Mapped[str] = mapped_column(String(16))
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    nominee_name_key: Mapped[str] = mapped_column(String(200), index=True)
+    nominee_position: Mapped[str | None] = mapped_column(String(300))
+    nominee_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    nominee_unit_name: Mapped[str | None] = mapped_column(String(300))
+    nominee_address: Mapped[str | None] = mapped_column(String(300))
+    nominee_birth_date: Mapped[date | None] = mapped_column(Date)
+    nominee_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    nominee_key: Mapped[str] = mapped_column(String(400), index=True)
+    bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    returned_from: Mapped[str | None] = mapped_column(String(24))
+    held_from: Mapped[str | None] = mapped_column(String(24))
+    policy_period: Mapped[str] = mapped_column(String(32))
+    policy_digest: Mapped[str] = mapped_column(String(32))
+    # One live nomination per nominee, award form and period; cleared when withdrawn or rejected.
+    dedupe_key: Mapped[str | None] = mapped_column(String(800), unique=True)
+    current_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    dossiers: Mapped[list[DossierVersion]] = relationship(
+        back_populates="nomination", order_by="DossierVersion.number"
+    )
+
+
+class DossierVersion(Base):
+    """Each completed dossier is a new version; earlier ones are kept unchanged."""
+
+    __tablename__ = "dossier_versions"
+    __table_args__ = (UniqueConstraint("nomination_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    number: Mapped[int]
+    achievement: Mapped[str] = mapped_column(Text)
+    declared: Mapped[dict[str, Any]]
+    checks: Mapped[list[Any]]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+    nomination: Mapped[Nomination] = relationship(back_populates="dossiers")
+    documents: Mapped[list[Document]] = relationship(back_populates="dossier", order_by="Document.id")
+
+
+class Document(Base):
+    """An evidence file of a dossier version; the bytes live in the content-addressed store."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_version_id: Mapped[int] = mapped_column(ForeignKey("dossier_versions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(300))
+    dated: Mapped[date | None] = mapped_column(Date)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(64))
+
+    dossier: Mapped[DossierVersion] = relationship(back_populates="documents")
+
+
+# --- work and record -------------------------------------------------------------------------------
+
+
+class Task(Versioned, Base):
+    """A person's pending action: who may act (role, unit), on what, by when, and what they decided."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_open_role", "status", "assignee_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    assignee_role: Mapped[str] = mapped_column(String(32))
+    assignee_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from which state to which; never updated or deleted (triggers refuse it)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_label: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    comment: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]]
