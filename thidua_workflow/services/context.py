@@ -1,0 +1,102 @@
+"""What every service call needs, built once per entry point from the Settings and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from thidua_workflow.clock import Clock
+from thidua_workflow.db import models as m
+from thidua_workflow.db.blobs import BlobStore
+from thidua_workflow.db.engine import make_engine, make_session_factory, readonly_bind
+from thidua_workflow.db.migrate import ensure_schema
+from thidua_workflow.domain.calendar import WorkingCalendar
+from thidua_workflow.domain.policy import Policy, bundled_policy, load_policy
+from thidua_workflow.domain.rules import check_policy
+from thidua_workflow.errors import ConfigurationError
+from thidua_workflow.services.uow import UnitOfWork
+from thidua_workflow.settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    store: BlobStore
+    _policy: Policy | None = None
+    _factory: sessionmaker[Session] = field(init=False)
+    _read_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._factory = make_session_factory(self.engine)
+        self._read_factory = make_session_factory(readonly_bind(self.engine))
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work that may write (SQLite takes the write lock at BEGIN)."""
+        return UnitOfWork(self._factory)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work for queries only."""
+        return UnitOfWork(self._read_factory)
+
+    @property
+    def policy(self) -> Policy:
+        """The province's policy: THIDUA_POLICY_PATH, else the bundled one of the current province."""
+        if self._policy is None:
+            if self.settings.policy_path is not None:
+                policy = load_policy(self.settings.policy_path)
+            else:
+                policy = bundled_policy(self._current_province())
+            check_policy(policy)
+            self._policy = policy
+        return self._policy
+
+    def use_policy(self, policy: Policy) -> None:
+        check_policy(policy)
+        self._policy = policy
+
+    def forget_policy(self) -> None:
+        """After the organisation changes province (a merger), read the policy again."""
+        if self.settings.policy_path is None:
+            self._policy = None
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        extra = self.policy.working_calendar
+        return WorkingCalendar(extra.get("days_off", []), extra.get("working_days", []))
+
+    def _current_province(self) -> str:
+        with self.reader() as uow:
+            ids = uow.session.scalars(select(m.Province.id).where(m.Province.merged_into_id.is_(None))).all()
+        if not ids:
+            raise ConfigurationError("Chưa nạp tổ chức của tỉnh: chạy 'thidua org load FILE.yaml' trước.")
+        if len(ids) > 1:
+            raise ConfigurationError(
+                f"Có nhiều tỉnh đang hoạt động ({', '.join(ids)}): đặt THIDUA_POLICY_PATH để chọn chính sách."
+            )
+        return ids[0]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    migrate: bool = True,
+) -> Context:
+    """Open the database (bringing its schema to head) and assemble the context for the services."""
+    engine = engine or make_engine(settings.effective_database_url, echo=settings.sql_echo)
+    if migrate:
+        ensure_schema(engine)
+    return Context(
+        settings=settings,
+        engine=engine,
+        clock=clock or settings.make_clock(),
+        store=BlobStore(settings.blob_dir),
+    )

@@ -1,0 +1,95 @@
+"""One unit of work per use case: ``with ctx.uow() as uow: …; uow.commit()`` — or nothing happens.
+
+Database errors are turned into the project's errors here, so that every front sees the same ones:
+a concurrent update is a Conflict, a lost connection is DatabaseUnavailable.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from thidua_workflow.errors import Conflict, DatabaseUnavailable, StaleVersion, ThiduaError
+
+
+class UnitOfWork:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self._session: Session | None = None
+        self.committed = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its 'with' block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = self._factory()
+        self.committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        session = self.session
+        try:
+            if not self.committed:
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None
+        if exc is not None and not isinstance(exc, ThiduaError):
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+        return None
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except Exception as exc:
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except Exception as exc:
+            translated = translate(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+        self.committed = True
+
+
+def translate(exc: BaseException) -> ThiduaError | None:
+    """The project's error for a database exception, or None to let it through unchanged."""
+    if isinstance(exc, StaleDataError):
+        return StaleVersion(
+            "Hồ sơ vừa được người khác cập nhật; không có gì thay đổi. Hãy tải lại và thử lại."
+        )
+    if isinstance(exc, IntegrityError):
+        return Conflict(
+            f"Dữ liệu trùng hoặc xung đột với bản ghi đã có; không có gì thay đổi. ({_short(exc)})"
+        )
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+        return Conflict("Cơ sở dữ liệu đang bận với thao tác khác; không có gì thay đổi. Hãy thử lại.")
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(exc, OperationalError)):
+        return DatabaseUnavailable(
+            "Mất kết nối cơ sở dữ liệu; thao tác chưa được lưu. Hãy thử lại khi kết nối được khôi phục."
+        )
+    return None
+
+
+def _short(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0][:200]
