@@ -1,0 +1,97 @@
+"""The command line: exit codes 0/2/3/4, JSON on request, Vietnamese for people."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from thidua_workflow.cli import app
+
+QB = EXAMPLES / "quang-binh"
+runner = CliRunner()
+
+
+@pytest.fixture
+def thidua(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the CLI against a fresh SQLite database in a temporary data directory."""
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("THIDUA_DATABASE_URL", raising=False)
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.output}"
+        return result.output
+
+    run("org", "load", str(QB / "org.yaml"))
+    return run
+
+
+def test_submit_list_show(thidua: Any) -> None:
+    out = thidua(
+        "--as-of",
+        "2019-12-05",
+        "nominations",
+        "submit",
+        str(QB / "nominations/hoi-nguoi-mu-2019.yaml"),
+        "--as",
+        "mu.canbo",
+    )
+    assert "Đã nộp tờ trình số 1 với 2 hồ sơ" in out
+    rows = json.loads(thidua("nominations", "list", "--json", "--search", "tran van"))
+    assert [r["nominee"] for r in rows] == ["Trần Văn Sáng Kiến"]
+    shown = thidua("nominations", "show", str(rows[0]["id"]))
+    assert "Khối thi đua đang xét" in shown
+    assert "Điều 22 Luật Thi đua, Khen thưởng 2003" in shown
+    assert "route_to_bloc" in shown
+
+
+def test_exit_codes(thidua: Any, tmp_path: Path) -> None:
+    nominations = QB / "nominations/hoi-nguoi-mu-2019.yaml"
+    # 3: another unit's clerk.
+    out = thidua(
+        "--as-of", "2019-12-05", "nominations", "submit", str(nominations), "--as", "nct.canbo", code=3
+    )
+    assert "không có vai trò" in out
+    # 2: a broken file names the entry and the field.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        nominations.read_text(encoding="utf-8").replace("kind: person", "kind: ca_nhan"), encoding="utf-8"
+    )
+    for evidence in ("evidence",):
+        (tmp_path / evidence).symlink_to(QB / "nominations" / evidence)
+    out = thidua("--as-of", "2019-12-05", "nominations", "submit", str(bad), "--as", "mu.canbo", code=2)
+    assert "mục 2" in out and "nominee.kind" in out
+    # 0, then 4: acting twice on the same task.
+    thidua("--as-of", "2019-12-05", "nominations", "submit", str(nominations), "--as", "mu.canbo")
+    tasks = json.loads(thidua("--as-of", "2019-12-06", "tasks", "list", "--as", "nct.chutich", "--json"))
+    task = str(tasks[0]["id"])
+    thidua("--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "endorse")
+    out = thidua(
+        "--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "endorse", code=4
+    )
+    assert "đã xử lý" in out
+
+
+def test_json_errors_are_machine_readable(thidua: Any) -> None:
+    out = thidua("nominations", "show", "999", "--json", code=2)
+    assert json.loads(out)["error"] == "NotFound"
+
+
+def test_policy_show_lists_sources(thidua: Any) -> None:
+    out = thidua("policy", "show")
+    assert "luat-2003" in out and "nd-98-2023" in out
+    assert "Điều 30 khoản 7 Nghị định 98/2023/NĐ-CP" in out
+    assert "chưa đối chiếu" in out
+
+
+def test_demo_replays_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
+    for _ in range(2):  # a second run starts again from a fresh database
+        result = runner.invoke(app, ["demo", "--example", str(QB)])
+        assert result.exit_code == 0, result.output
+        assert "10 hồ sơ; 8 chờ Hội đồng" in result.output

@@ -1,0 +1,121 @@
+"""Shared fixtures: one migrated database per backend per run, emptied between tests.
+
+Service tests run on SQLite and on PostgreSQL. PostgreSQL is the one at THIDUA_TEST_PG_URL (default
+127.0.0.1:5432, user postgres, database test); each run works in its own schema, dropped at the end,
+because the server outlives the run. When CI=true an unreachable PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, text
+
+from thidua_workflow.clock import FixedClock
+from thidua_workflow.db.engine import make_engine
+from thidua_workflow.db.migrate import upgrade
+from thidua_workflow.db.models import Base
+from thidua_workflow.services.context import Context, bootstrap
+from thidua_workflow.services.org import load_organisation
+from thidua_workflow.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PG_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = make_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_schema_engine(xdist_worker: str) -> Iterator[Engine]:
+    problem = _pg_reachable()
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {PG_URL} must be reachable in CI: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} outside CI ({problem})")
+    schema = f"thidua_test_{xdist_worker}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, schema=schema)
+    upgrade(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def xdist_worker(request: pytest.FixtureRequest) -> str:
+    """The xdist worker's name ('gw0', …), or 'main' without xdist."""
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the main file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """An empty, migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "thidua.db"
+        shutil.copy(sqlite_template, path)
+        sqlite_engine = make_engine(f"sqlite:///{path}")
+        yield sqlite_engine
+        sqlite_engine.dispose()
+        return
+    pg: Engine = request.getfixturevalue("pg_schema_engine")
+    yield pg
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with pg.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(date(2019, 12, 5))
+
+
+@pytest.fixture
+def ctx(engine: Engine, tmp_path: Path, clock: FixedClock) -> Context:
+    settings = Settings(data_dir=tmp_path / "data", database_url=str(engine.url))
+    return bootstrap(settings, clock=clock, engine=engine, migrate=False)
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def qb(ctx: Context) -> Context:
+    """The context with Quảng Bình's organisation loaded."""
+    load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
+    return ctx

@@ -1,0 +1,86 @@
+"""Vietnamese text helpers: NFC, accent-free search, dictionary order, document dates."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from thidua_workflow.domain.text import (
+    TextError,
+    clean_text,
+    matches,
+    money_vnd,
+    name_sort_key,
+    place_date,
+    search_key,
+    sort_key,
+    vietnamese_date,
+)
+
+
+def test_nfd_input_is_stored_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Ánh")
+    assert nfd != "Nguyễn Thị Ánh"
+    assert clean_text(nfd) == "Nguyễn Thị Ánh"
+    assert unicodedata.is_normalized("NFC", clean_text(nfd))
+
+
+def test_spaces_collapse_and_trim() -> None:
+    assert clean_text("  Hội   Người\u00a0mù  ") == "Hội Người mù"
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "a\x07", "tab\x0bx", "a\u202eb", "zero\u200bwidth"])
+def test_control_characters_are_refused(bad: str) -> None:
+    with pytest.raises(TextError, match="ký tự điều khiển"):
+        clean_text(bad)
+
+
+def test_line_breaks_only_where_allowed() -> None:
+    with pytest.raises(TextError):
+        clean_text("dòng một\ndòng hai")
+    assert clean_text("dòng một\r\n  dòng hai ", multiline=True) == "dòng một\ndòng hai"
+
+
+def test_length_limit_counts_characters_not_bytes() -> None:
+    assert clean_text("ễ" * 10, max_length=10) == "ễ" * 10
+    with pytest.raises(TextError, match="tối đa 10"):
+        clean_text("ễ" * 11, max_length=10)
+
+
+def test_search_ignores_accents_case_and_d_stroke() -> None:
+    assert search_key("Nguyễn Văn Đạt") == "nguyen van dat"
+    assert matches("Nguyen Van A", "Nguyễn Văn A")
+    assert matches("đạt", "NGUYỄN VĂN ĐẠT")
+    assert not matches("Nguyen Van B", "Nguyễn Văn A")
+
+
+def test_vietnamese_alphabet_order() -> None:
+    words = ["đ", "d", "â", "ă", "a", "ơ", "ô", "o", "ư", "u", "ê", "e"]
+    assert sorted(words, key=sort_key) == ["a", "ă", "â", "d", "đ", "e", "ê", "o", "ô", "ơ", "u", "ư"]
+
+
+def test_tones_only_break_ties_in_dictionary_order() -> None:
+    # ngang, huyền, hỏi, ngã, sắc, nặng; and letters before tones: "bác" after every "ba".
+    words = ["bác", "bạ", "bá", "bã", "bả", "bà", "ba"]
+    assert sorted(words, key=sort_key) == ["ba", "bà", "bả", "bã", "bá", "bạ", "bác"]
+
+
+def test_people_sort_by_given_name_first() -> None:
+    names = ["Trần Văn Bình", "Nguyễn Thị Ánh", "Lê Văn An", "Phạm Đức Anh"]
+    assert sorted(names, key=name_sort_key) == [
+        "Lê Văn An",
+        "Phạm Đức Anh",
+        "Nguyễn Thị Ánh",
+        "Trần Văn Bình",
+    ]
+
+
+def test_document_dates() -> None:
+    assert vietnamese_date(date(2020, 7, 31)) == "ngày 31 tháng 7 năm 2020"
+    assert place_date("Quảng Bình", date(2020, 7, 31)) == "Quảng Bình, ngày 31 tháng 7 năm 2020"
+
+
+def test_money() -> None:
+    assert money_vnd(5_270_000) == "5.270.000 đ"
