@@ -23,12 +23,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from thidua_workflow.db.migrate import current_revision, head_revision, upgrade
-from thidua_workflow.domain.enums import NominationStatus, NomineeKind
-from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.domain.enums import (
+    Choice,
+    HoldGround,
+    NominationStatus,
+    NomineeKind,
+    RoundStatus,
+    SessionStatus,
+)
+from thidua_workflow.domain.text import money_vnd, vietnamese_date
 from thidua_workflow.errors import ConfigurationError, InputRejected, ThiduaError
+from thidua_workflow.services import council, decisions, holds, queries, rounds
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import org as org_service
-from thidua_workflow.services import queries
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
@@ -45,6 +52,12 @@ app.add_typer(org_app, name="org")
 app.add_typer(nom_app, name="nominations")
 app.add_typer(task_app, name="tasks")
 app.add_typer(policy_app, name="policy")
+round_app = typer.Typer(help="Vòng bình xét của khối thi đua.", no_args_is_help=True)
+session_app = typer.Typer(help="Phiên họp Hội đồng Thi đua – Khen thưởng.", no_args_is_help=True)
+decision_app = typer.Typer(help="Quyết định khen thưởng.", no_args_is_help=True)
+app.add_typer(round_app, name="rounds")
+app.add_typer(session_app, name="sessions")
+app.add_typer(decision_app, name="decisions")
 
 # Piped output (logs, CI) gets wide tables instead of rich's 80-column default.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -56,6 +69,59 @@ R = TypeVar("R")
 
 AsUser = Annotated[str, typer.Option("--as", help="Tên đăng nhập của người thực hiện.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")]
+IdList = Annotated[str | None, typer.Option(help="Số hồ sơ, cách nhau bằng dấu phẩy: 1,2,5.")]
+ScoresFile = Annotated[
+    Path | None, typer.Option("--scores", help="Tệp YAML điểm: đơn vị → {tiêu chí: điểm} (chấm điểm khối).")
+]
+NextChair = Annotated[str | None, typer.Option(help="Đơn vị trưởng khối năm sau.")]
+NextDeputy = Annotated[str | None, typer.Option(help="Đơn vị phó khối năm sau.")]
+OrderOpt = Annotated[
+    str | None, typer.Option(help="Thứ tự ưu tiên khi bằng điểm: số hồ sơ, cách nhau dấu phẩy.")
+]
+LeaderOpt = Annotated[
+    str | None, typer.Option(help="Đơn vị dẫn đầu khối khi nhiều đơn vị cùng điểm cao nhất.")
+]
+TieReason = Annotated[str | None, typer.Option(help="Lý do quyết định thứ tự khi bằng điểm.")]
+ReasonsOpt = Annotated[
+    list[str] | None, typer.Option("--reason", help="Lý do cho từng hồ sơ: SỐ=nội dung (lặp lại).")
+]
+ProposalOpt = Annotated[
+    str | None, typer.Option("--proposal", help="Tờ trình của Sở Nội vụ, vd. 45/TTr-SNV.")
+]
+
+
+def parse_ids(text: str | None) -> set[int]:
+    return set(parse_order(text) or [])
+
+
+def parse_order(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise InputRejected(f"Danh sách số hồ sơ không hợp lệ: '{text}' (ví dụ: 1,2,5).") from None
+
+
+def parse_reasons(items: list[str] | None) -> dict[int, str] | None:
+    if not items:
+        return None
+    reasons: dict[int, str] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip().isdigit():
+            raise InputRejected(f"Lý do phải có dạng SỐ=nội dung, nhận được: '{item}'.")
+        reasons[int(key)] = text
+    return reasons
+
+
+def read_scores(path: Path | None) -> dict[str, dict[str, int]] | None:
+    if path is None:
+        return None
+    data, _digest = read_data_file(path)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputRejected(f"Tệp điểm {path} phải là bảng: đơn vị → {{tiêu chí: điểm}}.")
+    return {str(unit): {str(k): v for k, v in points.items()} for unit, points in data.items()}
 
 
 class State:
@@ -326,29 +392,10 @@ def tasks_list(
     if as_json:
         emit([v.to_dict() for v in views])
         return
-    table = Table(
-        "Việc",
-        "Loại",
-        "Hồ sơ",
-        "Đối tượng",
-        "Hình thức",
-        "Đơn vị",
-        "Hạn",
-        "Quyết định",
-        title=f"Việc của {actor}",
-    )
-    for v in sorted(views, key=lambda v: (not v.overdue, v.due_on, v.id)):
+    table = Table("Việc", "Loại", "Nội dung", "Hạn", "Quyết định", title=f"Việc cần xử lý của {actor}")
+    for v in views:
         due = f"{v.due_on:%d/%m/%Y}" + (" (quá hạn)" if v.overdue else "")
-        table.add_row(
-            str(v.id),
-            v.kind_label,
-            str(v.nomination_id),
-            v.nominee,
-            v.award_form,
-            v.unit,
-            due,
-            " | ".join(v.decisions),
-        )
+        table.add_row(str(v.id), v.kind_label, v.subject, due, " | ".join(v.decisions))
     out.print(table)
 
 
@@ -357,28 +404,474 @@ def tasks_list(
 def tasks_act(
     task_id: Annotated[int, typer.Argument(help="Số việc.")],
     actor: AsUser,
-    decision: Annotated[str, typer.Option(help="endorse | pass | return | reject | resubmit")],
+    decision: Annotated[str, typer.Option(help="Quyết định: xem cột 'Quyết định' của tasks list.")],
     comment: Annotated[
-        str | None, typer.Option(help="Lý do / ý kiến (bắt buộc khi trả lại, từ chối).")
+        str | None, typer.Option(help="Lý do / ý kiến (bắt buộc khi trả lại, không đề nghị).")
     ] = None,
-    file: Annotated[Path | None, typer.Option(help="Tệp hồ sơ hoàn thiện (khi resubmit).")] = None,
+    file: Annotated[Path | None, typer.Option(help="Tệp hồ sơ hoàn thiện (resubmit).")] = None,
+    yes: IdList = None,
+    no: IdList = None,
+    abstain: IdList = None,
+    scores: ScoresFile = None,
+    next_chair: NextChair = None,
+    next_deputy: NextDeputy = None,
+    order: OrderOpt = None,
+    leader: LeaderOpt = None,
+    tie_reason: TieReason = None,
+    reason: ReasonsOpt = None,
+    number: Annotated[
+        int | None, typer.Option(help="Số quyết định theo sổ đăng ký văn bản (register).")
+    ] = None,
+    dated: Annotated[
+        str | None, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD (register).")
+    ] = None,
+    proposal: ProposalOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Xử lý một việc: quyết định, kèm lý do khi luật yêu cầu."""
+    """Xử lý một việc; mỗi loại việc dùng các tùy chọn của nó."""
     dossier = source = None
     if file is not None:
         dossier, _digest = read_data_file(file)
         source = DirectorySource(file.parent)
+    payload = task_service.Payload(
+        comment=comment,
+        dossier=dossier,
+        source=source,
+        approve=parse_ids(yes),
+        reject=parse_ids(no),
+        abstain=parse_ids(abstain),
+        scores=read_scores(scores),
+        next_chair=next_chair,
+        next_deputy=next_deputy,
+        order=parse_order(order),
+        leader=leader,
+        tie_reason=tie_reason,
+        reasons=parse_reasons(reason),
+        number=number,
+        dated=date.fromisoformat(dated) if dated else None,
+        proposal_ref=proposal,
+    )
     with context() as ctx:
-        result = task_service.act(
-            ctx, actor, task_id, decision, comment=comment, dossier=dossier, source=source
-        )
+        result = task_service.act(ctx, actor, task_id, decision, payload)
     if as_json:
         emit(result.to_dict())
         return
+    out.print(f"Việc số {result.task_id} ({decision}): {result.summary}.")
+
+
+@task_app.command("overdue")
+@handled
+def tasks_overdue(as_json: JsonFlag = False) -> None:
+    """Mọi việc quá hạn (ngày làm việc, trừ ngày lễ), quá hạn lâu nhất trước."""
+    with context() as ctx:
+        rows = task_service.overdue_tasks(ctx)
+    if as_json:
+        emit(rows)
+        return
+    table = Table("Việc", "Loại", "Nội dung", "Hạn", "Trễ (ngày)", "Người được giao", title="Việc quá hạn")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["kind"], r["subject"], r["due_on"], str(r["days_late"]), ", ".join(r["assignees"])
+        )
+    out.print(table)
+    out.print(f"{len(rows)} việc quá hạn.")
+
+
+# --- bloc rounds -----------------------------------------------------------------------------------
+
+
+@round_app.command("list")
+@handled
+def rounds_list(as_json: JsonFlag = False) -> None:
+    """Các vòng bình xét của các khối."""
+    with context() as ctx:
+        rows = rounds.list_rounds(ctx)
+    if as_json:
+        emit(rows)
+        return
+    table = Table("Số", "Khối", "Kỳ", "Trạng thái", title="Vòng bình xét của khối thi đua")
+    for r in rows:
+        table.add_row(str(r["id"]), r["bloc"], r["period"], RoundStatus(r["status"]).label)
+    out.print(table)
+
+
+@round_app.command("show")
+@handled
+def rounds_show(
+    round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")], as_json: JsonFlag = False
+) -> None:
+    """Hồ sơ, phiếu, điểm và kết quả (tạm tính khi đang bỏ phiếu) của một vòng bình xét."""
+    with context() as ctx:
+        view = rounds.show_round(ctx, round_id)
+    if as_json:
+        emit(view.to_dict())
+        return
     out.print(
-        f"Việc số {result.task_id} đã xử lý ({decision}); hồ sơ số {result.nomination_id}: {NominationStatus(result.status).label}."
+        f"Vòng bình xét số {view.id}: {view.bloc_name}, {view.period} — {RoundStatus(view.status).label}"
     )
+    out.print(f"  Trưởng khối: {view.chair or '—'}; thành viên: {', '.join(view.members) or '(chưa chốt)'}")
+    if view.criteria:
+        out.print(
+            "  Tiêu chí: " + "; ".join(f"{c['code']} ({c['name']}, tối đa {c['max']})" for c in view.criteria)
+        )
+    for n in view.nominations:
+        out.print(
+            f"  hồ sơ số {n['id']}: {n['nominee']} — {n['award_form']} ({n['unit']}) · {NominationStatus(n['status']).label}"
+        )
+    if view.votes_cast:
+        out.print("  Đã bỏ phiếu: " + ", ".join(f"{u} ({k})" for u, k in sorted(view.votes_cast.items())))
+    result = view.result or view.preview
+    if result:
+        _print_round_result(result, final=bool(view.result))
+
+
+def _print_round_result(result: dict[str, Any], *, final: bool) -> None:
+    if "tie" in result:
+        out.print(f"  Tạm tính: {result['tie']}")
+        return
+    out.print("  Kết quả:" if final else "  Tạm tính (chưa kết thúc):")
+    for row in result.get("unit_scores", []):
+        lead = " ← dẫn đầu" if row["unit"] == result.get("leader") else ""
+        out.print(f"    {row['unit']}: {row['score']:g} điểm ({row['sheets']} bảng chấm){lead}")
+    for o in result.get("outcomes", []):
+        verdict = "đề nghị" if o["endorsed"] else f"không đề nghị: {o['reason']}"
+        rank = f", hạng {o['rank']}" if o["rank"] else ""
+        out.print(f"    hồ sơ số {o['nomination']}: {o['yes']}/{o['electorate']} phiếu{rank} → {verdict}")
+
+
+@round_app.command("open")
+@handled
+def rounds_open(round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")], actor: AsUser) -> None:
+    """Trưởng khối chốt hồ sơ và mở chấm điểm, bỏ phiếu."""
+    with context() as ctx:
+        view = rounds.open_voting(ctx, actor, round_id)
+    out.print(
+        f"Vòng bình xét số {view.id}: mở bỏ phiếu cho {len(view.nominations)} hồ sơ, {len(view.members)} đơn vị."
+    )
+
+
+@round_app.command("score")
+@handled
+def rounds_score(
+    round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")],
+    actor: AsUser,
+    scores: Annotated[Path, typer.Option("--scores", help="Tệp YAML: đơn vị → {tiêu chí: điểm}.")],
+) -> None:
+    """Đơn vị chấm điểm các đơn vị trong khối (và tự chấm điểm mình) theo bảng tiêu chí."""
+    with context() as ctx:
+        totals = rounds.submit_scores(ctx, actor, round_id, read_scores(scores) or {})
+    out.print("Đã chấm điểm: " + ", ".join(f"{u} {t}" for u, t in sorted(totals.items())))
+
+
+@round_app.command("vote")
+@handled
+def rounds_vote(
+    round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")],
+    actor: AsUser,
+    yes: IdList = None,
+    no: IdList = None,
+) -> None:
+    """Đơn vị bỏ phiếu bình xét (không bỏ phiếu cho hồ sơ của chính đơn vị mình)."""
+    with context() as ctx:
+        result = rounds.cast_votes(ctx, actor, round_id, approve=parse_ids(yes), reject=parse_ids(no))
+    left = result["remaining"]
+    out.print(f"Đơn vị {result['voter']} đã bỏ phiếu" + (f"; còn hồ sơ {left}." if left else " đủ."))
+
+
+@round_app.command("return")
+@handled
+def rounds_return(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ.")],
+    actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Lý do trả lại, nêu rõ cần hoàn thiện gì.")],
+) -> None:
+    """Trưởng khối (phó khối với hồ sơ của đơn vị trưởng khối) trả lại hồ sơ trước khi bỏ phiếu."""
+    with context() as ctx:
+        status = rounds.return_dossier(ctx, actor, nomination_id, reason)
+    out.print(f"Hồ sơ số {nomination_id}: {NominationStatus(status).label}.")
+
+
+@round_app.command("close")
+@handled
+def rounds_close(
+    round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")],
+    actor: AsUser,
+    next_chair: Annotated[str, typer.Option(help="Đơn vị trưởng khối năm sau.")],
+    next_deputy: Annotated[str, typer.Option(help="Đơn vị phó khối năm sau.")],
+    order: OrderOpt = None,
+    leader: LeaderOpt = None,
+    tie_reason: TieReason = None,
+    reason: ReasonsOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Trưởng khối kết thúc bình xét: hồ sơ được đề nghị chuyển thẩm định, các hồ sơ khác kèm lý do."""
+    with context() as ctx:
+        result = rounds.close_round(
+            ctx,
+            actor,
+            round_id,
+            next_chair=next_chair,
+            next_deputy=next_deputy,
+            order=parse_order(order),
+            leader=leader,
+            tie_reason=tie_reason,
+            reasons=parse_reasons(reason),
+        )
+    if as_json:
+        emit(result)
+        return
+    _print_round_result(result, final=True)
+
+
+# --- council sessions ------------------------------------------------------------------------------
+
+
+@session_app.command("open")
+@handled
+def sessions_open(
+    actor: AsUser, title: Annotated[str | None, typer.Option(help="Tên phiên họp.")] = None
+) -> None:
+    """Thường trực Hội đồng triệu tập phiên họp với mọi hồ sơ đang chờ Hội đồng."""
+    with context() as ctx:
+        view = council.open_session(ctx, actor, title=title)
+    out.print(
+        f"Phiên họp số {view.id}: {view.title} — {len(view.items)} hồ sơ, {view.members_total} thành viên."
+    )
+
+
+@session_app.command("show")
+@handled
+def sessions_show(
+    session_id: Annotated[int, typer.Argument(help="Số phiên họp.")], as_json: JsonFlag = False
+) -> None:
+    """Túc số, số người đã bỏ phiếu; kết quả kiểm phiếu khi đã kết thúc (không bao giờ ai bỏ phiếu thế nào)."""
+    with context() as ctx:
+        view = council.show_session(ctx, session_id)
+    if as_json:
+        emit(view.to_dict())
+        return
+    out.print(f"Phiên họp số {view.id}: {view.title} — {SessionStatus(view.status).label}")
+    out.print(f"  Có mặt {view.present}/{view.members_total}; đã bỏ phiếu {view.voted}/{view.members_total}")
+    for item in view.items:
+        tally = (
+            f" — đồng ý {item['yes']}, không đồng ý {item['no']}, không biểu quyết {item['abstain']} → {item['outcome']}"
+            if "yes" in item
+            else ""
+        )
+        need = "" if item["needs_vote"] else " (không cần bỏ phiếu)"
+        out.print(f"  hồ sơ số {item['nomination']}: {item['nominee']} — {item['award_form']}{need}{tally}")
+
+
+@session_app.command("attendance")
+@handled
+def sessions_attendance(
+    session_id: Annotated[int, typer.Argument(help="Số phiên họp.")],
+    actor: AsUser,
+    present: Annotated[str, typer.Option(help="Thành viên có mặt: tên đăng nhập, cách nhau dấu phẩy.")],
+) -> None:
+    """Thường trực ghi nhận thành viên có mặt."""
+    with context() as ctx:
+        view = council.record_attendance(
+            ctx, actor, session_id, [p for p in present.replace(" ", "").split(",") if p]
+        )
+    out.print(f"Có mặt {view.present}/{view.members_total}.")
+
+
+@session_app.command("vote")
+@handled
+def sessions_vote(
+    session_id: Annotated[int, typer.Argument(help="Số phiên họp.")],
+    actor: AsUser,
+    yes: IdList = None,
+    no: IdList = None,
+    abstain: IdList = None,
+) -> None:
+    """Thành viên có mặt bỏ phiếu kín: mọi hồ sơ cần bỏ phiếu (trừ hồ sơ của đơn vị mình)."""
+    with context() as ctx:
+        council.cast_ballot(ctx, actor, session_id, _choices(yes, no, abstain))
+    out.print(f"Đã nhận phiếu kín của {actor} tại phiên họp số {session_id}.")
+
+
+@session_app.command("written-ballot")
+@handled
+def sessions_written_ballot(
+    session_id: Annotated[int, typer.Argument(help="Số phiên họp.")],
+    actor: AsUser,
+    member: Annotated[str, typer.Option(help="Thành viên vắng mặt gửi phiếu.")],
+    yes: IdList = None,
+    no: IdList = None,
+    abstain: IdList = None,
+) -> None:
+    """Thường trực nhập phiếu bằng văn bản của thành viên vắng mặt."""
+    with context() as ctx:
+        council.enter_written_ballot(ctx, actor, session_id, member, _choices(yes, no, abstain))
+    out.print(f"Đã nhập phiếu văn bản của {member} tại phiên họp số {session_id}.")
+
+
+def _choices(yes: str | None, no: str | None, abstain: str | None) -> dict[int, Choice]:
+    choices: dict[int, Choice] = {}
+    for ids, choice in ((yes, Choice.YES), (no, Choice.NO), (abstain, Choice.ABSTAIN)):
+        for nomination_id in parse_ids(ids):
+            if nomination_id in choices:
+                raise InputRejected(f"Hồ sơ số {nomination_id} có hai ý kiến trên cùng một phiếu.")
+            choices[nomination_id] = choice
+    return choices
+
+
+@session_app.command("close")
+@handled
+def sessions_close(
+    session_id: Annotated[int, typer.Argument(help="Số phiên họp.")],
+    actor: AsUser,
+    proposal: ProposalOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Kiểm phiếu: túc số, tỷ lệ tham gia, ngưỡng từng hình thức; lập dự thảo quyết định."""
+    with context() as ctx:
+        result = council.close_session(ctx, actor, session_id, proposal_ref=proposal)
+    if as_json:
+        emit(result)
+        return
+    out.print(
+        f"Phiên họp số {session_id}: có mặt {result['present']}/{result['members_total']}, bỏ phiếu {result['voted']}."
+    )
+    for item in result["items"]:
+        out.print(
+            f"  hồ sơ số {item['nomination']}: đồng ý {item['yes']}, không {item['no']} → {item['outcome']}"
+        )
+    out.print(f"Dự thảo quyết định: {', '.join(map(str, result['decisions'])) or 'không có'}")
+
+
+# --- decisions -------------------------------------------------------------------------------------
+
+
+@decision_app.command("list")
+@handled
+def decisions_list(as_json: JsonFlag = False) -> None:
+    """Các quyết định khen thưởng (dự thảo, đã ký, đã ban hành)."""
+    with context() as ctx:
+        views = decisions.list_decisions(ctx)
+    if as_json:
+        emit([v.to_dict() for v in views])
+        return
+    table = Table("Số", "Số quyết định", "Ngày", "Hình thức", "Số người/tập thể", "Tiền thưởng", "Trạng thái")
+    for v in views:
+        day = f"{v.decision_date:%d/%m/%Y}" if v.decision_date else "—"
+        table.add_row(
+            str(v.id),
+            v.number_text or "—",
+            day,
+            v.award_name,
+            str(len(v.items)),
+            money_vnd(v.total_reward),
+            v.status_label,
+        )
+    out.print(table)
+
+
+@decision_app.command("show")
+@handled
+def decisions_show(
+    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")], as_json: JsonFlag = False
+) -> None:
+    """Quyết định với danh sách kèm theo và mức thưởng."""
+    with context() as ctx:
+        v = decisions.show_decision(ctx, decision_id)
+    if as_json:
+        emit(v.to_dict())
+        return
+    number = v.number_text or "…/QĐ-UBND (chưa cấp số)"
+    day = vietnamese_date(v.decision_date) if v.decision_date else "ngày … tháng … năm …"
+    out.print(f"QUYẾT ĐỊNH số {number}, {day} — {v.status_label}")
+    out.print(f"Về việc tặng {v.award_name}")
+    for basis in v.legal_basis:
+        out.print(f"  Căn cứ {basis};")
+    if v.proposal_ref:
+        out.print(f"  Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số {v.proposal_ref}.")
+    out.print(f"  {v.reason_line}.")
+    for item in v.items:
+        detail = f", {item['detail']}" if item["detail"] else ""
+        out.print(f"  {item['ordinal']}. {item['name']}{detail} — {money_vnd(item['reward'])}")
+    out.print(f"  Tổng tiền thưởng: {money_vnd(v.total_reward)}")
+    if v.signer:
+        title = "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" if v.signer_title == "PHÓ CHỦ TỊCH" else (v.signer_title or "")
+        out.print(f"  {title}: {v.signer}")
+    if v.sent_back_reason:
+        out.print(f"  Người ký trả lại: {v.sent_back_reason}")
+
+
+@decision_app.command("sign")
+@handled
+def decisions_sign(
+    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")], actor: AsUser
+) -> None:
+    """Người ký ký dự thảo quyết định."""
+    with context() as ctx:
+        v = decisions.sign(ctx, actor, decision_id)
+    out.print(
+        f"Quyết định {v.id}: {v.status_label}" + (f", số {v.number_text}" if v.number_text else "") + "."
+    )
+
+
+@decision_app.command("send-back")
+@handled
+def decisions_send_back(
+    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")],
+    actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Lý do trả lại dự thảo.")],
+) -> None:
+    """Người ký trả dự thảo về thường trực Hội đồng để xét lại ở phiên họp mới."""
+    with context() as ctx:
+        v = decisions.send_back(ctx, actor, decision_id, reason)
+    out.print(f"Quyết định {v.id}: {v.status_label}.")
+
+
+@decision_app.command("register")
+@handled
+def decisions_register(
+    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")],
+    actor: AsUser,
+    number: Annotated[int, typer.Option(help="Số theo sổ đăng ký văn bản của cơ quan ban hành.")],
+    dated: Annotated[str | None, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD.")] = None,
+) -> None:
+    """Văn thư vào sổ, cấp số và ngày cho quyết định đã ký; các hồ sơ trong danh sách được khen thưởng."""
+    with context() as ctx:
+        v = decisions.register(
+            ctx, actor, decision_id, number, dated=date.fromisoformat(dated) if dated else None
+        )
+    out.print(
+        f"Quyết định số {v.number_text} {vietnamese_date(v.decision_date) if v.decision_date else ''}: {v.status_label}."
+    )
+
+
+# --- hold and release ------------------------------------------------------------------------------
+
+
+@nom_app.command("hold")
+@handled
+def nominations_hold(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ.")],
+    actor: AsUser,
+    ground: Annotated[HoldGround, typer.Option(help="Căn cứ tạm dừng.")],
+    reason: Annotated[str, typer.Option(help="Nội dung, văn bản căn cứ.")],
+) -> None:
+    """Tạm dừng xét hồ sơ (kỷ luật, điều tra, thanh tra, khiếu nại)."""
+    with context() as ctx:
+        status = holds.hold(ctx, actor, nomination_id, ground, reason)
+    out.print(f"Hồ sơ số {nomination_id}: {NominationStatus(status).label}.")
+
+
+@nom_app.command("release")
+@handled
+def nominations_release(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ.")],
+    actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Kết luận, văn bản căn cứ.")],
+) -> None:
+    """Tiếp tục xét hồ sơ đã tạm dừng."""
+    with context() as ctx:
+        status = holds.release(ctx, actor, nomination_id, reason)
+    out.print(f"Hồ sơ số {nomination_id}: {NominationStatus(status).label}.")
 
 
 # --- policy ----------------------------------------------------------------------------------------

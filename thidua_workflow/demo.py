@@ -1,12 +1,15 @@
 """The Quảng Bình scenario, replayed through the services with the clock set to each step's date.
 
-Until the Prefect flows carry work between stages, the demo plays every person itself — the same service
-calls the CLI makes — and prints where each nomination stands.
+Khối thi đua các hội đặc thù reviews 2019; the council meets in January 2020; the Chairman and a Vice
+Chairman sign; the registrar numbers the decisions; in May 2020 an ad-hoc award follows the simplified
+procedure. Every person is played through the same service calls the CLI makes. Until the Prefect flows
+carry work between stages (next issue), the demo also plays the part of moving on.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,13 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from thidua_workflow.clock import FixedClock
-from thidua_workflow.domain.enums import NominationStatus
-from thidua_workflow.services import nominations, org, queries, tasks
+from thidua_workflow.domain.enums import Choice, NominationStatus
+from thidua_workflow.services import council, decisions, nominations, org, queries, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.settings import Settings
 
-# (date, clerk, file) — the unit submissions of the 2019 year-end review, and one ad-hoc nomination.
+# (date, clerk, file): the units' submissions for the 2019 year-end review.
 SUBMISSIONS = [
     (date(2019, 12, 5), "nct.canbo", "hoi-nguoi-cao-tuoi-2019"),
     (date(2019, 12, 5), "mu.canbo", "hoi-nguoi-mu-2019"),
@@ -32,10 +35,213 @@ SUBMISSIONS = [
     (date(2019, 12, 9), "vhnt.canbo", "hoi-vhnt-2019"),
     (date(2019, 12, 9), "luatgia.canbo", "hoi-luat-gia-2019"),
 ]
+# Each member unit's representative, and the file of its score sheets.
+REPRESENTATIVES = {
+    "qb-hoi-nct": ("nct.chutich", "hoi-nct"),
+    "qb-hoi-nguoi-mu": ("mu.chutich", "hoi-nguoi-mu"),
+    "qb-lien-minh-htx": ("htx.chutich", "lien-minh-htx"),
+    "qb-hoi-chu-thap-do": ("ctd.chutich", "hoi-chu-thap-do"),
+    "qb-hoi-nha-bao": ("nhabao.chutich", "hoi-nha-bao"),
+    "qb-hoi-lhtn": ("lhtn.chutich", "hoi-lhtn"),
+    "qb-hoi-da-cam": ("dacam.chutich", "hoi-da-cam"),
+    "qb-lien-hiep-khkt": ("khkt.chutich", "lien-hiep-khkt"),
+    "qb-hoi-luat-gia": ("luatgia.chutich", "hoi-luat-gia"),
+    "qb-hoi-vhnt": ("vhnt.chutich", "hoi-vhnt"),
+}
+COUNCIL = [
+    "ct.ubnd",
+    "gd.snv",
+    "tb.tdkt",
+    "cvp.ubnd",
+    "gd.stc",
+    "gd.sgddt",
+    "ct.ldld",
+    "ct.mttq",
+    "bt.tinhdoan",
+    "ct.hoiphunu",
+    "ct.hoinongdan",
+]
+ABSENT = ["gd.sgddt", "ct.hoinongdan"]  # they send written ballots
 
 
 def _load(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class Scenario:
+    """The steps, each a person's service call, on one context with a settable clock."""
+
+    def __init__(self, ctx: Context, clock: FixedClock, example: Path, say: Callable[[str], None]) -> None:
+        self.ctx = ctx
+        self.clock = clock
+        self.example = example
+        self.folder = example / "nominations"
+        self.source = DirectorySource(self.folder)
+        self.say = say
+        self.ids: dict[str, list[int]] = {}
+
+    def on(self, day: date, text: str) -> None:
+        self.clock.set(day)
+        self.say(f"[{day:%d/%m/%Y}] {text}")
+
+    def task(self, user: str, kind: str, **match: int) -> int:
+        for view in tasks.list_tasks(self.ctx, user):
+            if view.kind == kind and all(getattr(view, k) == v for k, v in match.items()):
+                return view.id
+        raise LookupError(f"{user} has no {kind} task {match}")
+
+    def act(
+        self, user: str, kind: str, decision: str, payload: tasks.Payload | None = None, **match: int
+    ) -> str:
+        result = tasks.act(self.ctx, user, self.task(user, kind, **match), decision, payload)
+        self.say(f"    {user}: {result.summary}")
+        return result.summary
+
+    def run(self) -> None:
+        ctx = self.ctx
+        self.on(date(2019, 12, 2), "Nạp tổ chức tỉnh Quảng Bình")
+        org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
+        for day, clerk, name in SUBMISSIONS:
+            self.on(day, f"{clerk} nộp tờ trình {name}.yaml")
+            self.ids[name] = nominations.submit(
+                ctx, clerk, _load(self.folder / f"{name}.yaml"), self.source
+            ).nomination_ids
+        nha_bao = self.ids["hoi-nha-bao-2019"][0]
+
+        self.on(
+            date(2019, 12, 10),
+            "Trưởng khối (Hội Người cao tuổi) trả lại hồ sơ của Hội Nhà báo; Hội Luật gia rút hồ sơ",
+        )
+        rounds.return_dossier(
+            ctx, "nct.chutich", nha_bao, "Thành tích chưa cụ thể; bổ sung số liệu và báo cáo có xác nhận."
+        )
+        nominations.withdraw(
+            ctx, "luatgia.canbo", self.ids["hoi-luat-gia-2019"][0], "Đơn vị xin rút để đề nghị vào năm sau."
+        )
+        self.on(date(2019, 12, 16), "Hội Nhà báo nộp lại hồ sơ đã hoàn thiện")
+        self.act(
+            "nhabao.canbo",
+            "complete_dossier",
+            "resubmit",
+            tasks.Payload(
+                dossier=_load(self.folder / "hoi-nha-bao-2019-hoan-thien.yaml"), source=self.source
+            ),
+        )
+        round_id = rounds.find_round(ctx, "qb-khoi-hoi-dac-thu", "2019")
+        self.on(date(2019, 12, 17), "Trưởng khối mở chấm điểm, bỏ phiếu bình xét")
+        self.act("nct.chutich", "round_open", "open")
+        vhnt = self.ids["hoi-vhnt-2019"][0]
+        self.on(date(2019, 12, 19), "Các đơn vị thành viên chấm điểm và bỏ phiếu")
+        items = [
+            n["id"] for n in rounds.show_round(ctx, round_id).nominations if n["status"] == "bloc_review"
+        ]
+        for unit, (user, sheet) in REPRESENTATIVES.items():
+            own = {n.id for n in queries.list_nominations(ctx, unit=unit)}
+            votes = [i for i in items if i not in own]
+            # Most members do not support Hội Văn học Nghệ thuật's nominee.
+            against = {vhnt} if unit not in ("qb-hoi-nha-bao", "qb-hoi-lhtn", "qb-hoi-luat-gia") else set()
+            scores = {
+                k: {c: int(p) for c, p in v.items()}
+                for k, v in _load(self.example / "round-2019" / f"{sheet}.yaml").items()
+            }
+            self.act(
+                user,
+                "round_vote",
+                "vote",
+                tasks.Payload(scores=scores, approve=set(votes) - against, reject=set(votes) & against),
+            )
+        self.on(date(2019, 12, 20), "Trưởng khối kết thúc bình xét; bầu trưởng, phó khối năm 2020")
+        self.act(
+            "nct.chutich",
+            "round_close",
+            "close",
+            tasks.Payload(next_chair="qb-lien-minh-htx", next_deputy="qb-hoi-chu-thap-do"),
+        )
+
+        self.on(date(2020, 1, 8), "Ban Thi đua – Khen thưởng thẩm định")
+        for task in tasks.list_tasks(ctx, "cv.tdkt1"):
+            if task.kind == "appraise":
+                self.act("cv.tdkt1", "appraise", "pass", nomination_id=task.nomination_id or 0)
+
+        self.on(date(2020, 1, 15), "Thường trực Hội đồng triệu tập phiên họp; thành viên bỏ phiếu kín")
+        self.act("tb.tdkt", "session_open", "open")
+        session_id = council.list_sessions(ctx)[-1].id
+        view = council.show_session(ctx, session_id)
+        vote_items = [i["nomination"] for i in view.items if i["needs_vote"]]
+        council.record_attendance(ctx, "tb.tdkt", session_id, [u for u in COUNCIL if u not in ABSENT])
+        cstd = self.ids["hoi-nguoi-mu-2019"][1]
+        for i, member in enumerate(COUNCIL):
+            choices = dict.fromkeys(vote_items, Choice.YES)
+            if i == 3 and cstd in choices:
+                choices[cstd] = Choice.NO  # one member against: 10/11 still reaches 90%
+            if member in ABSENT:
+                council.enter_written_ballot(ctx, "tb.tdkt", session_id, member, choices)
+            else:
+                council.cast_ballot(ctx, member, session_id, choices)
+        self.act(
+            "tb.tdkt",
+            "session_close",
+            "close",
+            tasks.Payload(proposal_ref="12/TTr-SNV"),
+            session_id=session_id,
+        )
+
+        self.on(date(2020, 1, 20), "Chủ tịch và Phó Chủ tịch UBND tỉnh ký; một dự thảo bị trả lại")
+        drafts = decisions.list_decisions(ctx)
+        for d in drafts:
+            if d.award_form == "tap_the_lao_dong_xuat_sac":
+                self.act(
+                    "pct.ubnd",
+                    "decision_sign",
+                    "send_back",
+                    tasks.Payload(
+                        comment="Đề nghị Hội đồng xem xét lại thời điểm khen tập thể cùng đợt với Hội."
+                    ),
+                    decision_id=d.id,
+                )
+            else:
+                signer = (
+                    "ct.ubnd" if d.award_form in ("co_thi_dua_tinh", "chien_si_thi_dua_tinh") else "pct.ubnd"
+                )
+                self.act(signer, "decision_sign", "sign", decision_id=d.id)
+        self.on(date(2020, 1, 21), "Văn thư vào sổ, cấp số quyết định")
+        number = 161
+        for d in decisions.list_decisions(ctx):
+            if d.status == "signed":
+                number += 1
+                self.act(
+                    "vt.ubnd", "decision_register", "register", tasks.Payload(number=number), decision_id=d.id
+                )
+
+        self.on(date(2020, 2, 12), "Phiên họp thứ hai: xét lại dự thảo bị trả lại")
+        self._council_round(signer="pct.ubnd", number=number + 1, proposal="20/TTr-SNV")
+
+        self.on(date(2020, 5, 15), "Hội LHTN đề nghị khen thưởng đột xuất (thủ tục đơn giản)")
+        ad_hoc = nominations.submit(
+            ctx, "lhtn.canbo", _load(self.folder / "hoi-lhtn-2020-dot-xuat.yaml"), self.source
+        )
+        self.on(date(2020, 5, 19), "Thẩm định hồ sơ đột xuất; phiên họp thứ ba; ký, vào sổ")
+        self.act("cv.tdkt2", "appraise", "pass", nomination_id=ad_hoc.nomination_ids[0])
+        self._council_round(signer="pct.ubnd", number=number + 2, proposal="41/TTr-SNV")
+
+    def _council_round(self, *, signer: str, number: int, proposal: str) -> None:
+        """A session with only items that need no vote: quorum, close, sign, register."""
+        ctx = self.ctx
+        self.act("tb.tdkt", "session_open", "open")
+        session_id = council.list_sessions(ctx)[-1].id
+        council.record_attendance(ctx, "tb.tdkt", session_id, [u for u in COUNCIL if u not in ABSENT])
+        view = council.show_session(ctx, session_id)
+        if any(i["needs_vote"] for i in view.items):
+            raise RuntimeError("the demo's later sessions hold only items that need no vote")
+        self.act(
+            "tb.tdkt", "session_close", "close", tasks.Payload(proposal_ref=proposal), session_id=session_id
+        )
+        for d in decisions.list_decisions(ctx):
+            if d.status == "draft":
+                self.act(signer, "decision_sign", "sign", decision_id=d.id)
+                self.act(
+                    "vt.ubnd", "decision_register", "register", tasks.Payload(number=number), decision_id=d.id
+                )
 
 
 def run_demo(settings: Settings, example: Path, out: Console) -> Context:
@@ -47,82 +253,35 @@ def run_demo(settings: Settings, example: Path, out: Console) -> Context:
     settings = settings.model_copy(update={"database_url": settings.database_url or f"sqlite:///{db_path}"})
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(settings, clock=clock)
-    folder = example / "nominations"
-    source = DirectorySource(folder)
+    Scenario(ctx, clock, example, out.print).run()
 
-    def step(day: date, text: str) -> None:
-        clock.set(day)
-        out.print(f"[{day:%d/%m/%Y}] {text}")
-
-    step(date(2019, 12, 2), f"Nạp tổ chức tỉnh từ {example / 'org.yaml'}")
-    org.load_organisation(ctx, _load(example / "org.yaml"), source="org.yaml")
-
-    ids: dict[str, list[int]] = {}
-    for day, clerk, name in SUBMISSIONS:
-        step(day, f"{clerk} nộp {name}.yaml")
-        ids[name] = nominations.submit(ctx, clerk, _load(folder / f"{name}.yaml"), source).nomination_ids
-
-    def act(user: str, nomination_id: int, decision: str, **kwargs: Any) -> None:
-        task = next(v for v in tasks.list_tasks(ctx, user) if v.nomination_id == nomination_id)
-        result = tasks.act(ctx, user, task.id, decision, **kwargs)
-        label = NominationStatus(result.status).label
-        out.print(f"    {user}: việc số {task.id}, {decision} → hồ sơ số {nomination_id}: {label}")
-
-    step(
-        date(2019, 12, 11), "Khối thi đua xét hồ sơ (trưởng khối: Hội Người cao tuổi; phó khối: Hội Người mù)"
+    table = Table(
+        "Số", "Quyết định", "Ngày", "Hình thức", "Người ký", "Danh sách", title="Quyết định đã ban hành"
     )
-    nha_bao = ids["hoi-nha-bao-2019"][0]
-    act(
-        "nct.chutich",
-        nha_bao,
-        "return",
-        comment="Thành tích chưa cụ thể; đề nghị bổ sung số liệu, báo cáo có xác nhận.",
-    )
-    act(
-        "nct.chutich",
-        ids["hoi-vhnt-2019"][0],
-        "reject",
-        comment="Không đạt số phiếu bình xét của Khối (4/9).",
-    )
-    step(date(2019, 12, 12), "Hội Luật gia rút hồ sơ")
-    nominations.withdraw(
-        ctx, "luatgia.canbo", ids["hoi-luat-gia-2019"][0], "Đơn vị xin rút để đề nghị vào năm sau."
-    )
-    step(date(2019, 12, 16), "Hội Nhà báo nộp lại hồ sơ đã hoàn thiện")
-    fix = next(v for v in tasks.list_tasks(ctx, "nhabao.canbo") if v.nomination_id == nha_bao)
-    tasks.act(
-        ctx,
-        "nhabao.canbo",
-        fix.id,
-        "resubmit",
-        dossier=_load(folder / "hoi-nha-bao-2019-hoan-thien.yaml"),
-        source=source,
-    )
-    step(date(2019, 12, 18), "Khối đề nghị các hồ sơ còn lại")
-    for user in ("nct.chutich", "mu.chutich"):
-        for view in tasks.list_tasks(ctx, user):
-            act(user, view.nomination_id, "endorse")
-    step(date(2020, 1, 8), "Ban Thi đua – Khen thưởng thẩm định")
-    for view in tasks.list_tasks(ctx, "cv.tdkt1"):
-        act("cv.tdkt1", view.nomination_id, "pass")
-    step(date(2020, 5, 15), "Hội LHTN đề nghị khen thưởng đột xuất (thủ tục đơn giản)")
-    ids["dot-xuat"] = nominations.submit(
-        ctx, "lhtn.canbo", _load(folder / "hoi-lhtn-2020-dot-xuat.yaml"), source
-    ).nomination_ids
-    step(date(2020, 5, 19), "Thẩm định hồ sơ đột xuất")
-    act("cv.tdkt2", ids["dot-xuat"][0], "pass")
-
-    rows = queries.list_nominations(ctx)
-    table = Table("Số", "Đối tượng", "Hình thức", "Kỳ", "Trạng thái", title="Hồ sơ đề nghị khen thưởng")
-    for r in sorted(rows, key=lambda r: r.id):
-        table.add_row(str(r.id), r.nominee, r.award_form, r.period, r.status_label)
+    for d in decisions.list_decisions(ctx):
+        if d.status != "issued":
+            continue
+        assert d.decision_date is not None
+        names = "; ".join(f"{i['ordinal']}. {i['name']}" for i in d.items)
+        title = (
+            f"KT. CHỦ TỊCH – PHÓ CHỦ TỊCH {d.signer}"
+            if d.signer_title == "PHÓ CHỦ TỊCH"
+            else f"CHỦ TỊCH {d.signer}"
+        )
+        table.add_row(
+            str(d.id), d.number_text or "", f"{d.decision_date:%d/%m/%Y}", d.award_name, title, names
+        )
     out.print(table)
-    waiting = sum(1 for r in rows if r.status == NominationStatus.COUNCIL_VOTE)
+    rows = queries.list_nominations(ctx)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status_label] = counts.get(r.status_label, 0) + 1
+    summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
+    decided = sum(1 for r in rows if r.status == NominationStatus.DECIDED)
     out.print(
-        f"{len(rows)} hồ sơ; {waiting} chờ Hội đồng Thi đua – Khen thưởng bỏ phiếu. "
-        f"Thời gian chạy: {time.perf_counter() - started:.1f} s."
+        f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}. Thời gian chạy: {time.perf_counter() - started:.1f} s."
     )
     out.print(f"Dữ liệu ở {settings.data_dir}. Xem lại, ví dụ:")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} thidua nominations show {nha_bao}")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} thidua --as-of 2020-01-08 tasks list --as cv.tdkt1")
+    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua decisions list")
+    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua nominations show 7")
     return ctx

@@ -44,8 +44,9 @@ def render_policy(policy: Policy) -> str:
         )
         b = p.bloc
         lines.append(
-            f"  Khối: {b.flags_per_bloc} Cờ/khối/năm, Bằng khen ≤ {float(b.bang_khen_max_share):.0%} số thành viên, "
-            f"đề nghị khi {b.endorsement.describe()} thành viên — {b.source} ({STATUS_LABEL[b.status]})"
+            f"  Khối: {b.flags_per_bloc} Cờ/khối/năm, "
+            + "".join(f"{form} ≤ {float(share):.0%} số thành viên, " for form, share in b.quota_share.items())
+            + f"đề nghị khi {b.endorsement.describe()} thành viên — {b.source} ({STATUS_LABEL[b.status]})"
         )
         d = p.deadlines
         lines.append(

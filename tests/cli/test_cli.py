@@ -69,10 +69,11 @@ def test_exit_codes(thidua: Any, tmp_path: Path) -> None:
     # 0, then 4: acting twice on the same task.
     thidua("--as-of", "2019-12-05", "nominations", "submit", str(nominations), "--as", "mu.canbo")
     tasks = json.loads(thidua("--as-of", "2019-12-06", "tasks", "list", "--as", "nct.chutich", "--json"))
+    assert [t["kind"] for t in tasks] == ["round_open"]
     task = str(tasks[0]["id"])
-    thidua("--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "endorse")
+    thidua("--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "open")
     out = thidua(
-        "--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "endorse", code=4
+        "--as-of", "2019-12-06", "tasks", "act", task, "--as", "nct.chutich", "--decision", "open", code=4
     )
     assert "đã xử lý" in out
 
@@ -94,4 +95,5 @@ def test_demo_replays_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for _ in range(2):  # a second run starts again from a fresh database
         result = runner.invoke(app, ["demo", "--example", str(QB)])
         assert result.exit_code == 0, result.output
-        assert "10 hồ sơ; 8 chờ Hội đồng" in result.output
+        assert "Đã khen thưởng: 8" in result.output
+        assert "162/QĐ-UBND" in result.output

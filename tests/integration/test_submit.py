@@ -21,6 +21,7 @@ from thidua_workflow.services.evidence import DirectorySource, MappingSource
 from thidua_workflow.services.nominations import submit
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.services.queries import list_nominations, show_nomination
+from thidua_workflow.services.tasks import list_tasks
 
 
 def test_example_submission_is_stored_and_routed(qb: Context) -> None:
@@ -30,8 +31,10 @@ def test_example_submission_is_stored_and_routed(qb: Context) -> None:
     assert detail.status == "bloc_review"
     assert detail.nominee["unit_name"] == "Hội Người mù tỉnh Quảng Bình"
     assert [e.action for e in detail.timeline] == ["submit", "route_to_bloc"]
-    # The chair's unit (Hội Người cao tuổi) reviews for the bloc; the task waits for it.
-    assert [(t.kind, t.assignee_unit) for t in detail.open_tasks] == [("bloc_review", "qb-hoi-nct")]
+    # It waits in the bloc's 2019 round, which the chair's unit (Hội Người cao tuổi) opens for voting.
+    assert detail.round_id is not None
+    assert detail.open_tasks == []
+    assert [(v.kind, v.round_id) for v in list_tasks(qb, "nct.chutich")] == [("round_open", detail.round_id)]
     # Eligibility used the database's 2017, 2018 titles and the declared 2019 one, and says so.
     check = next(c for c in detail.dossiers[0].checks if c["rule"] == "chien_si_thi_dua_tinh")
     assert check["outcome"] == "passed"
@@ -41,13 +44,6 @@ def test_example_submission_is_stored_and_routed(qb: Context) -> None:
     assert kinds == ["bao_cao_thanh_tich", "bien_ban", "sang_kien", "to_trinh"]
     for doc in detail.dossiers[0].documents:
         assert qb.store.read(doc.sha256)[:5] == b"%PDF-"
-
-
-def test_chairs_own_nomination_goes_to_the_deputy(qb: Context) -> None:
-    result = submit_example(qb, "hoi-nguoi-cao-tuoi-2019")
-    for nomination_id in result.nomination_ids:
-        tasks = show_nomination(qb, nomination_id).open_tasks
-        assert [t.assignee_unit for t in tasks] == ["qb-hoi-nguoi-mu"]
 
 
 def test_simplified_procedure_goes_straight_to_appraisal(qb: Context, clock: FixedClock) -> None:
@@ -252,7 +248,7 @@ def test_after_the_merger_the_new_law_and_names_apply(ctx: Context, clock: Fixed
     assert detail.policy_period == "nd-152-2025"
     assert detail.nominee["unit_name"] == "Hội Người cao tuổi tỉnh Quảng Trị"
     assert detail.bloc == "qt-khoi-hoi-dac-thu"
-    assert [t.assignee_unit for t in detail.open_tasks] == ["qb-hoi-chu-thap-do"]
+    assert [v.kind for v in list_tasks(ctx, "ctd.chutich.qt")] == ["round_open"]
 
 
 def test_uploaded_files_are_checked_by_content_not_name(qb: Context) -> None:

@@ -13,11 +13,12 @@ from tests.integration.helpers import QB_NOMINATIONS, example, row_counts, submi
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.errors import Conflict, InputRejected, NotPermitted, ThiduaError, ValidationFailed
+from thidua_workflow.services import rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.services.nominations import withdraw
 from thidua_workflow.services.queries import show_nomination
-from thidua_workflow.services.tasks import act, list_tasks
+from thidua_workflow.services.tasks import Payload, act, list_tasks, overdue_tasks
 
 
 def _task_for(ctx: Context, user: str, nomination_id: int) -> int:
@@ -27,33 +28,45 @@ def _task_for(ctx: Context, user: str, nomination_id: int) -> int:
     raise AssertionError(f"{user} has no task for nomination {nomination_id}")
 
 
-def test_inbox_shows_exactly_the_persons_tasks(qb: Context) -> None:
-    nct = submit_example(qb, "hoi-nguoi-cao-tuoi-2019")
-    mu = submit_example(qb, "hoi-nguoi-mu-2019")
-    # The chair (Hội Người cao tuổi) reviews the others; the deputy (Hội Người mù) reviews the chair's.
-    assert {v.nomination_id for v in list_tasks(qb, "nct.chutich")} == set(mu.nomination_ids)
-    assert {v.nomination_id for v in list_tasks(qb, "mu.chutich")} == set(nct.nomination_ids)
-    assert list_tasks(qb, "htx.chutich") == []
+def _ad_hoc(ctx: Context, clock: FixedClock) -> int:
+    """The May 2020 ad-hoc nomination: simplified procedure, straight to appraisal."""
+    clock.set(date(2020, 5, 15))
+    return submit_example(ctx, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
+
+
+def test_inbox_shows_exactly_the_persons_tasks(qb: Context, clock: FixedClock) -> None:
+    submit_example(qb, "hoi-nguoi-cao-tuoi-2019")
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    # The chair's unit (Hội Người cao tuổi) opens the bloc's round; nobody else has anything yet.
+    assert [v.kind for v in list_tasks(qb, "nct.chutich")] == ["round_open"]
+    assert list_tasks(qb, "mu.chutich") == []
     assert list_tasks(qb, "cv.tdkt1") == []
+    rounds.open_voting(qb, "nct.chutich", rounds.find_round(qb, "qb-khoi-hoi-dac-thu", "2019"))
+    assert [v.kind for v in list_tasks(qb, "mu.chutich")] == ["round_vote"]
+    assert sorted(v.kind for v in list_tasks(qb, "nct.chutich")) == ["round_close", "round_vote"]
+    ad_hoc = _ad_hoc(qb, clock)
+    assert [v.nomination_id for v in list_tasks(qb, "cv.tdkt1")] == [ad_hoc]
 
 
 def test_overdue_tasks_are_flagged(qb: Context, clock: FixedClock) -> None:
     submit_example(qb, "hoi-nguoi-mu-2019")
     views = list_tasks(qb, "nct.chutich")
     # 10 working days from Thursday 5/12/2019.
-    assert {v.due_on for v in views} == {date(2019, 12, 19)}
+    assert [v.due_on for v in views] == [date(2019, 12, 19)]
     assert not any(v.overdue for v in views)
     clock.advance(timedelta(days=15))
     assert all(v.overdue for v in list_tasks(qb, "nct.chutich"))
+    late = overdue_tasks(qb)
+    assert [(t["kind"], t["days_late"], t["assignees"]) for t in late] == [("round_open", 1, ["nct.chutich"])]
 
 
 def test_return_complete_and_come_back_to_the_bloc(qb: Context, clock: FixedClock) -> None:
-    result = submit_example(qb, "hoi-nha-bao-2019")
-    nomination_id = result.nomination_ids[0]
-    task = _task_for(qb, "nct.chutich", nomination_id)
+    nomination_id = submit_example(qb, "hoi-nha-bao-2019").nomination_ids[0]
     with pytest.raises(ValidationFailed, match="cần nêu lý do"):
-        act(qb, "nct.chutich", task, "return")
-    act(qb, "nct.chutich", task, "return", comment="Thành tích chưa cụ thể, bổ sung số liệu.")
+        rounds.return_dossier(qb, "nct.chutich", nomination_id, " ")
+    with pytest.raises(NotPermitted):
+        rounds.return_dossier(qb, "mu.chutich", nomination_id, "Không phải trưởng khối.")
+    rounds.return_dossier(qb, "nct.chutich", nomination_id, "Thành tích chưa cụ thể, bổ sung số liệu.")
     detail = show_nomination(qb, nomination_id)
     assert detail.status == "returned"
     assert [(t.kind, t.assignee_unit) for t in detail.open_tasks] == [("complete_dossier", "qb-hoi-nha-bao")]
@@ -61,7 +74,7 @@ def test_return_complete_and_come_back_to_the_bloc(qb: Context, clock: FixedCloc
     clock.advance(timedelta(days=9))
     fix = _task_for(qb, "nhabao.canbo", nomination_id)
     dossier = example("hoi-nha-bao-2019-hoan-thien")
-    act(qb, "nhabao.canbo", fix, "resubmit", dossier=dossier, source=DirectorySource(QB_NOMINATIONS))
+    act(qb, "nhabao.canbo", fix, "resubmit", Payload(dossier=dossier, source=DirectorySource(QB_NOMINATIONS)))
     detail = show_nomination(qb, nomination_id)
     assert detail.status == "bloc_review"
     assert [d.number for d in detail.dossiers] == [1, 2]
@@ -76,113 +89,112 @@ def test_return_complete_and_come_back_to_the_bloc(qb: Context, clock: FixedCloc
         "bloc_return",
         "resubmit_to_bloc",
     ]
-    assert _task_for(qb, "nct.chutich", nomination_id)
+
+
+def test_the_chairs_own_dossier_is_returned_by_the_deputy(qb: Context) -> None:
+    nomination_id = submit_example(qb, "hoi-nguoi-cao-tuoi-2019").nomination_ids[1]
+    with pytest.raises(NotPermitted, match=r"qb-hoi-nguoi-mu"):
+        rounds.return_dossier(qb, "nct.chutich", nomination_id, "Bổ sung.")
+    assert rounds.return_dossier(qb, "mu.chutich", nomination_id, "Bổ sung sáng kiến.") == "returned"
 
 
 def test_returned_at_appraisal_comes_back_to_appraisal(qb: Context, clock: FixedClock) -> None:
-    nomination_id = submit_example(qb, "hoi-nha-bao-2019").nomination_ids[0]
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", nomination_id), "endorse")
-    assert show_nomination(qb, nomination_id).status == "appraisal"
+    nomination_id = _ad_hoc(qb, clock)
     task = _task_for(qb, "cv.tdkt1", nomination_id)
-    act(qb, "cv.tdkt2", task, "return", comment="Báo cáo thành tích thiếu xác nhận của cơ quan cấp trên.")
-    fix = _task_for(qb, "nhabao.canbo", nomination_id)
-    clock.set(date(2019, 12, 16))  # the completed report is dated 14/12
-    act(
-        qb,
-        "nhabao.canbo",
-        fix,
-        "resubmit",
-        dossier=example("hoi-nha-bao-2019-hoan-thien"),
-        source=DirectorySource(QB_NOMINATIONS),
-    )
+    act(qb, "cv.tdkt2", task, "return", Payload(comment="Bổ sung xác nhận của địa phương."))
+    fix = _task_for(qb, "lhtn.canbo", nomination_id)
+    completed = {"achievement": "Ủng hộ 20 tấn gạo và 5.000 khẩu trang, có xác nhận của UBND xã."}
+    act(qb, "lhtn.canbo", fix, "resubmit", Payload(dossier=completed, source=DirectorySource(QB_NOMINATIONS)))
     detail = show_nomination(qb, nomination_id)
     assert detail.status == "appraisal"
     assert [t.kind for t in detail.open_tasks] == ["appraise"]
     assert detail.timeline[-1].action == "resubmit_to_appraisal"
+    # The Tờ trình carries over into the new version.
+    assert [d.kind for d in detail.dossiers[1].documents] == ["to_trinh"]
 
 
 def test_resubmission_that_still_fails_changes_nothing(qb: Context) -> None:
     nomination_id = submit_example(qb, "hoi-nha-bao-2019").nomination_ids[0]
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", nomination_id), "return", comment="Bổ sung.")
+    rounds.return_dossier(qb, "nct.chutich", nomination_id, "Bổ sung.")
     fix = _task_for(qb, "nhabao.canbo", nomination_id)
     dossier = example("hoi-nha-bao-2019-hoan-thien")
     dossier["evidence"][0]["dated"] = "2018-01-01"  # more than six months old
     before = row_counts(qb)
     with pytest.raises(ValidationFailed, match="bao_cao_thanh_tich_moi"):
-        act(qb, "nhabao.canbo", fix, "resubmit", dossier=dossier, source=DirectorySource(QB_NOMINATIONS))
+        act(
+            qb,
+            "nhabao.canbo",
+            fix,
+            "resubmit",
+            Payload(dossier=dossier, source=DirectorySource(QB_NOMINATIONS)),
+        )
     assert row_counts(qb) == before
     assert show_nomination(qb, nomination_id).status == "returned"
 
 
-def test_endorse_pass_and_reject(qb: Context) -> None:
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[0]), "endorse")
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[1]), "reject", comment="Không đủ phiếu bình xét.")
-    act(qb, "cv.tdkt1", _task_for(qb, "cv.tdkt1", ids[0]), "pass")
-    passed, rejected = show_nomination(qb, ids[0]), show_nomination(qb, ids[1])
-    assert passed.status == "council_vote"
-    assert [e.action for e in passed.timeline] == [
-        "submit",
-        "route_to_bloc",
-        "bloc_endorse",
-        "forward_to_appraisal",
-        "appraisal_pass",
-    ]
-    assert rejected.status == "rejected"
-    assert rejected.timeline[-1].comment == "Không đủ phiếu bình xét."
-    assert rejected.open_tasks == []
+def test_appraisal_pass_and_reject(qb: Context, clock: FixedClock) -> None:
+    passed = _ad_hoc(qb, clock)
+    act(qb, "cv.tdkt1", _task_for(qb, "cv.tdkt1", passed), "pass")
+    detail = show_nomination(qb, passed)
+    # Bằng khen needs no council vote in this period: approved on the appraisal's proposal.
+    assert detail.status == "council_approved"
+    assert [e.action for e in detail.timeline][-2:] == ["appraisal_pass", "council_approve"]
+    assert detail.timeline[-2].data["checks"] == []
+    assert [v.kind for v in list_tasks(qb, "tb.tdkt")] == ["session_open"]
 
 
-def test_rejected_nominee_may_be_nominated_again(qb: Context) -> None:
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[0]), "reject", comment="Chưa tiêu biểu.")
-    data = example("hoi-nguoi-mu-2019")
-    data["nominations"] = data["nominations"][:1]
-    assert submit_example(qb, "hoi-nguoi-mu-2019", data).nomination_ids
+def test_rejected_nominee_may_be_nominated_again(qb: Context, clock: FixedClock) -> None:
+    first = _ad_hoc(qb, clock)
+    act(qb, "cv.tdkt1", _task_for(qb, "cv.tdkt1", first), "reject", Payload(comment="Chưa có xác nhận."))
+    assert show_nomination(qb, first).status == "rejected"
+    assert show_nomination(qb, first).timeline[-1].comment == "Chưa có xác nhận."
+    assert submit_example(qb, "hoi-lhtn-2020-dot-xuat").nomination_ids
 
 
-def test_someone_elses_task_names_who_may_act(qb: Context) -> None:
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    task = _task_for(qb, "nct.chutich", ids[0])
+def test_someone_elses_task_names_who_may_act(qb: Context, clock: FixedClock) -> None:
+    task = _task_for(qb, "cv.tdkt1", _ad_hoc(qb, clock))
     before = row_counts(qb)
-    with pytest.raises(NotPermitted, match=r"nct\.chutich"):
-        act(qb, "htx.chutich", task, "endorse")
-    with pytest.raises(NotPermitted):
-        act(qb, "cv.tdkt1", task, "endorse")
+    with pytest.raises(NotPermitted, match=r"cv\.tdkt1, cv\.tdkt2"):
+        act(qb, "htx.chutich", task, "pass")
     assert row_counts(qb) == before
 
 
-def test_conflict_of_interest_is_refused(qb: Context) -> None:
-    """An appraiser whose own unit submitted the dossier may not appraise it."""
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[0]), "endorse")
-    task = _task_for(qb, "cv.tdkt1", ids[0])
+def test_conflict_of_interest_is_refused(qb: Context, clock: FixedClock) -> None:
+    """An appraiser whose own unit submitted the dossier may not appraise it, nor see it in the inbox."""
+    nomination_id = _ad_hoc(qb, clock)
+    task = _task_for(qb, "cv.tdkt1", nomination_id)
     with qb.uow() as uow:
-        person = uow.session.scalar(select(m.Person).where(m.Person.username == "mu.chutich"))
+        person = uow.session.scalar(select(m.Person).where(m.Person.username == "lhtn.chutich"))
         assert person is not None
         person.grants.append(m.RoleGrant(role="appraiser"))
         uow.commit()
-    assert all(v.nomination_id != ids[0] for v in list_tasks(qb, "mu.chutich"))
+    assert all(v.nomination_id != nomination_id for v in list_tasks(qb, "lhtn.chutich"))
     with pytest.raises(NotPermitted, match="tách bạch"):
-        act(qb, "mu.chutich", task, "pass")
+        act(qb, "lhtn.chutich", task, "pass")
 
 
-def test_acting_twice_or_after_the_stage_closed_is_a_conflict(qb: Context) -> None:
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    task = _task_for(qb, "nct.chutich", ids[0])
-    act(qb, "nct.chutich", task, "endorse")
+def test_acting_twice_or_after_the_stage_closed_is_a_conflict(qb: Context, clock: FixedClock) -> None:
+    nomination_id = _ad_hoc(qb, clock)
+    task = _task_for(qb, "cv.tdkt1", nomination_id)
+    act(qb, "cv.tdkt1", task, "return", Payload(comment="Bổ sung."))
     with pytest.raises(Conflict, match="đã xử lý"):
-        act(qb, "nct.chutich", task, "endorse")
-    appraise = _task_for(qb, "cv.tdkt1", ids[0])
-    withdraw(qb, "mu.canbo", ids[0], "Đơn vị xin rút để đề nghị vào năm sau.")
+        act(qb, "cv.tdkt1", task, "pass")
+    fix = _task_for(qb, "lhtn.canbo", nomination_id)
+    withdraw(qb, "lhtn.canbo", nomination_id, "Đơn vị xin rút.")
     with pytest.raises(Conflict, match="hủy"):
-        act(qb, "cv.tdkt1", appraise, "pass")
+        act(
+            qb,
+            "lhtn.canbo",
+            fix,
+            "resubmit",
+            Payload(dossier={"achievement": "x"}, source=DirectorySource(QB_NOMINATIONS)),
+        )
 
 
-def test_unknown_decision_lists_the_allowed_ones(qb: Context) -> None:
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    with pytest.raises(InputRejected, match="endorse, return, reject"):
-        act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[0]), "approve")
+def test_unknown_decision_lists_the_allowed_ones(qb: Context, clock: FixedClock) -> None:
+    task = _task_for(qb, "cv.tdkt1", _ad_hoc(qb, clock))
+    with pytest.raises(InputRejected, match="pass, return, reject"):
+        act(qb, "cv.tdkt1", task, "approve")
 
 
 def test_withdraw_needs_a_reason_and_the_units_clerk(qb: Context) -> None:
@@ -192,17 +204,14 @@ def test_withdraw_needs_a_reason_and_the_units_clerk(qb: Context) -> None:
     with pytest.raises(ValidationFailed):
         withdraw(qb, "mu.canbo", ids[0], "  ")
     assert withdraw(qb, "mu.canbo", ids[0], "Rút để bổ sung thành tích năm sau.") == "withdrawn"
-    detail = show_nomination(qb, ids[0])
-    assert detail.open_tasks == []
     with pytest.raises(Conflict):
         withdraw(qb, "mu.canbo", ids[0], "Rút lần nữa.")
 
 
-def test_two_people_act_on_one_task_exactly_one_wins(qb: Context) -> None:
+def test_two_people_act_on_one_task_exactly_one_wins(qb: Context, clock: FixedClock) -> None:
     """Two sessions act at once: one succeeds, the other gets a Conflict; one audit event."""
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    act(qb, "nct.chutich", _task_for(qb, "nct.chutich", ids[0]), "endorse")
-    task = _task_for(qb, "cv.tdkt1", ids[0])
+    nomination_id = _ad_hoc(qb, clock)
+    task = _task_for(qb, "cv.tdkt1", nomination_id)
     barrier = threading.Barrier(2)
     outcomes: dict[str, Any] = {}
 
@@ -210,7 +219,7 @@ def test_two_people_act_on_one_task_exactly_one_wins(qb: Context) -> None:
         barrier.wait()
         try:
             comment = "Thiếu xác nhận." if decision == "return" else None
-            outcomes[user] = act(qb, user, task, decision, comment=comment).decision
+            outcomes[user] = act(qb, user, task, decision, Payload(comment=comment)).decision
         except ThiduaError as exc:
             outcomes[user] = exc
 
@@ -231,22 +240,21 @@ def test_two_people_act_on_one_task_exactly_one_wins(qb: Context) -> None:
             select(func.count())
             .select_from(m.AuditEvent)
             .where(
-                m.AuditEvent.entity_id == str(ids[0]),
+                m.AuditEvent.entity_id == str(nomination_id),
                 m.AuditEvent.action.in_(["appraisal_pass", "appraisal_return"]),
             )
         )
     assert decisive == 1
 
 
-def test_stale_read_is_refused_by_the_version_check(qb: Context) -> None:
+def test_stale_read_is_refused_by_the_version_check(qb: Context, clock: FixedClock) -> None:
     """The version column itself refuses a write based on an old read (no lock needed)."""
-    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    task_id = _task_for(qb, "nct.chutich", ids[0])
+    task_id = _task_for(qb, "cv.tdkt1", _ad_hoc(qb, clock))
     with qb.uow() as first:
         stale = first.session.get(m.Task, task_id)
         assert stale is not None
         first.session.expunge(stale)
-    act(qb, "nct.chutich", task_id, "endorse")
+    act(qb, "cv.tdkt1", task_id, "pass")
     with qb.uow() as second:
         merged = second.session.merge(stale, load=False)
         merged.comment = "sửa từ bản đọc cũ"

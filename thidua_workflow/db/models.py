@@ -120,6 +120,8 @@ class Bloc(Versioned, Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
+    # The scoring table of the bloc's pledge (giao ước thi đua): [{code, name, max}].
+    criteria: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class BlocMember(Base):
@@ -190,6 +192,7 @@ class AwardRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(32))
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
 
 # --- nominations ---------------------------------------------------------------------------------
@@ -241,6 +244,7 @@ class Nomination(Versioned, Base):
     nominee_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     nominee_key: Mapped[str] = mapped_column(String(400), index=True)
     bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
     status: Mapped[str] = mapped_column(String(24), index=True)
     returned_from: Mapped[str | None] = mapped_column(String(24))
     held_from: Mapped[str | None] = mapped_column(String(24))
@@ -301,17 +305,24 @@ class Document(Base):
 
 
 class Task(Versioned, Base):
-    """A person's pending action: who may act (role, unit), on what, by when, and what they decided."""
+    """A person's pending action: who may act (role, unit or person), on what, by when, what they decided.
+
+    The subject is one nomination, bloc round, council session or decision.
+    """
 
     __tablename__ = "tasks"
     __table_args__ = (Index("ix_tasks_open_role", "status", "assignee_role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("council_sessions.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     assignee_role: Mapped[str] = mapped_column(String(32))
     assignee_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    assignee_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
     due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
@@ -319,6 +330,173 @@ class Task(Versioned, Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decision: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+# --- bloc rounds -----------------------------------------------------------------------------------
+
+
+class BlocRound(Versioned, Base):
+    """One bloc's review of one period: collecting → voting → closed."""
+
+    __tablename__ = "bloc_rounds"
+    __table_args__ = (UniqueConstraint("bloc_id", "period_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bloc_id: Mapped[str] = mapped_column(ForeignKey("blocs.id"))
+    period_code: Mapped[str] = mapped_column(String(300))
+    period_year: Mapped[int]
+    period_label: Mapped[str] = mapped_column(String(300))
+    policy_period: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    criteria: Mapped[list[Any]]
+    members: Mapped[list[Any]]  # member unit ids when voting opened: the round's electorate
+    created_at: Mapped[datetime]
+    voting_opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RoundScore(Base):
+    """A member unit's scores for one unit of the bloc (its own: the self-assessment)."""
+
+    __tablename__ = "bloc_round_scores"
+    __table_args__ = (UniqueConstraint("round_id", "scorer_unit_id", "scored_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
+    scorer_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    scored_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    points: Mapped[dict[str, Any]]
+    total: Mapped[int]
+    cast_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    cast_at: Mapped[datetime]
+
+
+class RoundVote(Base):
+    """A member unit's vote on one nomination of the round (the bloc votes openly)."""
+
+    __tablename__ = "bloc_round_votes"
+    __table_args__ = (UniqueConstraint("round_id", "voter_unit_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
+    voter_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"))
+    approve: Mapped[bool]
+    cast_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    cast_at: Mapped[datetime]
+
+
+# --- council sessions ------------------------------------------------------------------------------
+
+
+class CouncilSession(Versioned, Base):
+    __tablename__ = "council_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    members_total: Mapped[int]
+    proposal_ref: Mapped[str | None] = mapped_column(String(300))
+    opened_at: Mapped[datetime]
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SessionItem(Base):
+    """A nomination before the council, with its running tally: counts only, never a voter."""
+
+    __tablename__ = "council_session_items"
+    __table_args__ = (UniqueConstraint("session_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_sessions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    needs_vote: Mapped[bool]
+    yes: Mapped[int] = mapped_column(default=0)
+    no: Mapped[int] = mapped_column(default=0)
+    abstain: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class SessionMember(Base):
+    """Who takes part: presence and whether (and how) they voted — stored apart from any ballot."""
+
+    __tablename__ = "council_session_members"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_sessions.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    present: Mapped[bool] = mapped_column(default=False)
+    voted: Mapped[str | None] = mapped_column(String(16))  # in_person | written
+
+
+# --- decisions ---------------------------------------------------------------------------------------
+
+
+class Decision(Versioned, Base):
+    """A Quyết định of the Chairman: one award form, one council session, a numbered list."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("issuing_body", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_sessions.id"), index=True)
+    award_form: Mapped[str] = mapped_column(String(64))
+    award_name: Mapped[str] = mapped_column(String(300))
+    policy_period: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    issuing_body: Mapped[str] = mapped_column(String(300))
+    reason_line: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[list[Any]]
+    proposal_ref: Mapped[str | None] = mapped_column(String(300))
+    year: Mapped[int | None]
+    number: Mapped[int | None]
+    number_text: Mapped[str | None] = mapped_column(String(100))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    signer_title: Mapped[str | None] = mapped_column(String(100))
+    signed_at: Mapped[datetime | None]
+    issued_at: Mapped[datetime | None]
+    sent_back_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    items: Mapped[list[DecisionItem]] = relationship(
+        back_populates="decision", order_by="DecisionItem.ordinal", cascade="all, delete-orphan"
+    )
+
+
+class DecisionItem(Base):
+    __tablename__ = "decision_items"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "nomination_id"),
+        UniqueConstraint("decision_id", "ordinal"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    ordinal: Mapped[int]
+    nominee_kind: Mapped[str] = mapped_column(String(16))
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    nominee_detail: Mapped[str | None] = mapped_column(String(600))
+    reward_amount: Mapped[int]
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+
+
+class Counter(Base):
+    """Numbers that must be unique and gap-free: locked in the transaction that uses them."""
+
+    __tablename__ = "counters"
+
+    scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
 
 
 class AuditEvent(Base):

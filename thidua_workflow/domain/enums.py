@@ -82,9 +82,16 @@ UNIT_SCOPED_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_HEAD, Role.BLOC_REPRES
 
 
 class TaskKind(LabelledEnum):
-    BLOC_REVIEW = ("bloc_review", "Khối xét hồ sơ")
+    ROUND_OPEN = ("round_open", "Mở bỏ phiếu bình xét của khối")
+    ROUND_VOTE = ("round_vote", "Chấm điểm, bỏ phiếu bình xét của khối")
+    ROUND_CLOSE = ("round_close", "Kết thúc bình xét của khối")
     APPRAISE = ("appraise", "Thẩm định hồ sơ")
     COMPLETE_DOSSIER = ("complete_dossier", "Hoàn thiện hồ sơ bị trả lại")
+    SESSION_OPEN = ("session_open", "Triệu tập phiên họp Hội đồng")
+    COUNCIL_VOTE = ("council_vote", "Bỏ phiếu kín tại phiên họp Hội đồng")
+    SESSION_CLOSE = ("session_close", "Kết thúc phiên họp, kiểm phiếu")
+    DECISION_SIGN = ("decision_sign", "Ký quyết định khen thưởng")
+    DECISION_REGISTER = ("decision_register", "Vào sổ, cấp số quyết định")
 
 
 class TaskStatus(LabelledEnum):
@@ -122,3 +129,34 @@ class Title(LabelledEnum):
     BANG_KHEN_TINH = ("bang_khen_tinh", "Bằng khen của Chủ tịch UBND tỉnh")
     CO_THI_DUA_TINH = ("co_thi_dua_tinh", "Cờ thi đua của UBND tỉnh")
     GIAY_KHEN = ("giay_khen", "Giấy khen")
+
+
+class RoundStatus(LabelledEnum):
+    COLLECTING = ("collecting", "Đang nhận hồ sơ")
+    VOTING = ("voting", "Đang chấm điểm, bỏ phiếu")
+    CLOSED = ("closed", "Đã kết thúc")
+
+
+class SessionStatus(LabelledEnum):
+    OPEN = ("open", "Đang họp")
+    CLOSED = ("closed", "Đã kết thúc")
+
+
+class DecisionStatus(LabelledEnum):
+    DRAFT = ("draft", "Dự thảo, chờ ký")
+    SIGNED = ("signed", "Đã ký, chờ vào sổ")
+    ISSUED = ("issued", "Đã ban hành")
+    SENT_BACK = ("sent_back", "Người ký trả lại")
+
+
+class HoldGround(LabelledEnum):
+    DISCIPLINE = ("discipline", "Đang xem xét kỷ luật")
+    INVESTIGATION = ("investigation", "Đang bị điều tra")
+    INSPECTION = ("inspection", "Đang thanh tra, kiểm tra")
+    COMPLAINT = ("complaint", "Có đơn khiếu nại, tố cáo đang giải quyết")
+
+
+class Choice(LabelledEnum):
+    YES = ("yes", "Đồng ý")
+    NO = ("no", "Không đồng ý")
+    ABSTAIN = ("abstain", "Không biểu quyết")

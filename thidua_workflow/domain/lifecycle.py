@@ -126,7 +126,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Người ký trả lại dự thảo",
         needs_reason=True,
     ),
-    _t("decide", {S.IN_DECISION}, S.DECIDED, {Role.DECISION_SIGNER}, "Ký quyết định khen thưởng"),
+    _t(
+        "decide",
+        {S.IN_DECISION},
+        S.DECIDED,
+        {Role.DECISION_SIGNER, Role.REGISTRAR},
+        "Ban hành quyết định khen thưởng",
+    ),
     _t("certify", {S.DECIDED}, S.CERTIFIED, {Role.REGISTRAR}, "Cấp bằng"),
     _t("withdraw", WITHDRAWABLE, S.WITHDRAWN, {Role.UNIT_CLERK}, "Đơn vị rút hồ sơ", needs_reason=True),
     _t(
@@ -174,9 +180,13 @@ def actions_from(current: S) -> list[Transition]:
 
 
 def release(current: S, held_from: S | None) -> S:
-    """The target of ``release``: the state the nomination was held in."""
+    """The target of ``release``: the state the nomination was held in.
+
+    One exception: a nomination held while in a draft decision left that draft when it was held, so it
+    returns as approved by the council, ready for the next decision.
+    """
     if current is not S.ON_HOLD:
         raise TransitionNotAllowed(f"Hồ sơ không ở trạng thái tạm dừng (đang '{current.label}').")
     if held_from is None or held_from not in RELEASE_TARGETS:
         raise TransitionNotAllowed("Không xác định được trạng thái trước khi tạm dừng.")
-    return held_from
+    return S.COUNCIL_APPROVED if held_from is S.IN_DECISION else held_from

@@ -8,7 +8,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_workflow.domain.enums import UNIT_SCOPED_ROLES, CommendationType, NomineeKind, Role, Title
-from thidua_workflow.domain.fields import Slug, VnLine, VnName
+from thidua_workflow.domain.fields import PolicyCode, Slug, VnLine, VnName
 
 
 class _In(BaseModel):
@@ -62,11 +62,27 @@ class OfficersIn(_In):
         return self
 
 
+class CriterionIn(_In):
+    """A line of the bloc's scoring table (bảng tiêu chí chấm điểm of the giao ước thi đua)."""
+
+    code: PolicyCode
+    name: VnLine
+    max: Annotated[int, Field(gt=0, le=1000)]
+
+
 class BlocIn(_In):
     id: Slug
     name: VnLine
     members: list[Slug | MembershipIn]
     officers: list[OfficersIn] = Field(default_factory=list)
+    criteria: list[CriterionIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct_criteria(self) -> Self:
+        codes = [c.code for c in self.criteria]
+        if len(codes) != len(set(codes)):
+            raise ValueError("mã tiêu chí chấm điểm bị trùng")
+        return self
 
     def memberships(self) -> list[MembershipIn]:
         return [MembershipIn(unit=m) if isinstance(m, str) else m for m in self.members]

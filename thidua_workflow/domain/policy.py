@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Procedure
+from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Procedure, Title
 from thidua_workflow.errors import ConfigurationError, InputRejected
 
 Confirmation = Literal["confirmed", "policy_default", "historical_not_confirmed", "not_confirmed"]
@@ -71,6 +71,7 @@ class Threshold(Sourced):
 
 class AwardForm(_Model):
     name: str
+    title: Title = Field(description="what the awardee holds afterwards; later rules count it")
     article: str = Field(description="the legal basis of the award form in this period")
     nominee_kinds: list[NomineeKind]
     commendation_types: list[CommendationType]
@@ -99,10 +100,15 @@ class CouncilRules(Sourced):
 
 class BlocRules(Sourced):
     flags_per_bloc: Annotated[int, Field(ge=0)]
-    bang_khen_max_share: RatioField
+    quota_share: dict[str, RatioField] = Field(
+        default_factory=dict, description="per award form: at most this share of the member units"
+    )
     endorsement: Threshold
 
-    _coerce = field_validator("bang_khen_max_share", mode="before")(_fraction)
+    @field_validator("quota_share", mode="before")
+    @classmethod
+    def _fractions(cls, value: Any) -> Any:
+        return {k: _fraction(v) for k, v in value.items()} if isinstance(value, dict) else value
 
 
 class Deadlines(Sourced):
@@ -129,6 +135,18 @@ class RuleSetting(Sourced):
 
 class Limits(_Model):
     max_nominations_per_file: int = 2000
+
+
+class DecisionRules(_Model):
+    """How the province numbers and words its decisions."""
+
+    numbering: Literal["register", "system"] = Field(
+        default="register",
+        description="register: the registrar enters the number from the issuing body's register; "
+        "system: allocated gap-free per year at signing",
+    )
+    number_format: str = "{n}/QĐ-UBND"
+    reason: str = "Đã có thành tích xuất sắc trong phong trào thi đua yêu nước {period}"
 
 
 class PolicyPeriod(_Model):
@@ -181,6 +199,7 @@ class Policy(_Model):
     base_salary: list[BaseSalary]
     working_calendar: dict[str, list[date]] = Field(default_factory=dict)
     limits: Limits = Field(default_factory=Limits)
+    decisions: DecisionRules = Field(default_factory=DecisionRules)
     digest: str = ""
 
     @model_validator(mode="after")

@@ -18,7 +18,6 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain import rules
 from thidua_workflow.domain.authz import Actor, require_role
 from thidua_workflow.domain.enums import (
-    CommendationType,
     DocumentKind,
     NominationStatus,
     NomineeKind,
@@ -26,7 +25,6 @@ from thidua_workflow.domain.enums import (
     Role,
     TaskKind,
     TaskStatus,
-    Title,
 )
 from thidua_workflow.domain.identity import dedupe_key, nominee_key
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
@@ -42,12 +40,19 @@ from thidua_workflow.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from thidua_workflow.services import audit
+from thidua_workflow.services import audit, eligibility
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evidence, stored
 from thidua_workflow.services.text_input import reason_text
-from thidua_workflow.services.workflow import bloc_of, close_open_tasks, move, reviewer_problem, route
+from thidua_workflow.services.workflow import (
+    bloc_of,
+    close_open_tasks,
+    move,
+    reviewer_problem,
+    round_closed_problem,
+    route,
+)
 
 REJECTED_SUMMARY = "Tệp đề nghị bị từ chối toàn bộ, không lưu hồ sơ nào ({n} lỗi):"
 
@@ -137,23 +142,6 @@ class _Judged:
     dedupe_key: str
     bloc_id: str | None
     nominee_person_id: int | None
-
-
-def _held_in_db(session: Session, key: str) -> list[rules.HeldRecord]:
-    return [
-        rules.HeldRecord(
-            Title(r.title), r.year, CommendationType(r.commendation_type), "database", r.decision
-        )
-        for r in session.scalars(select(m.AwardRecord).where(m.AwardRecord.nominee_key == key))
-        if r.title in Title._value2member_map_
-    ]
-
-
-def _declared_held(declared: Declared) -> list[rules.HeldRecord]:
-    return [
-        rules.HeldRecord(t.title, t.year, t.commendation_type, "declared", t.decision)
-        for t in declared.titles
-    ]
 
 
 def _judge_entry(
@@ -261,9 +249,6 @@ def _judge_entry(
                 )
 
     bloc_id = None
-    bloc_member_of = None
-    if nominee.kind is NomineeKind.COLLECTIVE and nominee.unit is not None:
-        bloc_member_of = bloc_of(session, nominee.unit, entry.period.year)
     if procedure is Procedure.STANDARD:
         bloc_id = bloc_of(session, unit_id, entry.period.year)
         if bloc_id is None:
@@ -278,19 +263,12 @@ def _judge_entry(
             problem = reviewer_problem(session, bloc_id, entry.period.year, concerned, index, nominee.name)
             if problem:
                 problems.append(problem)
+            if existing_nomination is None:
+                closed = round_closed_problem(session, bloc_id, entry.period.code)
+                if closed:
+                    add(closed, "period", rule="vong_binh_xet")
 
-    held = rules.merge_held(_declared_held(entry.declared), _held_in_db(session, key))
-    checks = rules.evaluate(
-        rules.RuleInput(
-            nomination=entry,
-            period=period,
-            award=award,
-            held=held,
-            as_of=org.today,
-            bloc_member_of=bloc_member_of,
-            dissolved_units=org.dissolved(),
-        )
-    )
+    checks = eligibility.evaluate(session, entry, period, award, key, org.today, org.dissolved())
     for check in checks:
         if not check.passed:
             add(check.message, "eligibility", rule=check.rule, article=check.article)
@@ -618,35 +596,14 @@ def resubmit(
         )
     update = parse_resubmission(data)
     previous = nomination.dossiers[-1]
-    declared = update.declared or Declared.model_validate(previous.declared)
-    entry = NominationIn(
-        nominee={
-            "kind": nomination.nominee_kind,
-            "name": nomination.nominee_name,
-            "unit": nomination.nominee_unit_id,
-            "position": nomination.nominee_position,
-            "address": nomination.nominee_address,
-            "birth_date": nomination.nominee_birth_date,
-        },
-        award_form=nomination.award_form,
-        commendation_type=nomination.commendation_type,
-        period={
-            "year": nomination.period_year,
-            "phase": nomination.period_phase,
-            "campaign": nomination.campaign,
-            "event_date": nomination.event_date,
-        },
-        movement=nomination.movement,
-        achievement=update.achievement,
-        declared=declared,
-        evidence=update.evidence
-        or [
-            DocumentIn(
-                kind=DocumentKind(d.kind), file=d.sha256, title=d.title, dated=d.dated, number=d.number
-            )
-            for d in previous.documents
-            if d.kind not in (DocumentKind.TO_TRINH, DocumentKind.BIEN_BAN)
-        ],
+    base = eligibility.as_input(nomination, previous)
+    declared = update.declared or base.declared
+    entry = base.model_copy(
+        update={
+            "achievement": update.achievement,
+            "declared": declared,
+            "evidence": update.evidence or base.evidence,
+        }
     )
     today = now.astimezone(ctx.clock.tz).date()
     org = _Org.read(session, today)

@@ -232,11 +232,14 @@ def _covers(name: m.UnitName, day: date) -> bool:
 
 def _upsert_bloc(session: Session, data: BlocIn, province: str, report: OrgLoadReport) -> None:
     row = session.get(m.Bloc, data.id)
+    criteria = [c.model_dump() for c in data.criteria]
     if row is None:
-        session.add(m.Bloc(id=data.id, province_id=province, name=data.name))
+        session.add(m.Bloc(id=data.id, province_id=province, name=data.name, criteria=criteria))
         report.counts["blocs_created"] += 1
     else:
-        report.counts["blocs_updated"] += _assign(row, name=data.name, province_id=province)
+        report.counts["blocs_updated"] += _assign(
+            row, name=data.name, province_id=province, criteria=criteria
+        )
     session.flush()
     existing = {
         (ms.unit_id, ms.from_year): ms

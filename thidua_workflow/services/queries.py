@@ -91,6 +91,7 @@ class NominationDetail:
     nominee: dict[str, Any]
     submitting_unit: str
     bloc: str | None
+    round_id: int | None
     dossiers: list[DossierView] = field(default_factory=list)
     timeline: list[EventView] = field(default_factory=list)
     open_tasks: list[OpenTaskView] = field(default_factory=list)
@@ -190,6 +191,7 @@ def show_nomination(ctx: Context, nomination_id: int) -> NominationDetail:
             },
             submitting_unit=n.submitting_unit_id,
             bloc=n.bloc_id,
+            round_id=n.round_id,
         )
         for d in n.dossiers:
             detail.dossiers.append(

@@ -1,12 +1,14 @@
 """People's pending actions: what is waiting for whom, and acting on it.
 
-A task is done by exactly one person: the task row and the nomination are both updated with their read
-version, so when two people act at once the second finds the row changed and gets a Conflict.
+Every kind of task maps to one service call; ``act`` checks the task is the person's, then makes that call,
+so acting from the inbox and acting with a dedicated command are the same recorded event. A task is done
+by exactly one person: rows are updated with their read version, and the loser of a race gets a Conflict.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -16,28 +18,39 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, authorize
-from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind, TaskStatus
-from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted
+from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
+from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
+from thidua_workflow.services import council, decisions, rounds
 from thidua_workflow.services.actors import holders, load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.evidence import EvidenceSource
 from thidua_workflow.services.nominations import resubmit
 from thidua_workflow.services.text_input import reason_text
-from thidua_workflow.services.workflow import close_open_tasks, may_judge, move, open_task, route, subject_of
+from thidua_workflow.services.workflow import (
+    close_open_tasks,
+    finish_task,
+    may_judge,
+    move,
+    open_task,
+    subject_of,
+)
 
-# What a person may decide on each kind of task, and the lifecycle arrow each decision takes.
-DECISIONS: dict[TaskKind, dict[str, str]] = {
-    TaskKind.BLOC_REVIEW: {"endorse": "bloc_endorse", "return": "bloc_return", "reject": "bloc_reject"},
-    TaskKind.APPRAISE: {"pass": "appraisal_pass", "return": "appraisal_return", "reject": "appraisal_reject"},
-    TaskKind.COMPLETE_DOSSIER: {"resubmit": "resubmit"},
+# What a person may decide on each kind of task.
+DECISIONS: dict[TaskKind, tuple[str, ...]] = {
+    TaskKind.ROUND_OPEN: ("open",),
+    TaskKind.ROUND_VOTE: ("vote",),
+    TaskKind.ROUND_CLOSE: ("close",),
+    TaskKind.APPRAISE: ("pass", "return", "reject"),
+    TaskKind.COMPLETE_DOSSIER: ("resubmit",),
+    TaskKind.SESSION_OPEN: ("open",),
+    TaskKind.COUNCIL_VOTE: ("vote",),
+    TaskKind.SESSION_CLOSE: ("close",),
+    TaskKind.DECISION_SIGN: ("sign", "send_back"),
+    TaskKind.DECISION_REGISTER: ("register",),
 }
-DECISION_LABELS = {
-    "endorse": "Đề nghị khen",
-    "pass": "Thẩm định đạt",
-    "return": "Trả lại để hoàn thiện",
-    "reject": "Không đề nghị",
-    "resubmit": "Nộp lại hồ sơ đã hoàn thiện",
-}
+APPRAISAL_ACTIONS = {"pass": "appraisal_pass", "return": "appraisal_return", "reject": "appraisal_reject"}
+UNIT_SCOPED = (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,11 @@ class TaskView:
     id: int
     kind: str
     kind_label: str
-    nomination_id: int
-    nominee: str
-    award_form: str
-    period: str
-    unit: str
+    subject: str
+    nomination_id: int | None
+    round_id: int | None
+    session_id: int | None
+    decision_id: int | None
     status: str
     due_on: date
     overdue: bool
@@ -60,26 +73,73 @@ class TaskView:
         return {**self.__dict__, "due_on": self.due_on.isoformat()}
 
 
+@dataclass
+class Payload:
+    """What a decision may carry besides its name; each kind of task reads its own fields."""
+
+    comment: str | None = None
+    dossier: Any = None
+    source: EvidenceSource | None = None
+    approve: set[int] = field(default_factory=set)
+    reject: set[int] = field(default_factory=set)
+    abstain: set[int] = field(default_factory=set)
+    scores: dict[str, dict[str, int]] | None = None
+    next_chair: str | None = None
+    next_deputy: str | None = None
+    order: list[int] | None = None
+    leader: str | None = None
+    tie_reason: str | None = None
+    reasons: dict[int, str] | None = None
+    number: int | None = None
+    dated: date | None = None
+    proposal_ref: str | None = None
+    expected_version: int | None = None
+
+
 @dataclass(frozen=True)
 class ActResult:
     task_id: int
-    nomination_id: int
+    kind: str
     decision: str
-    status: str
+    summary: str
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def _mine(actor: Actor) -> Any:
-    """SQL condition: open tasks addressed to one of the actor's roles (and unit, where scoped)."""
+    """SQL condition: tasks addressed to one of the actor's roles (and unit or person, where scoped)."""
     clauses = []
     for grant in actor.grants:
         clause = m.Task.assignee_role == grant.role.value
-        if grant.role is Role.BLOC_REPRESENTATIVE or grant.role is Role.UNIT_CLERK:
+        if grant.role in UNIT_SCOPED:
             clause = clause & (m.Task.assignee_unit_id == grant.unit_id)
+        clause = clause & (
+            (m.Task.assignee_person_id.is_(None)) | (m.Task.assignee_person_id == actor.person_id)
+        )
         clauses.append(clause)
     return or_(*clauses) if clauses else None
+
+
+def _subject_label(session: Session, task: m.Task) -> str:
+    if task.nomination_id is not None:
+        n = session.get(m.Nomination, task.nomination_id)
+        assert n is not None
+        return f"Hồ sơ số {n.id}: {n.nominee_name} — {n.award_form}, {n.period_label}"
+    if task.round_id is not None:
+        r = session.get(m.BlocRound, task.round_id)
+        assert r is not None
+        bloc = session.get(m.Bloc, r.bloc_id)
+        return f"Vòng bình xét số {r.id}: {bloc.name if bloc else r.bloc_id}, {r.period_label}"
+    if task.session_id is not None:
+        s = session.get(m.CouncilSession, task.session_id)
+        assert s is not None
+        return f"Phiên họp số {s.id}: {s.title}"
+    if task.decision_id is not None:
+        d = session.get(m.Decision, task.decision_id)
+        assert d is not None
+        return f"Quyết định số {d.id} (dự thảo): {d.award_name}, {len(d.items)} người/tập thể"
+    return "Triệu tập phiên họp Hội đồng Thi đua – Khen thưởng"
 
 
 def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> list[TaskView]:
@@ -91,112 +151,171 @@ def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> 
         condition = _mine(actor)
         if condition is None:
             return []
-        query = (
-            select(m.Task, m.Nomination)
-            .join(m.Nomination, m.Nomination.id == m.Task.nomination_id)
-            .where(condition)
-            .order_by(m.Task.due_on, m.Task.id)
-        )
+        query = select(m.Task).where(condition).order_by(m.Task.due_on, m.Task.id)
         if not include_closed:
             query = query.where(m.Task.status == TaskStatus.OPEN.value)
         views = []
-        for task, nomination in session.execute(query):
-            if TaskKind(task.kind) is not TaskKind.COMPLETE_DOSSIER and not may_judge(actor, nomination):
-                continue
-            views.append(_view(task, nomination, today))
+        for task in session.scalars(query):
+            kind = TaskKind(task.kind)
+            if task.nomination_id is not None and kind is TaskKind.APPRAISE:
+                nomination = session.get(m.Nomination, task.nomination_id)
+                if nomination is not None and not may_judge(actor, nomination):
+                    continue
+            views.append(
+                TaskView(
+                    id=task.id,
+                    kind=kind.value,
+                    kind_label=kind.label,
+                    subject=_subject_label(session, task),
+                    nomination_id=task.nomination_id,
+                    round_id=task.round_id,
+                    session_id=task.session_id,
+                    decision_id=task.decision_id,
+                    status=task.status,
+                    due_on=task.due_on,
+                    overdue=task.status == TaskStatus.OPEN.value and task.due_on < today,
+                    decisions=list(DECISIONS[kind]),
+                    version=task.version,
+                )
+            )
+        views.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
         return views
 
 
-def _view(task: m.Task, nomination: m.Nomination, today: date) -> TaskView:
-    kind = TaskKind(task.kind)
-    return TaskView(
-        id=task.id,
-        kind=kind.value,
-        kind_label=kind.label,
-        nomination_id=nomination.id,
-        nominee=nomination.nominee_name,
-        award_form=nomination.award_form,
-        period=nomination.period_label,
-        unit=nomination.submitting_unit_id,
-        status=task.status,
-        due_on=task.due_on,
-        overdue=task.status == TaskStatus.OPEN.value and task.due_on < today,
-        decisions=list(DECISIONS[kind]),
-        version=task.version,
-    )
+def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
+    """Every open task past its due date, oldest first: for operators and the Ban's follow-up."""
+    today = ctx.clock.today()
+    with ctx.reader() as uow:
+        session = uow.session
+        rows = session.scalars(
+            select(m.Task)
+            .where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
+            .order_by(m.Task.due_on)
+        ).all()
+        result = []
+        for t in rows:
+            who = holders(
+                session,
+                Role(t.assignee_role),
+                t.assignee_unit_id if Role(t.assignee_role) in UNIT_SCOPED else None,
+            )
+            if t.assignee_person_id is not None:
+                person = session.get(m.Person, t.assignee_person_id)
+                who = [person.username] if person else []
+            result.append(
+                {
+                    "id": t.id,
+                    "kind": t.kind,
+                    "subject": _subject_label(session, t),
+                    "due_on": t.due_on.isoformat(),
+                    "days_late": (today - t.due_on).days,
+                    "assignees": who,
+                }
+            )
+        return result
+
+
+def _load_task(session: Session, actor: Actor, task_id: int) -> m.Task:
+    task = session.get(m.Task, task_id)
+    if task is None:
+        raise NotFound("việc", task_id)
+    role = Role(task.assignee_role)
+    unit = task.assignee_unit_id if role in UNIT_SCOPED else None
+    mine = actor.has(role, unit) and task.assignee_person_id in (None, actor.person_id)
+    if not mine:
+        if task.assignee_person_id is not None:
+            person = session.get(m.Person, task.assignee_person_id)
+            names = [person.username] if person else []
+        else:
+            names = holders(session, role, unit)
+        where = f" của đơn vị '{unit}'" if unit else ""
+        raise NotPermitted(
+            f"Việc số {task.id} dành cho {role.label.lower()}{where}; {actor.label} không được xử lý. "
+            f"Người được xử lý: {', '.join(names) or 'chưa có ai được giao'}."
+        )
+    if task.status != TaskStatus.OPEN.value:
+        who = session.get(m.Person, task.completed_by_id) if task.completed_by_id else None
+        by = f" bởi {who.full_name} ({who.username})" if who else ""
+        raise Conflict(
+            f"Việc số {task.id} đã {TaskStatus(task.status).label.lower()}{by}; không còn gì để xử lý."
+        )
+    return task
 
 
 def act(
-    ctx: Context,
-    username: str,
-    task_id: int,
-    decision: str,
-    *,
-    comment: str | None = None,
-    dossier: Any = None,
-    source: EvidenceSource | None = None,
-    expected_version: int | None = None,
+    ctx: Context, username: str, task_id: int, decision: str, payload: Payload | None = None
 ) -> ActResult:
-    """Decide a task. One transaction: the task, the nomination's move, the next task, the audit."""
+    """Decide a task: check it is the person's and still open, then make the service call it stands for."""
+    payload = payload or Payload()
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+        task = _load_task(uow.session, actor, task_id)
+        kind = TaskKind(task.kind)
+        if decision not in DECISIONS[kind]:
+            raise InputRejected(
+                f"Quyết định '{decision}' không áp dụng cho việc '{kind.label}'; chọn: {', '.join(DECISIONS[kind])}."
+            )
+        if payload.expected_version is not None and task.version != payload.expected_version:
+            raise Conflict(f"Việc số {task.id} đã thay đổi từ khi bạn xem; hãy tải lại.")
+        subject = (task.nomination_id, task.round_id, task.session_id, task.decision_id)
+    handler = _HANDLERS[kind]
+    summary = handler(ctx, username, task_id, subject, decision, payload)
+    return ActResult(task_id, kind.value, decision, summary)
+
+
+Subject = tuple[int | None, int | None, int | None, int | None]
+Handler = Callable[[Context, str, int, Subject, str, Payload], str]
+
+
+def _nomination_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    """Appraisal and completing a returned dossier: one transaction with the nomination's move."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)
-        task = session.get(m.Task, task_id)
-        if task is None:
-            raise NotFound("việc", task_id)
-        kind = TaskKind(task.kind)
-        allowed = DECISIONS[kind]
-        if decision not in allowed:
-            raise InputRejected(
-                f"Quyết định '{decision}' không áp dụng cho việc '{kind.label}'; chọn: {', '.join(allowed)}."
-            )
+        task = _load_task(session, actor, task_id)
         nomination = session.get(m.Nomination, task.nomination_id)
         assert nomination is not None
-        _check_assignee(session, actor, task)
-        if task.status != TaskStatus.OPEN.value:
-            raise _already_done(session, task)
-        if expected_version is not None and task.version != expected_version:
-            raise Conflict(f"Việc số {task.id} đã thay đổi từ khi bạn xem; hãy tải lại.")
-
-        if kind is TaskKind.COMPLETE_DOSSIER:
-            if dossier is None or source is None:
+        if task.kind == TaskKind.COMPLETE_DOSSIER.value:
+            if p.dossier is None or p.source is None:
                 raise InputRejected("Nộp lại cần tệp hồ sơ đã hoàn thiện (--file).")
-            _finish(task, actor, decision, comment, now)
-            resubmit(ctx, session, uow, actor, nomination, dossier, source, now)
+            finish_task(task, actor, decision, p.comment, now)
+            resubmit(ctx, session, uow, actor, nomination, p.dossier, p.source, now)
         else:
-            action = allowed[decision]
-            arrow = lifecycle.get(action)
-            authorize(actor, arrow, subject_of(nomination), acting_unit_id=task.assignee_unit_id)
-            reason = reason_text(comment, required=arrow.needs_reason)
-            _finish(task, actor, decision, reason, now)
-            _decide(ctx, session, nomination, action, actor, reason, task, now)
+            _appraise(ctx, session, actor, task, nomination, decision, p.comment, now)
         uow.commit()
-        return ActResult(task.id, nomination.id, decision, nomination.status)
+        return f"hồ sơ số {nomination.id}: {NominationStatus(nomination.status).label}"
 
 
-def _finish(task: m.Task, actor: Actor, decision: str, comment: str | None, now: datetime) -> None:
-    task.status = TaskStatus.DONE.value
-    task.completed_at = now
-    task.completed_by_id = actor.person_id
-    task.decision = decision
-    task.comment = comment
-
-
-def _decide(
+def _appraise(
     ctx: Context,
     session: Session,
-    nomination: m.Nomination,
-    action: str,
     actor: Actor,
-    reason: str | None,
     task: m.Task,
+    nomination: m.Nomination,
+    decision: str,
+    comment: str | None,
     now: datetime,
 ) -> None:
+    action = APPRAISAL_ACTIONS[decision]
+    arrow = lifecycle.get(action)
+    authorize(actor, arrow, subject_of(nomination))
+    reason = reason_text(comment, required=arrow.needs_reason)
+    checks = recheck(ctx, session, nomination, now.astimezone(ctx.clock.tz).date())
+    failed = [c for c in checks if c.outcome == "failed"]
+    if decision == "pass" and failed and not reason:
+        raise ValidationFailed(
+            [Problem(c.message, field="eligibility", rule=c.rule, article=c.article) for c in failed],
+            "Hồ sơ còn điều kiện chưa đạt; ghi lý do (--comment) nếu vẫn đề nghị khen thưởng:",
+        )
+    finish_task(task, actor, decision, reason, now)
     from_state = NominationStatus(nomination.status)
-    arrow = move(session, nomination, action, actor=actor, at=now, comment=reason, data={"task": task.id})
+    data = {"task": task.id, "checks": [c.to_dict() for c in checks]}
+    target = move(session, nomination, action, actor=actor, at=now, comment=reason, data=data).target
     close_open_tasks(session, nomination.id, at=now, except_id=task.id)
-    if arrow.target is NominationStatus.RETURNED:
+    if target is NominationStatus.RETURNED:
         nomination.returned_from = from_state.value
         open_task(
             session,
@@ -207,28 +326,96 @@ def _decide(
             at=now,
             unit_id=nomination.submitting_unit_id,
         )
-    elif arrow.target is NominationStatus.BLOC_ENDORSED:
-        move(session, nomination, "forward_to_appraisal", actor=None, at=now)
-        route(session, ctx, nomination, at=now, to_appraisal=True)
+    elif target is NominationStatus.COUNCIL_VOTE:
+        award = ctx.policy.period_by_code(nomination.policy_period).award_form(nomination.award_form)
+        if award.council_vote is None:
+            move(
+                session,
+                nomination,
+                "council_approve",
+                actor=None,
+                at=now,
+                comment="Không cần Hội đồng bỏ phiếu; theo đề xuất thẩm định.",
+            )
+        council.ensure_session_open_task(session, ctx, now)
 
 
-def _check_assignee(session: Session, actor: Actor, task: m.Task) -> None:
-    """The task's role (and unit) must be the actor's; the error names who may act instead."""
-    role = Role(task.assignee_role)
-    scoped = role in (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
-    if actor.has(role, task.assignee_unit_id if scoped else None):
-        return
-    names = holders(session, role, task.assignee_unit_id if scoped else None)
-    who = ", ".join(names) if names else "chưa có ai được giao"
-    where = f" của đơn vị '{task.assignee_unit_id}'" if scoped else ""
-    raise NotPermitted(
-        f"Việc số {task.id} dành cho {role.label.lower()}{where}; {actor.label} không được xử lý. "
-        f"Người được xử lý: {who}."
+def _round_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    round_id = subject[1]
+    assert round_id is not None
+    if decision == "open":
+        view = rounds.open_voting(ctx, username, round_id)
+        return f"vòng bình xét số {round_id}: mở bỏ phiếu, {len(view.nominations)} hồ sơ"
+    if decision == "vote":
+        if p.scores:
+            rounds.submit_scores(ctx, username, round_id, p.scores)
+        result = rounds.cast_votes(ctx, username, round_id, approve=p.approve, reject=p.reject)
+        left = result["remaining"]
+        return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {left}" if left else "đã bỏ phiếu đủ"
+    if not p.next_chair or not p.next_deputy:
+        raise InputRejected(
+            "Kết thúc vòng bình xét cần trưởng khối và phó khối năm sau (--next-chair, --next-deputy)."
+        )
+    data = rounds.close_round(
+        ctx,
+        username,
+        round_id,
+        next_chair=p.next_chair,
+        next_deputy=p.next_deputy,
+        order=p.order,
+        leader=p.leader,
+        tie_reason=p.tie_reason,
+        reasons=p.reasons,
     )
+    endorsed = sum(1 for o in data["outcomes"] if o["endorsed"])
+    return f"vòng bình xét số {round_id} kết thúc: {endorsed} hồ sơ được khối đề nghị"
 
 
-def _already_done(session: Session, task: m.Task) -> Conflict:
-    who = session.get(m.Person, task.completed_by_id) if task.completed_by_id else None
-    by = f" bởi {who.full_name} ({who.username})" if who else ""
-    status = TaskStatus(task.status).label.lower()
-    return Conflict(f"Việc số {task.id} đã {status}{by}; không còn gì để xử lý.")
+def _session_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    session_id = subject[2]
+    if decision == "open":
+        view = council.open_session(ctx, username)
+        return f"phiên họp số {view.id}: {len(view.items)} hồ sơ, {view.members_total} thành viên"
+    assert session_id is not None
+    if decision == "vote":
+        choices = dict.fromkeys(p.approve, Choice.YES) | dict.fromkeys(p.reject, Choice.NO)
+        choices |= dict.fromkeys(p.abstain, Choice.ABSTAIN)
+        council.cast_ballot(ctx, username, session_id, choices)
+        return f"đã bỏ phiếu kín tại phiên họp số {session_id}"
+    result = council.close_session(ctx, username, session_id, proposal_ref=p.proposal_ref)
+    return f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {result['decisions']}"
+
+
+def _decision_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    decision_id = subject[3]
+    assert decision_id is not None
+    if decision == "sign":
+        view = decisions.sign(ctx, username, decision_id)
+    elif decision == "send_back":
+        view = decisions.send_back(ctx, username, decision_id, p.comment or "")
+    else:
+        if p.number is None:
+            raise InputRejected("Vào sổ cần số quyết định (--number) theo sổ đăng ký văn bản.")
+        view = decisions.register(ctx, username, decision_id, p.number, dated=p.dated)
+    number = f" số {view.number_text}" if view.number_text else ""
+    return f"quyết định{number}: {view.status_label}"
+
+
+_HANDLERS: dict[TaskKind, Handler] = {
+    TaskKind.ROUND_OPEN: _round_task,
+    TaskKind.ROUND_VOTE: _round_task,
+    TaskKind.ROUND_CLOSE: _round_task,
+    TaskKind.APPRAISE: _nomination_task,
+    TaskKind.COMPLETE_DOSSIER: _nomination_task,
+    TaskKind.SESSION_OPEN: _session_task,
+    TaskKind.COUNCIL_VOTE: _session_task,
+    TaskKind.SESSION_CLOSE: _session_task,
+    TaskKind.DECISION_SIGN: _decision_task,
+    TaskKind.DECISION_REGISTER: _decision_task,
+}

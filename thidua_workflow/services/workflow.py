@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, Subject, conflict_of_interest
-from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind, TaskStatus
-from thidua_workflow.errors import Problem
+from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
+from thidua_workflow.errors import Problem, TransitionNotAllowed
 from thidua_workflow.services import audit
 from thidua_workflow.services.context import Context
 
@@ -63,6 +64,43 @@ def subject_of(nomination: m.Nomination) -> Subject:
     )
 
 
+def new_task(
+    session: Session,
+    ctx: Context,
+    kind: TaskKind,
+    role: Role,
+    *,
+    at: datetime,
+    policy_period: str,
+    nomination_id: int | None = None,
+    round_id: int | None = None,
+    session_id: int | None = None,
+    decision_id: int | None = None,
+    unit_id: str | None = None,
+    person_id: int | None = None,
+    bloc_id: str | None = None,
+) -> m.Task:
+    """A pending action, due in the policy's working days for its kind (Vietnam's holidays skipped)."""
+    period = ctx.policy.period_by_code(policy_period)
+    days = period.deadlines.task_working_days.get(kind.value, period.deadlines.return_ineligible_working_days)
+    task = m.Task(
+        kind=kind.value,
+        nomination_id=nomination_id,
+        round_id=round_id,
+        session_id=session_id,
+        decision_id=decision_id,
+        status=TaskStatus.OPEN.value,
+        assignee_role=role.value,
+        assignee_unit_id=unit_id,
+        assignee_person_id=person_id,
+        bloc_id=bloc_id,
+        due_on=ctx.calendar.add_working_days(at.astimezone(ctx.clock.tz).date(), days),
+        created_at=at,
+    )
+    session.add(task)
+    return task
+
+
 def open_task(
     session: Session,
     ctx: Context,
@@ -72,32 +110,44 @@ def open_task(
     *,
     at: datetime,
     unit_id: str | None = None,
-    bloc_id: str | None = None,
 ) -> m.Task:
-    period = ctx.policy.period_by_code(nomination.policy_period)
-    days = period.deadlines.task_working_days.get(kind.value, period.deadlines.return_ineligible_working_days)
-    task = m.Task(
-        kind=kind.value,
+    return new_task(
+        session,
+        ctx,
+        kind,
+        role,
+        at=at,
+        policy_period=nomination.policy_period,
         nomination_id=nomination.id,
-        status=TaskStatus.OPEN.value,
-        assignee_role=role.value,
-        assignee_unit_id=unit_id,
-        bloc_id=bloc_id,
-        due_on=ctx.calendar.add_working_days(at.astimezone(ctx.clock.tz).date(), days),
-        created_at=at,
+        unit_id=unit_id,
     )
-    session.add(task)
-    return task
 
 
 def close_open_tasks(
-    session: Session, nomination_id: int, *, at: datetime, except_id: int | None = None
+    session: Session,
+    nomination_id: int | None = None,
+    *,
+    at: datetime,
+    except_id: int | None = None,
+    round_id: int | None = None,
+    session_id: int | None = None,
+    decision_id: int | None = None,
 ) -> int:
-    """Cancel the nomination's other open tasks: once it has moved on, nobody needs to act on them."""
+    """Cancel a subject's other open tasks: once it has moved on, nobody needs to act on them."""
+    subjects = (
+        (m.Task.nomination_id, nomination_id),
+        (m.Task.round_id, round_id),
+        (m.Task.session_id, session_id),
+        (m.Task.decision_id, decision_id),
+    )
+    if all(value is None for _column, value in subjects):
+        raise ValueError("close_open_tasks needs a subject")
+    query = select(m.Task).where(m.Task.status == TaskStatus.OPEN.value)
+    for column, value in subjects:
+        if value is not None:
+            query = query.where(column == value)
     count = 0
-    for task in session.scalars(
-        select(m.Task).where(m.Task.nomination_id == nomination_id, m.Task.status == TaskStatus.OPEN.value)
-    ):
+    for task in session.scalars(query):
         if task.id != except_id:
             task.status = TaskStatus.CANCELLED.value
             task.completed_at = at
@@ -144,30 +194,125 @@ def route(
     at: datetime,
     to_appraisal: bool,
 ) -> None:
-    """Send a submitted (or completed) nomination to the bloc's review or straight to appraisal."""
+    """Send a submitted (or completed) nomination to its bloc's round or straight to appraisal."""
     if to_appraisal:
-        action = "route_to_appraisal" if nomination.status == NominationStatus.SUBMITTED else None
-        if action:
-            move(session, nomination, action, actor=None, at=at)
+        if nomination.status == NominationStatus.SUBMITTED:
+            move(session, nomination, "route_to_appraisal", actor=None, at=at)
         open_task(session, ctx, nomination, TaskKind.APPRAISE, Role.APPRAISER, at=at)
         return
     if nomination.status == NominationStatus.SUBMITTED:
         move(session, nomination, "route_to_bloc", actor=None, at=at, data={"bloc": nomination.bloc_id})
+    attach_to_round(session, ctx, nomination, at=at)
+
+
+def chair_unit(session: Session, bloc_id: str, year: int) -> str | None:
+    return session.scalar(
+        select(m.BlocOfficers.chair_unit_id).where(
+            m.BlocOfficers.bloc_id == bloc_id, m.BlocOfficers.year == year
+        )
+    )
+
+
+def attach_to_round(session: Session, ctx: Context, nomination: m.Nomination, *, at: datetime) -> m.BlocRound:
+    """The bloc's round for the nomination's period, created (with the chair's task) on first need."""
     assert nomination.bloc_id is not None
-    concerned = {u for u in (nomination.submitting_unit_id, nomination.nominee_unit_id) if u}
-    reviewer, problem = bloc_reviewer(session, nomination.bloc_id, nomination.period_year, concerned)
-    if reviewer is None:
-        raise AssertionError(problem)  # checked before routing: see reviewer_problem()
-    open_task(
+    found = session.scalar(
+        select(m.BlocRound).where(
+            m.BlocRound.bloc_id == nomination.bloc_id, m.BlocRound.period_code == nomination.period_code
+        )
+    )
+    if found is None:
+        found = _create_round(session, ctx, nomination, at)
+    elif found.status != RoundStatus.COLLECTING.value:
+        raise TransitionNotAllowed(
+            f"Vòng bình xét của khối '{found.bloc_id}' kỳ {found.period_label} "
+            f"{RoundStatus(found.status).label.lower()}; không nhận thêm hồ sơ."
+        )
+    nomination.round_id = found.id
+    return found
+
+
+def _create_round(session: Session, ctx: Context, nomination: m.Nomination, at: datetime) -> m.BlocRound:
+    """Create the round; if a concurrent submission created it first, join theirs."""
+    bloc = session.get(m.Bloc, nomination.bloc_id)
+    assert bloc is not None
+    try:
+        with session.begin_nested():
+            created = m.BlocRound(
+                bloc_id=bloc.id,
+                period_code=nomination.period_code,
+                period_year=nomination.period_year,
+                period_label=nomination.period_label,
+                policy_period=nomination.policy_period,
+                status=RoundStatus.COLLECTING.value,
+                criteria=list(bloc.criteria or []),
+                members=[],
+                created_at=at,
+                result={},
+            )
+            session.add(created)
+    except IntegrityError:
+        theirs = session.scalar(
+            select(m.BlocRound).where(
+                m.BlocRound.bloc_id == bloc.id, m.BlocRound.period_code == nomination.period_code
+            )
+        )
+        if theirs is None:
+            raise
+        return theirs
+    audit.record(
+        session,
+        at=at,
+        actor=None,
+        action="round_create",
+        entity_type="round",
+        entity_id=created.id,
+        to_state=RoundStatus.COLLECTING.value,
+        data={"bloc": bloc.id, "period": nomination.period_code},
+    )
+    open_round_task(
         session,
         ctx,
-        nomination,
-        TaskKind.BLOC_REVIEW,
+        created,
+        TaskKind.ROUND_OPEN,
+        at=at,
+        unit_id=chair_unit(session, bloc.id, nomination.period_year),
+    )
+    return created
+
+
+def open_round_task(
+    session: Session,
+    ctx: Context,
+    bloc_round: m.BlocRound,
+    kind: TaskKind,
+    *,
+    at: datetime,
+    unit_id: str | None,
+) -> m.Task:
+    return new_task(
+        session,
+        ctx,
+        kind,
         Role.BLOC_REPRESENTATIVE,
         at=at,
-        unit_id=reviewer,
-        bloc_id=nomination.bloc_id,
+        policy_period=bloc_round.policy_period,
+        round_id=bloc_round.id,
+        unit_id=unit_id,
+        bloc_id=bloc_round.bloc_id,
     )
+
+
+def round_closed_problem(session: Session, bloc_id: str, period_code: str) -> str | None:
+    """Why a new nomination cannot join the bloc's round for this period, if it cannot."""
+    status = session.scalar(
+        select(m.BlocRound.status).where(
+            m.BlocRound.bloc_id == bloc_id, m.BlocRound.period_code == period_code
+        )
+    )
+    if status is None or status == RoundStatus.COLLECTING.value:
+        return None
+    return f"vòng bình xét của khối kỳ này {RoundStatus(status).label.lower()}, không nhận thêm hồ sơ"
 
 
 def reviewer_problem(
@@ -183,3 +328,37 @@ def reviewer_problem(
 
 def may_judge(actor: Actor, nomination: m.Nomination) -> bool:
     return conflict_of_interest(actor, subject_of(nomination)) is None
+
+
+def finish_task(task: m.Task, actor: Actor, decision: str, comment: str | None, at: datetime) -> None:
+    task.status = TaskStatus.DONE.value
+    task.completed_at = at
+    task.completed_by_id = actor.person_id
+    task.decision = decision
+    task.comment = comment
+
+
+def finish_open_task(
+    session: Session,
+    actor: Actor,
+    kind: TaskKind,
+    decision: str,
+    *,
+    at: datetime,
+    comment: str | None = None,
+    unit_id: str | None = None,
+    person_id: int | None = None,
+    **subject: int,
+) -> m.Task | None:
+    """Mark done the open task of this kind and subject (and unit or person) that the action fulfils."""
+    query = select(m.Task).where(m.Task.kind == kind.value, m.Task.status == TaskStatus.OPEN.value)
+    for name, value in subject.items():
+        query = query.where(getattr(m.Task, name) == value)
+    if unit_id is not None:
+        query = query.where(m.Task.assignee_unit_id == unit_id)
+    if person_id is not None:
+        query = query.where(m.Task.assignee_person_id == person_id)
+    task = session.scalar(query.order_by(m.Task.id).limit(1))
+    if task is not None:
+        finish_task(task, actor, decision, comment, at)
+    return task

@@ -1,4 +1,4 @@
-"""Initial schema: organisation, nominations with dossier versions, tasks, append-only audit.
+"""Initial schema: organisation, nominations, rounds, council sessions, decisions, tasks, audit.
 
 Revision ID: 0001
 Revises:
@@ -19,6 +19,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "counters",
+        sa.Column("scope", sa.String(length=300), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "year", name=op.f("pk_counters")),
+    )
+    op.create_table(
         "provinces",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -36,6 +43,11 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("province_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column(
+            "criteria",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["province_id"], ["provinces.id"], name=op.f("fk_blocs_province_id_provinces")
@@ -158,6 +170,67 @@ def upgrade() -> None:
         batch_op.create_index("ix_audit_entity", ["entity_type", "entity_id"], unique=False)
 
     op.create_table(
+        "bloc_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("bloc_id", sa.String(length=64), nullable=False),
+        sa.Column("period_code", sa.String(length=300), nullable=False),
+        sa.Column("period_year", sa.Integer(), nullable=False),
+        sa.Column("period_label", sa.String(length=300), nullable=False),
+        sa.Column("policy_period", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column(
+            "criteria",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "members",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("voting_opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "result",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["bloc_id"], ["blocs.id"], name=op.f("fk_bloc_rounds_bloc_id_blocs")),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["people.id"], name=op.f("fk_bloc_rounds_closed_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bloc_rounds")),
+        sa.UniqueConstraint("bloc_id", "period_code", name=op.f("uq_bloc_rounds_bloc_id_period_code")),
+    )
+    op.create_table(
+        "council_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("members_total", sa.Integer(), nullable=False),
+        sa.Column("proposal_ref", sa.String(length=300), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("opened_by_id", sa.Integer(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "result",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["people.id"], name=op.f("fk_council_sessions_closed_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by_id"], ["people.id"], name=op.f("fk_council_sessions_opened_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_council_sessions")),
+    )
+    op.create_table(
         "role_grants",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -193,6 +266,107 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_submissions_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
+        "bloc_round_scores",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("scorer_unit_id", sa.String(length=64), nullable=False),
+        sa.Column("scored_unit_id", sa.String(length=64), nullable=False),
+        sa.Column(
+            "points",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("cast_by_id", sa.Integer(), nullable=False),
+        sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cast_by_id"], ["people.id"], name=op.f("fk_bloc_round_scores_cast_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["bloc_rounds.id"], name=op.f("fk_bloc_round_scores_round_id_bloc_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["scored_unit_id"], ["units.id"], name=op.f("fk_bloc_round_scores_scored_unit_id_units")
+        ),
+        sa.ForeignKeyConstraint(
+            ["scorer_unit_id"], ["units.id"], name=op.f("fk_bloc_round_scores_scorer_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bloc_round_scores")),
+        sa.UniqueConstraint(
+            "round_id",
+            "scorer_unit_id",
+            "scored_unit_id",
+            name=op.f("uq_bloc_round_scores_round_id_scorer_unit_id_scored_unit_id"),
+        ),
+    )
+    with op.batch_alter_table("bloc_round_scores", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bloc_round_scores_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
+        "council_session_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=False),
+        sa.Column("voted", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_council_session_members_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["council_sessions.id"],
+            name=op.f("fk_council_session_members_session_id_council_sessions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_council_session_members")),
+        sa.UniqueConstraint(
+            "session_id", "person_id", name=op.f("uq_council_session_members_session_id_person_id")
+        ),
+    )
+    with op.batch_alter_table("council_session_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_council_session_members_session_id"), ["session_id"], unique=False
+        )
+
+    op.create_table(
+        "decisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("award_form", sa.String(length=64), nullable=False),
+        sa.Column("award_name", sa.String(length=300), nullable=False),
+        sa.Column("policy_period", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("issuing_body", sa.String(length=300), nullable=False),
+        sa.Column("reason_line", sa.Text(), nullable=False),
+        sa.Column(
+            "legal_basis",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("proposal_ref", sa.String(length=300), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("number", sa.Integer(), nullable=True),
+        sa.Column("number_text", sa.String(length=100), nullable=True),
+        sa.Column("decision_date", sa.Date(), nullable=True),
+        sa.Column("signer_id", sa.Integer(), nullable=True),
+        sa.Column("signer_title", sa.String(length=100), nullable=True),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_back_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["council_sessions.id"], name=op.f("fk_decisions_session_id_council_sessions")
+        ),
+        sa.ForeignKeyConstraint(["signer_id"], ["people.id"], name=op.f("fk_decisions_signer_id_people")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
+        sa.UniqueConstraint(
+            "issuing_body", "year", "number", name=op.f("uq_decisions_issuing_body_year_number")
+        ),
+    )
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_decisions_session_id"), ["session_id"], unique=False)
+
+    op.create_table(
         "nominations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("submission_id", sa.Integer(), nullable=False),
@@ -219,6 +393,7 @@ def upgrade() -> None:
         sa.Column("nominee_person_id", sa.Integer(), nullable=True),
         sa.Column("nominee_key", sa.String(length=400), nullable=False),
         sa.Column("bloc_id", sa.String(length=64), nullable=True),
+        sa.Column("round_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("returned_from", sa.String(length=24), nullable=True),
         sa.Column("held_from", sa.String(length=24), nullable=True),
@@ -236,6 +411,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["nominee_unit_id"], ["units.id"], name=op.f("fk_nominations_nominee_unit_id_units")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["bloc_rounds.id"], name=op.f("fk_nominations_round_id_bloc_rounds")
         ),
         sa.ForeignKeyConstraint(
             ["submission_id"], ["submissions.id"], name=op.f("fk_nominations_submission_id_submissions")
@@ -257,6 +435,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_nominations_nominee_unit_id"), ["nominee_unit_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_nominations_period_year"), ["period_year"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_round_id"), ["round_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_nominations_status"), ["status"], unique=False)
         batch_op.create_index("ix_nominations_status_award", ["status", "award_form"], unique=False)
         batch_op.create_index(batch_op.f("ix_nominations_submission_id"), ["submission_id"], unique=False)
@@ -277,6 +456,10 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(length=300), nullable=True),
         sa.Column("source", sa.String(length=32), nullable=False),
         sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("decision_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_award_records_decision_id_decisions")
+        ),
         sa.ForeignKeyConstraint(
             ["nomination_id"], ["nominations.id"], name=op.f("fk_award_records_nomination_id_nominations")
         ),
@@ -288,6 +471,95 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("award_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_award_records_nominee_key"), ["nominee_key"], unique=False)
+
+    op.create_table(
+        "bloc_round_votes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("voter_unit_id", sa.String(length=64), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("approve", sa.Boolean(), nullable=False),
+        sa.Column("cast_by_id", sa.Integer(), nullable=False),
+        sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cast_by_id"], ["people.id"], name=op.f("fk_bloc_round_votes_cast_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_bloc_round_votes_nomination_id_nominations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["bloc_rounds.id"], name=op.f("fk_bloc_round_votes_round_id_bloc_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["voter_unit_id"], ["units.id"], name=op.f("fk_bloc_round_votes_voter_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bloc_round_votes")),
+        sa.UniqueConstraint(
+            "round_id",
+            "voter_unit_id",
+            "nomination_id",
+            name=op.f("uq_bloc_round_votes_round_id_voter_unit_id_nomination_id"),
+        ),
+    )
+    with op.batch_alter_table("bloc_round_votes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bloc_round_votes_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
+        "council_session_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("needs_vote", sa.Boolean(), nullable=False),
+        sa.Column("yes", sa.Integer(), nullable=False),
+        sa.Column("no", sa.Integer(), nullable=False),
+        sa.Column("abstain", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"],
+            ["nominations.id"],
+            name=op.f("fk_council_session_items_nomination_id_nominations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["council_sessions.id"],
+            name=op.f("fk_council_session_items_session_id_council_sessions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_council_session_items")),
+        sa.UniqueConstraint(
+            "session_id", "nomination_id", name=op.f("uq_council_session_items_session_id_nomination_id")
+        ),
+    )
+    with op.batch_alter_table("council_session_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_council_session_items_nomination_id"), ["nomination_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_council_session_items_session_id"), ["session_id"], unique=False)
+
+    op.create_table(
+        "decision_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("ordinal", sa.Integer(), nullable=False),
+        sa.Column("nominee_kind", sa.String(length=16), nullable=False),
+        sa.Column("nominee_name", sa.String(length=200), nullable=False),
+        sa.Column("nominee_detail", sa.String(length=600), nullable=True),
+        sa.Column("reward_amount", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_decision_items_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_decision_items_nomination_id_nominations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_items")),
+        sa.UniqueConstraint(
+            "decision_id", "nomination_id", name=op.f("uq_decision_items_decision_id_nomination_id")
+        ),
+        sa.UniqueConstraint("decision_id", "ordinal", name=op.f("uq_decision_items_decision_id_ordinal")),
+    )
+    with op.batch_alter_table("decision_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_decision_items_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_items_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "dossier_versions",
@@ -326,10 +598,14 @@ def upgrade() -> None:
         "tasks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column("session_id", sa.Integer(), nullable=True),
+        sa.Column("decision_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("assignee_role", sa.String(length=32), nullable=False),
         sa.Column("assignee_unit_id", sa.String(length=64), nullable=True),
+        sa.Column("assignee_person_id", sa.Integer(), nullable=True),
         sa.Column("bloc_id", sa.String(length=64), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -339,6 +615,9 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
+            ["assignee_person_id"], ["people.id"], name=op.f("fk_tasks_assignee_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
             ["assignee_unit_id"], ["units.id"], name=op.f("fk_tasks_assignee_unit_id_units")
         ),
         sa.ForeignKeyConstraint(["bloc_id"], ["blocs.id"], name=op.f("fk_tasks_bloc_id_blocs")),
@@ -346,14 +625,25 @@ def upgrade() -> None:
             ["completed_by_id"], ["people.id"], name=op.f("fk_tasks_completed_by_id_people")
         ),
         sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_tasks_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
             ["nomination_id"], ["nominations.id"], name=op.f("fk_tasks_nomination_id_nominations")
+        ),
+        sa.ForeignKeyConstraint(["round_id"], ["bloc_rounds.id"], name=op.f("fk_tasks_round_id_bloc_rounds")),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["council_sessions.id"], name=op.f("fk_tasks_session_id_council_sessions")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tasks_assignee_person_id"), ["assignee_person_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_assignee_unit_id"), ["assignee_unit_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_decision_id"), ["decision_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_nomination_id"), ["nomination_id"], unique=False)
         batch_op.create_index("ix_tasks_open_role", ["status", "assignee_role"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_session_id"), ["session_id"], unique=False)
 
     op.create_table(
         "documents",
@@ -418,15 +708,33 @@ def downgrade() -> None:
 
     op.drop_table("documents")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tasks_session_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_round_id"))
         batch_op.drop_index("ix_tasks_open_role")
         batch_op.drop_index(batch_op.f("ix_tasks_nomination_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_decision_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_assignee_unit_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_assignee_person_id"))
 
     op.drop_table("tasks")
     with op.batch_alter_table("dossier_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_versions_nomination_id"))
 
     op.drop_table("dossier_versions")
+    with op.batch_alter_table("decision_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_decision_items_nomination_id"))
+        batch_op.drop_index(batch_op.f("ix_decision_items_decision_id"))
+
+    op.drop_table("decision_items")
+    with op.batch_alter_table("council_session_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_council_session_items_session_id"))
+        batch_op.drop_index(batch_op.f("ix_council_session_items_nomination_id"))
+
+    op.drop_table("council_session_items")
+    with op.batch_alter_table("bloc_round_votes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bloc_round_votes_round_id"))
+
+    op.drop_table("bloc_round_votes")
     with op.batch_alter_table("award_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_award_records_nominee_key"))
 
@@ -436,6 +744,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_nominations_submission_id"))
         batch_op.drop_index("ix_nominations_status_award")
         batch_op.drop_index(batch_op.f("ix_nominations_status"))
+        batch_op.drop_index(batch_op.f("ix_nominations_round_id"))
         batch_op.drop_index(batch_op.f("ix_nominations_period_year"))
         batch_op.drop_index(batch_op.f("ix_nominations_nominee_unit_id"))
         batch_op.drop_index(batch_op.f("ix_nominations_nominee_name_key"))
@@ -443,6 +752,18 @@ def downgrade() -> None:
         batch_op.drop_index("ix_nominations_bloc_period")
 
     op.drop_table("nominations")
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_decisions_session_id"))
+
+    op.drop_table("decisions")
+    with op.batch_alter_table("council_session_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_council_session_members_session_id"))
+
+    op.drop_table("council_session_members")
+    with op.batch_alter_table("bloc_round_scores", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bloc_round_scores_round_id"))
+
+    op.drop_table("bloc_round_scores")
     with op.batch_alter_table("submissions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_submissions_unit_id"))
 
@@ -452,6 +773,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_role_grants_person_id"))
 
     op.drop_table("role_grants")
+    op.drop_table("council_sessions")
+    op.drop_table("bloc_rounds")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_entity")
 
@@ -482,3 +805,4 @@ def downgrade() -> None:
 
     op.drop_table("blocs")
     op.drop_table("provinces")
+    op.drop_table("counters")

@@ -1,0 +1,632 @@
+"""Council sessions with secret ballots.
+
+Secrecy is in storage, not only on screen: who took part is in ``council_session_members``; a ballot is
+never stored as a row — each one is added to the per-nomination tallies in the transaction that records
+that the member voted, so nothing in the database ties a choice to a person (not even row order). The
+running tally is shown only after the session closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from thidua_workflow.db import models as m
+from thidua_workflow.domain.authz import Actor, conflict_of_interest, require_role
+from thidua_workflow.domain.enums import Choice, NominationStatus, NomineeKind, Role, SessionStatus, TaskKind
+from thidua_workflow.domain.text import name_sort_key, sort_key
+from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
+from thidua_workflow.services import audit
+from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
+
+
+class QuorumNotMet(InputRejected):
+    """Too few members present or taking part: the session cannot decide."""
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    title: str
+    status: str
+    members_total: int
+    present: int
+    voted: int
+    items: list[dict[str, Any]]
+    result: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _session(session: Session, session_id: int) -> m.CouncilSession:
+    found = session.get(m.CouncilSession, session_id)
+    if found is None:
+        raise NotFound("phiên họp Hội đồng", session_id)
+    return found
+
+
+def _require_open(council: m.CouncilSession) -> None:
+    if council.status != SessionStatus.OPEN.value:
+        raise TransitionNotAllowed(
+            f"Phiên họp số {council.id} đã kết thúc; không thực hiện được thao tác này."
+        )
+
+
+def _current_period_code(ctx: Context) -> str:
+    return ctx.policy.period_for(ctx.clock.today()).code
+
+
+def council_members(session: Session) -> list[m.Person]:
+    return list(
+        session.scalars(
+            select(m.Person)
+            .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+            .where(m.RoleGrant.role == Role.COUNCIL_MEMBER.value, m.Person.active.is_(True))
+            .order_by(m.Person.id)
+        ).unique()
+    )
+
+
+def ensure_session_open_task(session: Session, ctx: Context, at: datetime) -> None:
+    """One pending 'convene the council' task for the secretaries while work waits and no session is open."""
+    open_session_exists = session.scalar(
+        select(m.CouncilSession.id).where(m.CouncilSession.status == SessionStatus.OPEN.value).limit(1)
+    )
+    pending = session.scalar(
+        select(m.Task.id).where(m.Task.kind == TaskKind.SESSION_OPEN.value, m.Task.status == "open").limit(1)
+    )
+    if open_session_exists is None and pending is None:
+        new_task(
+            session,
+            ctx,
+            TaskKind.SESSION_OPEN,
+            Role.COUNCIL_SECRETARY,
+            at=at,
+            policy_period=_current_period_code(ctx),
+        )
+
+
+def _needs_vote(ctx: Context, nomination: m.Nomination) -> bool:
+    period = ctx.policy.period_by_code(nomination.policy_period)
+    return period.award_form(nomination.award_form).council_vote is not None
+
+
+def open_session(ctx: Context, username: str, *, title: str | None = None) -> SessionView:
+    """The secretary convenes: every nomination awaiting the council, every member a ballot task."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        require_role(actor, Role.COUNCIL_SECRETARY)
+        if session.scalar(
+            select(m.CouncilSession.id).where(m.CouncilSession.status == SessionStatus.OPEN.value)
+        ):
+            raise Conflict("Đang có một phiên họp Hội đồng chưa kết thúc.")
+        in_decisions = (
+            select(m.DecisionItem.nomination_id)
+            .join(m.Decision, m.Decision.id == m.DecisionItem.decision_id)
+            .where(m.Decision.status != "sent_back")
+        )
+        nominations = list(
+            session.scalars(
+                select(m.Nomination)
+                .where(
+                    (m.Nomination.status == NominationStatus.COUNCIL_VOTE.value)
+                    | (
+                        (m.Nomination.status == NominationStatus.COUNCIL_APPROVED.value)
+                        & m.Nomination.id.not_in(in_decisions)
+                    )
+                )
+                .order_by(m.Nomination.id)
+            )
+        )
+        if not nominations:
+            raise InputRejected("Không có hồ sơ nào chờ Hội đồng xem xét.")
+        members = council_members(session)
+        if not members:
+            raise InputRejected("Tỉnh chưa có thành viên Hội đồng (vai trò council_member).")
+        council = m.CouncilSession(
+            title=title
+            or f"Phiên họp Hội đồng Thi đua – Khen thưởng ngày {now.astimezone(ctx.clock.tz):%d/%m/%Y}",
+            status=SessionStatus.OPEN.value,
+            members_total=len(members),
+            opened_at=now,
+            opened_by_id=actor.person_id,
+            result={},
+        )
+        session.add(council)
+        session.flush()
+        any_vote = False
+        for n in nominations:
+            needs = n.status == NominationStatus.COUNCIL_VOTE.value and _needs_vote(ctx, n)
+            any_vote = any_vote or needs
+            session.add(m.SessionItem(session_id=council.id, nomination_id=n.id, needs_vote=needs))
+        period = _current_period_code(ctx)
+        for person in members:
+            session.add(m.SessionMember(session_id=council.id, person_id=person.id))
+            if any_vote:
+                new_task(
+                    session,
+                    ctx,
+                    TaskKind.COUNCIL_VOTE,
+                    Role.COUNCIL_MEMBER,
+                    at=now,
+                    policy_period=period,
+                    session_id=council.id,
+                    person_id=person.id,
+                )
+        new_task(
+            session,
+            ctx,
+            TaskKind.SESSION_CLOSE,
+            Role.COUNCIL_SECRETARY,
+            at=now,
+            policy_period=period,
+            session_id=council.id,
+        )
+        finish_open_task(session, actor, TaskKind.SESSION_OPEN, "open", at=now)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="session_open",
+            entity_type="session",
+            entity_id=council.id,
+            to_state=SessionStatus.OPEN.value,
+            data={"members_total": len(members), "nominations": [n.id for n in nominations]},
+        )
+        uow.commit()
+        session_id = council.id
+    return show_session(ctx, session_id)
+
+
+def record_attendance(ctx: Context, username: str, session_id: int, present: list[str]) -> SessionView:
+    """The secretary records who is present; the others may vote only in writing."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        require_role(actor, Role.COUNCIL_SECRETARY)
+        council = _session(session, session_id)
+        _require_open(council)
+        rows = _participants(session, session_id)
+        by_username = {person.username: row for row, person in rows}
+        unknown = sorted(set(present) - set(by_username))
+        if unknown:
+            raise InputRejected(f"Không phải thành viên Hội đồng của phiên họp: {', '.join(unknown)}.")
+        for name, row in by_username.items():
+            here = name in present
+            if row.voted == "in_person" and not here:
+                raise Conflict(f"'{name}' đã bỏ phiếu trực tiếp; không ghi vắng mặt được.")
+            if row.voted == "written" and here:
+                raise Conflict(f"'{name}' đã có phiếu gửi bằng văn bản; không ghi có mặt được.")
+            row.present = here
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="session_attendance",
+            entity_type="session",
+            entity_id=session_id,
+            data={"present": sorted(present)},
+        )
+        uow.commit()
+    return show_session(ctx, session_id)
+
+
+def _participants(session: Session, session_id: int) -> list[tuple[m.SessionMember, m.Person]]:
+    rows = session.execute(
+        select(m.SessionMember, m.Person)
+        .join(m.Person, m.Person.id == m.SessionMember.person_id)
+        .where(m.SessionMember.session_id == session_id)
+        .order_by(m.Person.id)
+    )
+    return [(member, person) for member, person in rows]
+
+
+def _voter_subject_conflict(voter: Actor, nomination: m.Nomination) -> str | None:
+    return conflict_of_interest(voter, subject_of(nomination))
+
+
+def _apply_ballot(
+    session: Session,
+    council: m.CouncilSession,
+    voter: Actor,
+    choices: Mapping[int, Choice],
+) -> None:
+    """Check the ballot is complete and allowed, then add it to the tallies: counts only."""
+    items = {
+        item.nomination_id: item
+        for item in session.scalars(
+            select(m.SessionItem).where(
+                m.SessionItem.session_id == council.id, m.SessionItem.needs_vote.is_(True)
+            )
+        )
+    }
+    expected: set[int] = set()
+    for nomination_id in items:
+        nomination = session.get(m.Nomination, nomination_id)
+        assert nomination is not None
+        reason = _voter_subject_conflict(voter, nomination)
+        if reason is None:
+            expected.add(nomination_id)
+        elif nomination_id in choices:
+            raise NotPermitted(f"Không bỏ phiếu cho hồ sơ số {nomination_id}: {reason} (tách bạch nhiệm vụ).")
+    unknown = sorted(set(choices) - set(items))
+    if unknown:
+        raise InputRejected(
+            f"Hồ sơ {unknown} không có trong phiên họp số {council.id} (hoặc không cần bỏ phiếu)."
+        )
+    missing = sorted(expected - set(choices))
+    if missing:
+        raise InputRejected(
+            f"Phiếu chưa đủ: thiếu ý kiến cho hồ sơ {missing} (đồng ý / không đồng ý / không biểu quyết)."
+        )
+    for nomination_id, choice in choices.items():
+        column = {
+            Choice.YES: m.SessionItem.yes,
+            Choice.NO: m.SessionItem.no,
+            Choice.ABSTAIN: m.SessionItem.abstain,
+        }[choice]
+        session.execute(
+            update(m.SessionItem)
+            .where(m.SessionItem.id == items[nomination_id].id)
+            .values({column.key: column + 1})
+        )
+
+
+def cast_ballot(ctx: Context, username: str, session_id: int, choices: Mapping[int, Choice]) -> None:
+    """A present member's secret ballot: once, complete, never on their own unit's nominations."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        require_role(actor, Role.COUNCIL_MEMBER)
+        council = _session(session, session_id)
+        _require_open(council)
+        row = session.scalar(
+            select(m.SessionMember).where(
+                m.SessionMember.session_id == session_id, m.SessionMember.person_id == actor.person_id
+            )
+        )
+        if row is None:
+            raise NotPermitted(f"{actor.label} không có tên trong phiên họp số {session_id}.")
+        if row.voted:
+            raise Conflict(f"{actor.label} đã bỏ phiếu trong phiên họp số {session_id}.")
+        if not row.present:
+            raise NotPermitted(
+                f"{actor.label} chưa được ghi nhận có mặt; thành viên vắng mặt gửi phiếu bằng văn bản cho thường trực."
+            )
+        _apply_ballot(session, council, actor, choices)
+        row.voted = "in_person"
+        finish_open_task(
+            session,
+            actor,
+            TaskKind.COUNCIL_VOTE,
+            "vote",
+            at=now,
+            session_id=session_id,
+            person_id=actor.person_id,
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="council_ballot",
+            entity_type="session",
+            entity_id=session_id,
+            data={"mode": "in_person"},
+        )
+        uow.commit()
+
+
+def enter_written_ballot(
+    ctx: Context, username: str, session_id: int, member: str, choices: Mapping[int, Choice]
+) -> None:
+    """The secretary enters an absent member's written ballot (phiếu gửi bằng văn bản)."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        require_role(actor, Role.COUNCIL_SECRETARY)
+        council = _session(session, session_id)
+        _require_open(council)
+        voter = load_actor(session, member)
+        row = session.scalar(
+            select(m.SessionMember).where(
+                m.SessionMember.session_id == session_id, m.SessionMember.person_id == voter.person_id
+            )
+        )
+        if row is None:
+            raise InputRejected(f"'{member}' không có tên trong phiên họp số {session_id}.")
+        if row.voted:
+            raise Conflict(f"'{member}' đã bỏ phiếu trong phiên họp số {session_id}.")
+        if row.present:
+            raise InputRejected(f"'{member}' có mặt: tự bỏ phiếu, không nhập phiếu văn bản.")
+        _apply_ballot(session, council, voter, choices)
+        row.voted = "written"
+        finish_open_task(
+            session,
+            actor,
+            TaskKind.COUNCIL_VOTE,
+            "written_ballot",
+            at=now,
+            session_id=session_id,
+            person_id=voter.person_id,
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="council_written_ballot",
+            entity_type="session",
+            entity_id=session_id,
+            data={"member": member, "mode": "written"},
+        )
+        uow.commit()
+
+
+def close_session(
+    ctx: Context, username: str, session_id: int, *, proposal_ref: str | None = None
+) -> dict[str, Any]:
+    """Count: quorum and participation first, then each nomination against its threshold; then drafts."""
+    now = ctx.clock.now()
+    today = now.astimezone(ctx.clock.tz).date()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        require_role(actor, Role.COUNCIL_SECRETARY)
+        council = _session(session, session_id)
+        _require_open(council)
+        rules = ctx.policy.period_for(today).council
+        present = (
+            session.scalar(
+                select(func.count()).where(
+                    m.SessionMember.session_id == session_id, m.SessionMember.present.is_(True)
+                )
+            )
+            or 0
+        )
+        voted = (
+            session.scalar(
+                select(func.count()).where(
+                    m.SessionMember.session_id == session_id, m.SessionMember.voted.is_not(None)
+                )
+            )
+            or 0
+        )
+        total = council.members_total
+        items = list(session.scalars(select(m.SessionItem).where(m.SessionItem.session_id == session_id)))
+        any_vote = any(i.needs_vote for i in items)
+        if Fraction(present, total) < rules.quorum:
+            raise QuorumNotMet(
+                f"Phiên họp không đủ túc số: {present}/{total} thành viên có mặt, cần từ {float(rules.quorum):.0%} "
+                f"({rules.source}). Không có gì thay đổi."
+            )
+        if any_vote and Fraction(voted, total) < rules.participation_award_sessions:
+            raise QuorumNotMet(
+                f"Phiên họp xét khen thưởng cần từ {float(rules.participation_award_sessions):.0%} thành viên "
+                f"tham gia bỏ phiếu (kể cả phiếu văn bản): mới có {voted}/{total} ({rules.source}). Không có gì thay đổi."
+            )
+        outcomes = []
+        approved: list[m.Nomination] = []
+        for item in items:
+            nomination = session.get(m.Nomination, item.nomination_id)
+            assert nomination is not None
+            outcome = _decide_item(ctx, session, nomination, item, total, voted, actor, now)
+            item.outcome = outcome
+            outcomes.append(
+                {
+                    "nomination": nomination.id,
+                    "yes": item.yes,
+                    "no": item.no,
+                    "abstain": item.abstain,
+                    "needs_vote": item.needs_vote,
+                    "outcome": outcome,
+                }
+            )
+            if nomination.status == NominationStatus.COUNCIL_APPROVED.value:
+                approved.append(nomination)
+        decisions = _draft_decisions(ctx, session, council, approved, actor, now, proposal_ref)
+        council.status = SessionStatus.CLOSED.value
+        council.closed_at = now
+        council.closed_by_id = actor.person_id
+        council.proposal_ref = proposal_ref
+        council.result = {
+            "members_total": total,
+            "present": present,
+            "voted": voted,
+            "items": outcomes,
+            "decisions": [d.id for d in decisions],
+        }
+        finish_open_task(session, actor, TaskKind.SESSION_CLOSE, "close", at=now, session_id=session_id)
+        close_open_tasks(session, at=now, session_id=session_id)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="session_close",
+            entity_type="session",
+            entity_id=session_id,
+            from_state=SessionStatus.OPEN.value,
+            to_state=SessionStatus.CLOSED.value,
+            data=council.result,
+        )
+        uow.commit()
+        return dict(council.result)
+
+
+def _decide_item(
+    ctx: Context,
+    session: Session,
+    nomination: m.Nomination,
+    item: m.SessionItem,
+    total: int,
+    voted: int,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    status = NominationStatus(nomination.status)
+    if status is NominationStatus.ON_HOLD:
+        return "held"
+    if status in (NominationStatus.WITHDRAWN, NominationStatus.REJECTED):
+        return status.value
+    data = {"session": item.session_id, "yes": item.yes, "no": item.no, "abstain": item.abstain}
+    award = ctx.policy.period_by_code(nomination.policy_period).award_form(nomination.award_form)
+    if not item.needs_vote or award.council_vote is None:
+        if status is NominationStatus.COUNCIL_VOTE:
+            move(
+                session,
+                nomination,
+                "council_approve",
+                actor=None,
+                at=now,
+                comment="Không cần Hội đồng bỏ phiếu; theo đề xuất thẩm định.",
+                data=data,
+            )
+        return "approved"
+    threshold = award.council_vote
+    denominator = {"all_members": total, "participants": voted, "votes_cast": item.yes + item.no}[
+        threshold.denominator
+    ]
+    data["denominator"] = denominator
+    if threshold.met(item.yes, denominator):
+        move(session, nomination, "council_approve", actor=None, at=now, data=data)
+        return "approved"
+    reason = (
+        f"{item.yes}/{denominator} phiếu đồng ý, cần {threshold.describe()} "
+        f"({'tổng số thành viên Hội đồng' if threshold.denominator == 'all_members' else threshold.denominator}; "
+        f"{threshold.source})"
+    )
+    move(session, nomination, "council_reject", actor=None, at=now, comment=reason, data=data)
+    return "rejected"
+
+
+_KIND_ORDER = {NomineeKind.COLLECTIVE.value: 0, NomineeKind.PERSON.value: 1, NomineeKind.HOUSEHOLD.value: 2}
+
+
+def list_order(n: m.Nomination) -> tuple[object, ...]:
+    """Decision lists: collectives, then persons (by given name), then households; Vietnamese order."""
+    name_key: object = (
+        name_sort_key(n.nominee_name)
+        if n.nominee_kind == NomineeKind.PERSON.value
+        else sort_key(n.nominee_name)
+    )
+    return (_KIND_ORDER.get(n.nominee_kind, 9), name_key, n.id)
+
+
+def nominee_detail(n: m.Nomination) -> str | None:
+    if n.nominee_kind == NomineeKind.PERSON.value:
+        return ", ".join(x for x in (n.nominee_position, n.nominee_unit_name) if x) or None
+    if n.nominee_kind == NomineeKind.HOUSEHOLD.value:
+        return n.nominee_address
+    return None
+
+
+def _draft_decisions(
+    ctx: Context,
+    session: Session,
+    council: m.CouncilSession,
+    approved: list[m.Nomination],
+    actor: Actor,
+    now: datetime,
+    proposal_ref: str | None,
+) -> list[m.Decision]:
+    groups: dict[tuple[str, str], list[m.Nomination]] = {}
+    for n in approved:
+        groups.setdefault((n.award_form, n.policy_period), []).append(n)
+    today = now.astimezone(ctx.clock.tz).date()
+    drafts = []
+    for (form, period_code), members in sorted(groups.items()):
+        period = ctx.policy.period_by_code(period_code)
+        award = period.award_form(form)
+        labels = sorted({n.period_label for n in members})
+        decision = m.Decision(
+            session_id=council.id,
+            award_form=form,
+            award_name=award.name,
+            policy_period=period_code,
+            status="draft",
+            issuing_body=ctx.policy.issuing_body,
+            reason_line=ctx.policy.decisions.reason.format(period=", ".join(labels)),
+            legal_basis=list(period.legal_basis),
+            proposal_ref=proposal_ref,
+            created_at=now,
+        )
+        session.add(decision)
+        for ordinal, n in enumerate(sorted(members, key=list_order), start=1):
+            decision.items.append(
+                m.DecisionItem(
+                    nomination_id=n.id,
+                    ordinal=ordinal,
+                    nominee_kind=n.nominee_kind,
+                    nominee_name=n.nominee_name,
+                    nominee_detail=nominee_detail(n),
+                    reward_amount=ctx.policy.reward_amount(award, NomineeKind(n.nominee_kind), today),
+                )
+            )
+            move(session, n, "draft_decision", actor=actor, at=now, data={"session": council.id})
+        session.flush()
+        new_task(
+            session,
+            ctx,
+            TaskKind.DECISION_SIGN,
+            Role.DECISION_SIGNER,
+            at=now,
+            policy_period=period_code,
+            decision_id=decision.id,
+        )
+        drafts.append(decision)
+    return drafts
+
+
+def show_session(ctx: Context, session_id: int) -> SessionView:
+    """Quorum and participation always; the tally only once the session is closed."""
+    with ctx.reader() as uow:
+        session = uow.session
+        council = _session(session, session_id)
+        rows = _participants(session, session_id)
+        closed = council.status == SessionStatus.CLOSED.value
+        items = []
+        for item in session.scalars(
+            select(m.SessionItem).where(m.SessionItem.session_id == session_id).order_by(m.SessionItem.id)
+        ):
+            n = session.get(m.Nomination, item.nomination_id)
+            assert n is not None
+            entry: dict[str, Any] = {
+                "nomination": n.id,
+                "nominee": n.nominee_name,
+                "award_form": n.award_form,
+                "needs_vote": item.needs_vote,
+                "status": n.status,
+            }
+            if closed:
+                entry.update(
+                    {"yes": item.yes, "no": item.no, "abstain": item.abstain, "outcome": item.outcome}
+                )
+            items.append(entry)
+        return SessionView(
+            id=council.id,
+            title=council.title,
+            status=council.status,
+            members_total=council.members_total,
+            present=sum(1 for r, _p in rows if r.present),
+            voted=sum(1 for r, _p in rows if r.voted),
+            items=items,
+            result=dict(council.result),
+        )
+
+
+def list_sessions(ctx: Context) -> list[SessionView]:
+    with ctx.reader() as uow:
+        ids = list(uow.session.scalars(select(m.CouncilSession.id).order_by(m.CouncilSession.id)))
+    return [show_session(ctx, i) for i in ids]

@@ -1,0 +1,112 @@
+"""Hold and release: a nomination of a person or unit under discipline, investigation, inspection or
+complaint is put on hold, not decided (the Law's principle), and resumes where it was when released."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thidua_workflow.db import models as m
+from thidua_workflow.domain import lifecycle
+from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.enums import HoldGround, NominationStatus, Role, TaskKind
+from thidua_workflow.errors import NotFound, NotPermitted
+from thidua_workflow.services import audit
+from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.council import ensure_session_open_task
+from thidua_workflow.services.text_input import reason_text
+from thidua_workflow.services.workflow import close_open_tasks, move, open_task
+
+
+def _authorised(actor: Actor) -> None:
+    if not any(actor.has(r) for r in lifecycle.RELEASE_ROLES):
+        raise NotPermitted(
+            f"Tạm dừng / tiếp tục xét do chuyên viên thẩm định hoặc thường trực Hội đồng thực hiện; {actor.label} không có vai trò này."
+        )
+
+
+def _nomination(session: Session, nomination_id: int) -> m.Nomination:
+    found = session.get(m.Nomination, nomination_id)
+    if found is None:
+        raise NotFound("hồ sơ đề nghị", nomination_id)
+    return found
+
+
+def hold(ctx: Context, username: str, nomination_id: int, ground: HoldGround, reason: str) -> str:
+    cleaned = reason_text(reason, required=True, field="reason")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        _authorised(actor)
+        nomination = _nomination(session, nomination_id)
+        held_from = nomination.status
+        move(session, nomination, "hold", actor=actor, at=now, comment=cleaned, data={"ground": ground.value})
+        nomination.held_from = held_from
+        close_open_tasks(session, nomination.id, at=now)
+        if held_from == NominationStatus.IN_DECISION.value:
+            _leave_draft(session, nomination.id)
+        uow.commit()
+        return nomination.status
+
+
+def _leave_draft(session: Session, nomination_id: int) -> None:
+    """Take the nomination off its draft decision's list and close the gap in the numbering."""
+    item = session.scalar(
+        select(m.DecisionItem)
+        .join(m.Decision, m.Decision.id == m.DecisionItem.decision_id)
+        .where(m.DecisionItem.nomination_id == nomination_id, m.Decision.status == "draft")
+    )
+    if item is None:
+        return
+    decision = item.decision
+    decision.items.remove(item)
+    session.flush()
+    for ordinal, other in enumerate(sorted(decision.items, key=lambda i: i.ordinal), start=1):
+        if other.ordinal != ordinal:
+            other.ordinal = ordinal
+            session.flush()
+
+
+def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str:
+    cleaned = reason_text(reason, required=True, field="reason")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        _authorised(actor)
+        nomination = _nomination(session, nomination_id)
+        current = NominationStatus(nomination.status)
+        held_from = NominationStatus(nomination.held_from) if nomination.held_from else None
+        target = lifecycle.release(current, held_from)
+        nomination.status = target.value
+        nomination.held_from = None
+        nomination.updated_at = now
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="release",
+            entity_type="nomination",
+            entity_id=nomination.id,
+            from_state=current.value,
+            to_state=target.value,
+            comment=cleaned,
+        )
+        if target is NominationStatus.APPRAISAL:
+            open_task(session, ctx, nomination, TaskKind.APPRAISE, Role.APPRAISER, at=now)
+        elif target is NominationStatus.RETURNED:
+            open_task(
+                session,
+                ctx,
+                nomination,
+                TaskKind.COMPLETE_DOSSIER,
+                Role.UNIT_CLERK,
+                at=now,
+                unit_id=nomination.submitting_unit_id,
+            )
+        elif target in (NominationStatus.COUNCIL_VOTE, NominationStatus.COUNCIL_APPROVED):
+            ensure_session_open_task(session, ctx, now)
+        uow.commit()
+        return nomination.status

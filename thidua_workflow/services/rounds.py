@@ -1,0 +1,569 @@
+"""The bloc round: the chair opens voting, members score and vote, the chair closes with the result.
+
+Each member unit votes once on each nomination, never on its own unit's; the round's result (ranking,
+votes, quota, the lead for Cờ thi đua) is computed by ``domain.bloc_round`` and recorded whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thidua_workflow.db import models as m
+from thidua_workflow.domain import bloc_round as tally_rules
+from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind
+from thidua_workflow.domain.text import TextError, clean_text
+from thidua_workflow.errors import (
+    Conflict,
+    InputRejected,
+    NotFound,
+    NotPermitted,
+    Problem,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from thidua_workflow.services import audit
+from thidua_workflow.services.actors import holders, load_actor
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.text_input import reason_text
+from thidua_workflow.services.workflow import (
+    bloc_reviewer,
+    chair_unit,
+    close_open_tasks,
+    finish_open_task,
+    move,
+    open_round_task,
+    open_task,
+    route,
+)
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    bloc_id: str
+    bloc_name: str
+    period: str
+    status: str
+    criteria: list[dict[str, Any]]
+    members: list[str]
+    nominations: list[dict[str, Any]]
+    votes_cast: dict[str, int]
+    scores_cast: dict[str, int]
+    chair: str | None
+    preview: dict[str, Any] | None
+    result: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _round(session: Session, round_id: int) -> m.BlocRound:
+    found = session.get(m.BlocRound, round_id)
+    if found is None:
+        raise NotFound("vòng bình xét", round_id)
+    return found
+
+
+def _require_status(bloc_round: m.BlocRound, *allowed: RoundStatus) -> None:
+    if bloc_round.status not in {s.value for s in allowed}:
+        raise TransitionNotAllowed(
+            f"Vòng bình xét số {bloc_round.id} {RoundStatus(bloc_round.status).label.lower()}; "
+            "không thực hiện được thao tác này."
+        )
+
+
+def _require_chair(session: Session, actor: Actor, bloc_round: m.BlocRound) -> str:
+    chair = chair_unit(session, bloc_round.bloc_id, bloc_round.period_year)
+    if chair is None or not actor.has(Role.BLOC_REPRESENTATIVE, chair):
+        who = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, chair)) if chair else "chưa có trưởng khối"
+        raise NotPermitted(
+            f"Chỉ đại diện đơn vị trưởng khối năm {bloc_round.period_year} ({chair or '—'}) thực hiện được; "
+            f"người được xử lý: {who}."
+        )
+    return chair
+
+
+def _member_unit(actor: Actor, bloc_round: m.BlocRound) -> str:
+    """The unit the actor represents in this round's electorate."""
+    units = actor.units_for(Role.BLOC_REPRESENTATIVE) & set(bloc_round.members)
+    if not units:
+        raise NotPermitted(
+            f"{actor.label} không đại diện đơn vị thành viên nào của vòng bình xét số {bloc_round.id}."
+        )
+    if len(units) > 1:
+        raise InputRejected(
+            f"{actor.label} đại diện nhiều đơn vị ({', '.join(sorted(units))}); không xác định được."
+        )
+    return next(iter(units))
+
+
+def _items(session: Session, bloc_round: m.BlocRound) -> list[m.Nomination]:
+    return list(
+        session.scalars(
+            select(m.Nomination)
+            .where(
+                m.Nomination.round_id == bloc_round.id,
+                m.Nomination.status == NominationStatus.BLOC_REVIEW.value,
+            )
+            .order_by(m.Nomination.id)
+        )
+    )
+
+
+def _members(session: Session, bloc_id: str, year: int) -> list[str]:
+    return sorted(
+        session.scalars(
+            select(m.BlocMember.unit_id).where(
+                m.BlocMember.bloc_id == bloc_id,
+                m.BlocMember.from_year <= year,
+                (m.BlocMember.to_year.is_(None)) | (m.BlocMember.to_year >= year),
+            )
+        ).unique()
+    )
+
+
+def find_round(ctx: Context, bloc_id: str, period_code: str) -> int:
+    with ctx.reader() as uow:
+        found = uow.session.scalar(
+            select(m.BlocRound.id).where(
+                m.BlocRound.bloc_id == bloc_id, m.BlocRound.period_code == period_code
+            )
+        )
+    if found is None:
+        raise NotFound("vòng bình xét của khối cho kỳ", f"{bloc_id} {period_code}")
+    return found
+
+
+def open_voting(ctx: Context, username: str, round_id: int) -> RoundView:
+    """The chair closes intake and opens scoring and voting: a task for every member unit."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        bloc_round = _round(session, round_id)
+        chair = _require_chair(session, actor, bloc_round)
+        _require_status(bloc_round, RoundStatus.COLLECTING)
+        items = _items(session, bloc_round)
+        if not items:
+            raise InputRejected(f"Vòng bình xét số {round_id} chưa có hồ sơ nào đang chờ khối xét.")
+        members = _members(session, bloc_round.bloc_id, bloc_round.period_year)
+        bloc_round.members = members
+        bloc_round.status = RoundStatus.VOTING.value
+        bloc_round.voting_opened_at = now
+        finish_open_task(session, actor, TaskKind.ROUND_OPEN, "open", at=now, round_id=round_id)
+        for unit in members:
+            open_round_task(session, ctx, bloc_round, TaskKind.ROUND_VOTE, at=now, unit_id=unit)
+        open_round_task(session, ctx, bloc_round, TaskKind.ROUND_CLOSE, at=now, unit_id=chair)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="round_open_voting",
+            entity_type="round",
+            entity_id=round_id,
+            from_state=RoundStatus.COLLECTING.value,
+            to_state=RoundStatus.VOTING.value,
+            data={"members": members, "nominations": [n.id for n in items]},
+        )
+        uow.commit()
+    return show_round(ctx, round_id)
+
+
+def return_dossier(ctx: Context, username: str, nomination_id: int, reason: str) -> str:
+    """Before voting, the chair (or the deputy, for the chair's own unit) returns an incomplete dossier."""
+    cleaned = reason_text(reason, required=True, field="reason")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        nomination = session.get(m.Nomination, nomination_id)
+        if nomination is None:
+            raise NotFound("hồ sơ đề nghị", nomination_id)
+        if nomination.round_id is None or nomination.bloc_id is None:
+            raise TransitionNotAllowed(f"Hồ sơ số {nomination_id} không ở vòng bình xét của khối nào.")
+        bloc_round = _round(session, nomination.round_id)
+        _require_status(bloc_round, RoundStatus.COLLECTING)
+        concerned = {u for u in (nomination.submitting_unit_id, nomination.nominee_unit_id) if u}
+        reviewer, problem = bloc_reviewer(session, nomination.bloc_id, nomination.period_year, concerned)
+        if reviewer is None or not actor.has(Role.BLOC_REPRESENTATIVE, reviewer):
+            names = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, reviewer)) if reviewer else problem
+            raise NotPermitted(
+                f"Trả lại hồ sơ số {nomination_id} do đại diện '{reviewer}' thực hiện: {names}."
+            )
+        move(
+            session,
+            nomination,
+            "bloc_return",
+            actor=actor,
+            at=now,
+            comment=cleaned,
+            data={"round": bloc_round.id},
+        )
+        nomination.returned_from = NominationStatus.BLOC_REVIEW.value
+        open_task(
+            session,
+            ctx,
+            nomination,
+            TaskKind.COMPLETE_DOSSIER,
+            Role.UNIT_CLERK,
+            at=now,
+            unit_id=nomination.submitting_unit_id,
+        )
+        uow.commit()
+        return nomination.status
+
+
+def submit_scores(
+    ctx: Context, username: str, round_id: int, scores: dict[str, dict[str, int]]
+) -> dict[str, int]:
+    """A member unit's score sheets: its self-assessment and its scores for the other members."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        bloc_round = _round(session, round_id)
+        _require_status(bloc_round, RoundStatus.VOTING)
+        scorer = _member_unit(actor, bloc_round)
+        criteria = {c["code"]: c for c in bloc_round.criteria}
+        problems: list[Problem] = []
+        totals: dict[str, int] = {}
+        already = set(
+            session.scalars(
+                select(m.RoundScore.scored_unit_id).where(
+                    m.RoundScore.round_id == round_id, m.RoundScore.scorer_unit_id == scorer
+                )
+            )
+        )
+        for unit, points in scores.items():
+            if unit not in bloc_round.members:
+                problems.append(Problem(f"'{unit}' không phải thành viên khối", field=f"scores.{unit}"))
+                continue
+            if unit in already:
+                raise Conflict(
+                    f"Đơn vị '{scorer}' đã chấm điểm cho '{unit}' trong vòng này; không chấm lại được."
+                )
+            for code, value in points.items():
+                spec = criteria.get(code)
+                if spec is None:
+                    problems.append(
+                        Problem(f"tiêu chí '{code}' không có trong bảng tiêu chí", field=f"scores.{unit}")
+                    )
+                elif (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not 0 <= value <= int(spec["max"])
+                ):
+                    problems.append(
+                        Problem(f"điểm '{code}' phải từ 0 đến {spec['max']}", field=f"scores.{unit}.{code}")
+                    )
+            missing = set(criteria) - set(points)
+            if missing:
+                problems.append(
+                    Problem(f"thiếu tiêu chí: {', '.join(sorted(missing))}", field=f"scores.{unit}")
+                )
+            totals[unit] = sum(v for v in points.values() if isinstance(v, int))
+        if problems:
+            raise ValidationFailed(problems, "Bảng điểm bị từ chối, không lưu gì:")
+        for unit, points in scores.items():
+            session.add(
+                m.RoundScore(
+                    round_id=round_id,
+                    scorer_unit_id=scorer,
+                    scored_unit_id=unit,
+                    points=points,
+                    total=totals[unit],
+                    cast_by_id=actor.person_id,
+                    cast_at=now,
+                )
+            )
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="round_scores",
+            entity_type="round",
+            entity_id=round_id,
+            data={"scorer": scorer, "totals": totals},
+        )
+        uow.commit()
+        return totals
+
+
+def cast_votes(
+    ctx: Context, username: str, round_id: int, *, approve: set[int], reject: set[int]
+) -> dict[str, Any]:
+    """A member unit's votes; once on each nomination, never on its own; its task ends when all are cast."""
+    now = ctx.clock.now()
+    if approve & reject:
+        raise InputRejected(f"Hồ sơ {sorted(approve & reject)} vừa đồng ý vừa không đồng ý.")
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        bloc_round = _round(session, round_id)
+        _require_status(bloc_round, RoundStatus.VOTING)
+        voter = _member_unit(actor, bloc_round)
+        items = {n.id: n for n in _items(session, bloc_round)}
+        cast = set(
+            session.scalars(
+                select(m.RoundVote.nomination_id).where(
+                    m.RoundVote.round_id == round_id, m.RoundVote.voter_unit_id == voter
+                )
+            )
+        )
+        for nomination_id in sorted(approve | reject):
+            nomination = items.get(nomination_id)
+            if nomination is None:
+                raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
+            if voter in {nomination.submitting_unit_id, nomination.nominee_unit_id}:
+                raise NotPermitted(
+                    f"Đơn vị '{voter}' không bỏ phiếu cho hồ sơ số {nomination_id} của chính đơn vị mình."
+                )
+            if nomination_id in cast:
+                raise Conflict(
+                    f"Đơn vị '{voter}' đã bỏ phiếu cho hồ sơ số {nomination_id}; không bỏ phiếu lại."
+                )
+        for nomination_id in sorted(approve | reject):
+            session.add(
+                m.RoundVote(
+                    round_id=round_id,
+                    voter_unit_id=voter,
+                    nomination_id=nomination_id,
+                    approve=nomination_id in approve,
+                    cast_by_id=actor.person_id,
+                    cast_at=now,
+                )
+            )
+        due = {n.id for n in items.values() if voter not in {n.submitting_unit_id, n.nominee_unit_id}}
+        remaining = sorted(due - cast - approve - reject)
+        if not remaining:
+            finish_open_task(
+                session, actor, TaskKind.ROUND_VOTE, "vote", at=now, round_id=round_id, unit_id=voter
+            )
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="round_votes",
+            entity_type="round",
+            entity_id=round_id,
+            data={"voter": voter, "approve": sorted(approve), "reject": sorted(reject)},
+        )
+        uow.commit()
+        return {"voter": voter, "remaining": remaining}
+
+
+def _tally(
+    session: Session, ctx: Context, bloc_round: m.BlocRound, order: list[int] | None, leader: str | None
+) -> tuple[tally_rules.RoundResult, list[m.Nomination]]:
+    period = ctx.policy.period_by_code(bloc_round.policy_period)
+    items = _items(session, bloc_round)
+    nominations = [
+        tally_rules.RoundNomination(
+            id=n.id,
+            award_form=n.award_form,
+            submitting_unit=n.submitting_unit_id,
+            nominee_unit=n.nominee_unit_id,
+            name=n.nominee_name,
+            leads_bloc=period.award_forms[n.award_form].leads_bloc
+            if n.award_form in period.award_forms
+            else False,
+        )
+        for n in items
+    ]
+    sheets = [
+        tally_rules.ScoreSheet(s.scorer_unit_id, s.scored_unit_id, s.total)
+        for s in session.scalars(select(m.RoundScore).where(m.RoundScore.round_id == bloc_round.id))
+    ]
+    ballots = [
+        tally_rules.Ballot(v.voter_unit_id, v.nomination_id, v.approve)
+        for v in session.scalars(select(m.RoundVote).where(m.RoundVote.round_id == bloc_round.id))
+    ]
+    result = tally_rules.tally(
+        list(bloc_round.members), nominations, sheets, ballots, period.bloc, order=order, leader=leader
+    )
+    return result, items
+
+
+def close_round(
+    ctx: Context,
+    username: str,
+    round_id: int,
+    *,
+    next_chair: str,
+    next_deputy: str,
+    order: list[int] | None = None,
+    leader: str | None = None,
+    tie_reason: str | None = None,
+    reasons: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    """The chair closes: endorsed nominations go to appraisal, the others are rejected with reasons."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        actor = load_actor(session, username)
+        bloc_round = _round(session, round_id)
+        _require_chair(session, actor, bloc_round)
+        _require_status(bloc_round, RoundStatus.VOTING)
+        for unit, label in ((next_chair, "next_chair"), (next_deputy, "next_deputy")):
+            if unit not in bloc_round.members:
+                raise ValidationFailed([Problem(f"'{unit}' không phải thành viên khối", field=label)])
+        if next_chair == next_deputy:
+            raise ValidationFailed([Problem("trưởng khối và phó khối phải khác nhau", field="next_deputy")])
+        if (order or leader) and not reason_text(tie_reason, required=False, field="tie_reason"):
+            raise ValidationFailed(
+                [Problem("quyết định thứ tự khi bằng điểm cần ghi lý do", field="tie_reason")]
+            )
+        result, items = _tally(session, ctx, bloc_round, order, leader)
+        extra = {k: _clean_reason(v, f"reasons.{k}") for k, v in (reasons or {}).items()}
+        by_id = {n.id: n for n in items}
+        for nomination_id in extra:
+            if nomination_id not in by_id:
+                raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
+        for outcome in result.outcomes.values():
+            nomination = by_id[outcome.nomination_id]
+            tally_data = {
+                "round": round_id,
+                "yes": outcome.yes,
+                "electorate": outcome.electorate,
+                "rank": outcome.rank,
+            }
+            if outcome.endorsed:
+                move(
+                    session,
+                    nomination,
+                    "bloc_endorse",
+                    actor=actor,
+                    at=now,
+                    comment=extra.get(nomination.id),
+                    data=tally_data,
+                )
+                move(session, nomination, "forward_to_appraisal", actor=None, at=now)
+                route(session, ctx, nomination, at=now, to_appraisal=True)
+            else:
+                reason = "; ".join(r for r in (outcome.reason, extra.get(nomination.id)) if r)
+                move(session, nomination, "bloc_reject", actor=actor, at=now, comment=reason, data=tally_data)
+        officers = session.scalar(
+            select(m.BlocOfficers).where(
+                m.BlocOfficers.bloc_id == bloc_round.bloc_id,
+                m.BlocOfficers.year == bloc_round.period_year + 1,
+            )
+        )
+        if officers is None:
+            session.add(
+                m.BlocOfficers(
+                    bloc_id=bloc_round.bloc_id,
+                    year=bloc_round.period_year + 1,
+                    chair_unit_id=next_chair,
+                    deputy_unit_id=next_deputy,
+                )
+            )
+        else:
+            officers.chair_unit_id = next_chair
+            officers.deputy_unit_id = next_deputy
+        data = result.to_dict()
+        data["next_officers"] = {
+            "year": bloc_round.period_year + 1,
+            "chair": next_chair,
+            "deputy": next_deputy,
+        }
+        if order or leader:
+            data["tie_break"] = {"order": order, "leader": leader, "reason": tie_reason}
+        bloc_round.status = RoundStatus.CLOSED.value
+        bloc_round.closed_at = now
+        bloc_round.closed_by_id = actor.person_id
+        bloc_round.result = data
+        finish_open_task(session, actor, TaskKind.ROUND_CLOSE, "close", at=now, round_id=round_id)
+        close_open_tasks(session, at=now, round_id=round_id)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="round_close",
+            entity_type="round",
+            entity_id=round_id,
+            from_state=RoundStatus.VOTING.value,
+            to_state=RoundStatus.CLOSED.value,
+            comment=tie_reason,
+            data=data,
+        )
+        uow.commit()
+        return data
+
+
+def _clean_reason(text: str, field: str) -> str:
+    try:
+        return clean_text(text, multiline=True, max_length=2000)
+    except TextError as exc:
+        raise ValidationFailed([Problem(str(exc), field=field)]) from exc
+
+
+def show_round(ctx: Context, round_id: int, *, preview: bool = True) -> RoundView:
+    """The round with its nominations, who has voted and scored, and (while voting) the result so far."""
+    with ctx.reader() as uow:
+        session = uow.session
+        bloc_round = _round(session, round_id)
+        bloc = session.get(m.Bloc, bloc_round.bloc_id)
+        items = list(
+            session.scalars(
+                select(m.Nomination).where(m.Nomination.round_id == round_id).order_by(m.Nomination.id)
+            )
+        )
+        votes: dict[str, int] = {}
+        for v in session.scalars(select(m.RoundVote).where(m.RoundVote.round_id == round_id)):
+            votes[v.voter_unit_id] = votes.get(v.voter_unit_id, 0) + 1
+        sheets: dict[str, int] = {}
+        for s in session.scalars(select(m.RoundScore).where(m.RoundScore.round_id == round_id)):
+            sheets[s.scorer_unit_id] = sheets.get(s.scorer_unit_id, 0) + 1
+        preview_data = None
+        if preview and bloc_round.status == RoundStatus.VOTING.value:
+            try:
+                preview_data = _tally(session, ctx, bloc_round, None, None)[0].to_dict()
+            except tally_rules.TieUnresolved as exc:
+                preview_data = {"tie": exc.message}
+        return RoundView(
+            id=bloc_round.id,
+            bloc_id=bloc_round.bloc_id,
+            bloc_name=bloc.name if bloc else bloc_round.bloc_id,
+            period=bloc_round.period_label,
+            status=bloc_round.status,
+            criteria=list(bloc_round.criteria),
+            members=list(bloc_round.members),
+            nominations=[
+                {
+                    "id": n.id,
+                    "nominee": n.nominee_name,
+                    "award_form": n.award_form,
+                    "unit": n.submitting_unit_id,
+                    "status": n.status,
+                }
+                for n in items
+            ],
+            votes_cast=votes,
+            scores_cast=sheets,
+            chair=chair_unit(session, bloc_round.bloc_id, bloc_round.period_year),
+            preview=preview_data,
+            result=dict(bloc_round.result),
+        )
+
+
+def list_rounds(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.reader() as uow:
+        rows = uow.session.scalars(select(m.BlocRound).order_by(m.BlocRound.id)).all()
+        return [
+            {
+                "id": r.id,
+                "bloc": r.bloc_id,
+                "period": r.period_label,
+                "status": r.status,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ]
+
+
+__all__ = ["cast_votes", "close_round", "open_voting", "return_dossier", "show_round", "submit_scores"]
