@@ -23,7 +23,7 @@ test: install
 	$(PY) -m pytest -m "not slow" -n $(WORKERS) -q
 
 test-slow: install
-	$(PY) -m pytest -m slow -q
+	$(PY) -m pytest -m slow -n $(WORKERS) -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -90,6 +90,9 @@ ProposalOpt = Annotated[
 ]
 
 
+OUTCOME_LABEL = {"approved": "thông qua", "rejected": "không thông qua", "held": "tạm dừng xét"}
+
+
 def parse_ids(text: str | None) -> set[int]:
     return set(parse_order(text) or [])
 
@@ -653,11 +656,14 @@ def sessions_show(
     out.print(f"Phiên họp số {view.id}: {view.title} — {SessionStatus(view.status).label}")
     out.print(f"  Có mặt {view.present}/{view.members_total}; đã bỏ phiếu {view.voted}/{view.members_total}")
     for item in view.items:
-        tally = (
-            f" — đồng ý {item['yes']}, không đồng ý {item['no']}, không biểu quyết {item['abstain']} → {item['outcome']}"
-            if "yes" in item
-            else ""
-        )
+        tally = ""
+        if "yes" in item:
+            counts = (
+                f"đồng ý {item['yes']}, không đồng ý {item['no']}, không biểu quyết {item['abstain']}, "
+                if item["needs_vote"]
+                else ""
+            )
+            tally = f" — {counts}{OUTCOME_LABEL.get(item['outcome'], item['outcome'])}"
         need = "" if item["needs_vote"] else " (không cần bỏ phiếu)"
         out.print(f"  hồ sơ số {item['nomination']}: {item['nominee']} — {item['award_form']}{need}{tally}")
 
@@ -736,9 +742,13 @@ def sessions_close(
         f"Phiên họp số {session_id}: có mặt {result['present']}/{result['members_total']}, bỏ phiếu {result['voted']}."
     )
     for item in result["items"]:
-        out.print(
-            f"  hồ sơ số {item['nomination']}: đồng ý {item['yes']}, không {item['no']} → {item['outcome']}"
+        tally = (
+            f"đồng ý {item['yes']}, không đồng ý {item['no']}, không biểu quyết {item['abstain']}"
+            if item["needs_vote"]
+            else "không cần bỏ phiếu"
         )
+        outcome = OUTCOME_LABEL.get(item["outcome"], item["outcome"])
+        out.print(f"  hồ sơ số {item['nomination']}: {tally} → {outcome}")
     out.print(f"Dự thảo quyết định: {', '.join(map(str, result['decisions'])) or 'không có'}")
 
 
@@ -842,6 +852,37 @@ def decisions_register(
     out.print(
         f"Quyết định số {v.number_text} {vietnamese_date(v.decision_date) if v.decision_date else ''}: {v.status_label}."
     )
+
+
+@nom_app.command("appraise")
+@handled
+def nominations_appraise(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ.")],
+    actor: AsUser,
+    decision: Annotated[str, typer.Option(help="pass | return | reject")],
+    comment: Annotated[str | None, typer.Option(help="Lý do (bắt buộc khi trả lại, không đạt).")] = None,
+) -> None:
+    """Thẩm định một hồ sơ: các điều kiện được kiểm tra lại với dữ liệu hiện có."""
+    with context() as ctx:
+        result = task_service.act_on_nomination(
+            ctx, actor, nomination_id, decision, task_service.Payload(comment=comment)
+        )
+    out.print(f"Việc số {result.task_id} ({decision}): {result.summary}.")
+
+
+@nom_app.command("resubmit")
+@handled
+def nominations_resubmit(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ bị trả lại.")],
+    actor: AsUser,
+    file: Annotated[Path, typer.Option(help="Tệp hồ sơ hoàn thiện.")],
+) -> None:
+    """Nộp lại hồ sơ đã hoàn thiện: một phiên bản mới, về lại nơi đã trả."""
+    dossier, _digest = read_data_file(file)
+    payload = task_service.Payload(dossier=dossier, source=DirectorySource(file.parent))
+    with context() as ctx:
+        result = task_service.act_on_nomination(ctx, actor, nomination_id, "resubmit", payload)
+    out.print(f"Việc số {result.task_id}: {result.summary}.")
 
 
 # --- hold and release ------------------------------------------------------------------------------

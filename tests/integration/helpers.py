@@ -57,3 +57,99 @@ def row_counts(ctx: Context) -> dict[str, int]:
 def blob_files(ctx: Context) -> list[Path]:
     root = ctx.store.root
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# --- moving nominations through the bodies ----------------------------------------------------------
+
+ROUND_SCORES = EXAMPLES / "quang-binh" / "round-2019"
+REPRESENTATIVES = {
+    "qb-hoi-nct": ("nct.chutich", "hoi-nct"),
+    "qb-hoi-nguoi-mu": ("mu.chutich", "hoi-nguoi-mu"),
+    "qb-lien-minh-htx": ("htx.chutich", "lien-minh-htx"),
+    "qb-hoi-chu-thap-do": ("ctd.chutich", "hoi-chu-thap-do"),
+    "qb-hoi-nha-bao": ("nhabao.chutich", "hoi-nha-bao"),
+    "qb-hoi-lhtn": ("lhtn.chutich", "hoi-lhtn"),
+    "qb-hoi-da-cam": ("dacam.chutich", "hoi-da-cam"),
+    "qb-lien-hiep-khkt": ("khkt.chutich", "lien-hiep-khkt"),
+    "qb-hoi-luat-gia": ("luatgia.chutich", "hoi-luat-gia"),
+    "qb-hoi-vhnt": ("vhnt.chutich", "hoi-vhnt"),
+}
+COUNCIL = [
+    "ct.ubnd",
+    "gd.snv",
+    "tb.tdkt",
+    "cvp.ubnd",
+    "gd.stc",
+    "gd.sgddt",
+    "ct.ldld",
+    "ct.mttq",
+    "bt.tinhdoan",
+    "ct.hoiphunu",
+    "ct.hoinongdan",
+]
+
+
+def example_scores(sheet: str) -> dict[str, dict[str, int]]:
+    data = read_yaml(ROUND_SCORES / f"{sheet}.yaml")
+    return {unit: {code: int(points) for code, points in row.items()} for unit, row in data.items()}
+
+
+def open_round(ctx: Context, *names: str) -> int:
+    """Submit the example files and open the bloc's 2019 round for voting."""
+    from thidua_workflow.services import rounds
+
+    for name in names:
+        submit_example(ctx, name)
+    round_id = rounds.find_round(ctx, "qb-khoi-hoi-dac-thu", "2019")
+    rounds.open_voting(ctx, "nct.chutich", round_id)
+    return round_id
+
+
+def vote_round(
+    ctx: Context, round_id: int, *, against: frozenset[int] | set[int] = frozenset(), scores: bool = True
+) -> None:
+    """Every member scores (the example sheets) and votes yes on what it may, except ``against``."""
+    from thidua_workflow.services import rounds
+
+    items = [n["id"] for n in rounds.show_round(ctx, round_id).nominations if n["status"] == "bloc_review"]
+    with ctx.reader() as uow:
+        concerned = {
+            n.id: {n.submitting_unit_id, n.nominee_unit_id}
+            for n in uow.session.scalars(select(m.Nomination).where(m.Nomination.id.in_(items)))
+        }
+    for unit, (user, sheet) in REPRESENTATIVES.items():
+        if scores:
+            rounds.submit_scores(ctx, user, round_id, example_scores(sheet))
+        mine = [i for i in items if unit not in concerned[i]]
+        rounds.cast_votes(
+            ctx, user, round_id, approve=set(mine) - set(against), reject=set(mine) & set(against)
+        )
+
+
+def close_round(ctx: Context, round_id: int, **kwargs: Any) -> dict[str, Any]:
+    from thidua_workflow.services import rounds
+
+    return rounds.close_round(
+        ctx,
+        "nct.chutich",
+        round_id,
+        next_chair="qb-lien-minh-htx",
+        next_deputy="qb-hoi-chu-thap-do",
+        **kwargs,
+    )
+
+
+def appraise_all(ctx: Context, user: str = "cv.tdkt1") -> None:
+    from thidua_workflow.services import tasks
+
+    for view in tasks.list_tasks(ctx, user):
+        if view.kind == "appraise":
+            tasks.act(ctx, user, view.id, "pass")
+
+
+def to_council(ctx: Context, *names: str) -> None:
+    """Example files through the bloc round and appraisal: each nomination awaits the council."""
+    round_id = open_round(ctx, *names)
+    vote_round(ctx, round_id)
+    close_round(ctx, round_id)
+    appraise_all(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from thidua_workflow.domain.enums import NomineeKind
-from thidua_workflow.domain.text import search_key
+from thidua_workflow.domain.text import name_sort_key, search_key, sort_key
 
 
 def nominee_key(kind: NomineeKind, name: str, unit_id: str | None, address: str | None = None) -> str:
@@ -18,3 +18,12 @@ def dedupe_key(key: str, birth_date: date | None, award_form: str, period_code: 
     """One live nomination per nominee, award form and period."""
     born = birth_date.isoformat() if birth_date else ""
     return f"{key}|{born}|{award_form}|{period_code}"
+
+
+_KIND_ORDER = {NomineeKind.COLLECTIVE: 0, NomineeKind.PERSON: 1, NomineeKind.HOUSEHOLD: 2}
+
+
+def list_order(kind: NomineeKind, name: str) -> tuple[object, ...]:
+    """Lists and decisions: collectives, then persons (by given name), then households; Vietnamese order."""
+    key = name_sort_key(name) if kind is NomineeKind.PERSON else sort_key(name)
+    return (_KIND_ORDER[kind], key)

@@ -18,9 +18,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
+from thidua_workflow.domain import identity
 from thidua_workflow.domain.authz import Actor, conflict_of_interest, require_role
 from thidua_workflow.domain.enums import Choice, NominationStatus, NomineeKind, Role, SessionStatus, TaskKind
-from thidua_workflow.domain.text import name_sort_key, sort_key
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
@@ -511,17 +511,8 @@ def _decide_item(
     return "rejected"
 
 
-_KIND_ORDER = {NomineeKind.COLLECTIVE.value: 0, NomineeKind.PERSON.value: 1, NomineeKind.HOUSEHOLD.value: 2}
-
-
 def list_order(n: m.Nomination) -> tuple[object, ...]:
-    """Decision lists: collectives, then persons (by given name), then households; Vietnamese order."""
-    name_key: object = (
-        name_sort_key(n.nominee_name)
-        if n.nominee_kind == NomineeKind.PERSON.value
-        else sort_key(n.nominee_name)
-    )
-    return (_KIND_ORDER.get(n.nominee_kind, 9), name_key, n.id)
+    return (*identity.list_order(NomineeKind(n.nominee_kind), n.nominee_name), n.id)
 
 
 def nominee_detail(n: m.Nomination) -> str | None:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, NomineeKind, TaskKind, TaskStatus
-from thidua_workflow.domain.text import name_sort_key, search_key
+from thidua_workflow.domain.identity import list_order
+from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import NotFound
 from thidua_workflow.services.context import Context
 
@@ -141,7 +142,14 @@ def list_nominations(
         query = query.where(m.Nomination.nominee_name_key.contains(word, autoescape=True))
     with ctx.reader() as uow:
         rows = uow.session.scalars(query.order_by(m.Nomination.id).limit(limit)).all()
-        ordered = sorted(rows, key=lambda n: (-n.period_year, n.award_form, name_sort_key(n.nominee_name)))
+        ordered = sorted(
+            rows,
+            key=lambda n: (
+                -n.period_year,
+                n.award_form,
+                list_order(NomineeKind(n.nominee_kind), n.nominee_name),
+            ),
+        )
         return [
             NominationRow(
                 id=n.id,

@@ -419,3 +419,25 @@ _HANDLERS: dict[TaskKind, Handler] = {
     TaskKind.DECISION_SIGN: _decision_task,
     TaskKind.DECISION_REGISTER: _decision_task,
 }
+
+
+def act_on_nomination(
+    ctx: Context, username: str, nomination_id: int, decision: str, payload: Payload | None = None
+) -> ActResult:
+    """Act on the person's open task for one nomination (appraising it, completing it) by its number."""
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+        condition = _mine(actor)
+        task_id = None
+        if condition is not None:
+            task_id = uow.session.scalar(
+                select(m.Task.id)
+                .where(
+                    condition, m.Task.nomination_id == nomination_id, m.Task.status == TaskStatus.OPEN.value
+                )
+                .order_by(m.Task.id)
+                .limit(1)
+            )
+        if task_id is None:
+            raise Conflict(f"{actor.label} không có việc nào đang chờ với hồ sơ số {nomination_id}.")
+    return act(ctx, username, task_id, decision, payload)
