@@ -23,8 +23,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from thidua_workflow.db.migrate import current_revision, head_revision, upgrade
+from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.enums import (
     Choice,
+    DocumentKind,
     HoldGround,
     NominationStatus,
     NomineeKind,
@@ -347,7 +349,15 @@ def nominations_show(
             mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
             out.print(f"  [{mark}] {check['message']} — {check['article']}")
         for doc in dossier.documents:
-            out.print(f"  tệp: {doc.kind} · {doc.file_name} · {doc.size:,} byte · sha256 {doc.sha256[:12]}…")
+            size = f"{doc.size:,}".replace(",", ".")
+            out.print(
+                f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {size} byte · sha256 {doc.sha256[:12]}…"
+            )
+    if d.current_checks is not None:
+        out.print("\n[bold]Kiểm tra lại điều kiện (thẩm định, dữ liệu hôm nay)[/]", markup=True)
+        for check in d.current_checks:
+            mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
+            out.print(f"  [{mark}] {check['message']} — {check['article']}")
     if d.open_tasks:
         out.print("\n[bold]Đang chờ[/]", markup=True)
         for t in d.open_tasks:
@@ -357,9 +367,31 @@ def nominations_show(
             )
     out.print("\n[bold]Lịch sử[/]", markup=True)
     for e in d.timeline:
-        arrow = f"{e.from_state or '—'} → {e.to_state}" if e.to_state else ""
-        comment = f" — “{e.comment}”" if e.comment else ""
-        out.print(f"  {e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {e.action} {arrow}{comment}")
+        out.print(f"  {e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {event_text(e.action, e.data)}")
+        if e.comment:
+            out.print(f"      “{e.comment}”")
+
+
+def event_text(action: str, data: dict[str, Any]) -> str:
+    """An audit event as a person reads it: the arrow's label, with the figures that explain it."""
+    label = ACTION_LABELS.get(action) or (
+        lifecycle.get(action).label if lifecycle.can_name(action) else action
+    )
+    extra = []
+    if "number" in data:
+        extra.append(f"Quyết định số {data['number']}")
+    if "electorate" in data:
+        extra.append(f"{data['yes']}/{data['electorate']} phiếu của khối")
+    if "denominator" in data:
+        extra.append(f"{data['yes']}/{data['denominator']} phiếu Hội đồng")
+    if "dossier_version" in data:
+        extra.append(f"phiên bản hồ sơ {data['dossier_version']}")
+    if "ground" in data:
+        extra.append(HoldGround(data["ground"]).label)
+    return label + (f" ({'; '.join(extra)})" if extra else "")
+
+
+ACTION_LABELS = {"release": "Tiếp tục xét hồ sơ"}
 
 
 @nom_app.command("withdraw")

@@ -47,7 +47,7 @@ def test_submit_list_show(thidua: Any) -> None:
     shown = thidua("nominations", "show", str(rows[0]["id"]))
     assert "Khối thi đua đang xét" in shown
     assert "Điều 22 Luật Thi đua, Khen thưởng 2003" in shown
-    assert "route_to_bloc" in shown
+    assert "Chuyển Khối thi đua xét" in shown
 
 
 def test_exit_codes(thidua: Any, tmp_path: Path) -> None:

@@ -170,6 +170,11 @@ def transition(action: str, current: S) -> Transition:
     return arrow
 
 
+def can_name(action: str) -> bool:
+    """Whether ``action`` is an arrow of the table."""
+    return action in _BY_ACTION
+
+
 def can(action: str, current: S) -> bool:
     arrow = _BY_ACTION.get(action)
     return arrow is not None and current in arrow.sources

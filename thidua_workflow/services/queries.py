@@ -14,6 +14,7 @@ from thidua_workflow.domain.identity import list_order
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import NotFound
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.eligibility import recheck
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class NominationDetail:
     submitting_unit: str
     bloc: str | None
     round_id: int | None
+    current_checks: list[dict[str, Any]] | None = None  # re-run today, while under appraisal
     dossiers: list[DossierView] = field(default_factory=list)
     timeline: list[EventView] = field(default_factory=list)
     open_tasks: list[OpenTaskView] = field(default_factory=list)
@@ -216,6 +218,9 @@ def show_nomination(ctx: Context, nomination_id: int) -> NominationDetail:
                     ],
                 )
             )
+        if n.status == NominationStatus.APPRAISAL.value and n.dossiers:
+            today = ctx.clock.today()
+            detail.current_checks = [c.to_dict() for c in recheck(ctx, session, n, today)]
         events = session.scalars(
             select(m.AuditEvent)
             .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.entity_id == str(n.id))
