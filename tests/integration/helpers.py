@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tests.conftest import EXAMPLES, read_yaml
+from thidua_workflow import demo
 from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import DirectorySource
@@ -62,31 +63,8 @@ def blob_files(ctx: Context) -> list[Path]:
 # --- moving nominations through the bodies ----------------------------------------------------------
 
 ROUND_SCORES = EXAMPLES / "quang-binh" / "round-2019"
-REPRESENTATIVES = {
-    "qb-hoi-nct": ("nct.chutich", "hoi-nct"),
-    "qb-hoi-nguoi-mu": ("mu.chutich", "hoi-nguoi-mu"),
-    "qb-lien-minh-htx": ("htx.chutich", "lien-minh-htx"),
-    "qb-hoi-chu-thap-do": ("ctd.chutich", "hoi-chu-thap-do"),
-    "qb-hoi-nha-bao": ("nhabao.chutich", "hoi-nha-bao"),
-    "qb-hoi-lhtn": ("lhtn.chutich", "hoi-lhtn"),
-    "qb-hoi-da-cam": ("dacam.chutich", "hoi-da-cam"),
-    "qb-lien-hiep-khkt": ("khkt.chutich", "lien-hiep-khkt"),
-    "qb-hoi-luat-gia": ("luatgia.chutich", "hoi-luat-gia"),
-    "qb-hoi-vhnt": ("vhnt.chutich", "hoi-vhnt"),
-}
-COUNCIL = [
-    "ct.ubnd",
-    "gd.snv",
-    "tb.tdkt",
-    "cvp.ubnd",
-    "gd.stc",
-    "gd.sgddt",
-    "ct.ldld",
-    "ct.mttq",
-    "bt.tinhdoan",
-    "ct.hoiphunu",
-    "ct.hoinongdan",
-]
+REPRESENTATIVES = demo.REPRESENTATIVES
+COUNCIL = demo.COUNCIL
 
 
 def example_scores(sheet: str) -> dict[str, dict[str, int]]:

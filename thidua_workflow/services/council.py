@@ -233,6 +233,20 @@ def _participants(session: Session, session_id: int) -> list[tuple[m.SessionMemb
     return [(member, person) for member, person in rows]
 
 
+def _participation(session: Session, session_id: int, person_id: int, who: str) -> m.SessionMember:
+    """The member's row in the session, if they have not voted yet."""
+    row = session.scalar(
+        select(m.SessionMember).where(
+            m.SessionMember.session_id == session_id, m.SessionMember.person_id == person_id
+        )
+    )
+    if row is None:
+        raise NotPermitted(f"{who} không có tên trong phiên họp số {session_id}.")
+    if row.voted:
+        raise Conflict(f"{who} đã bỏ phiếu trong phiên họp số {session_id}.")
+    return row
+
+
 def _voter_subject_conflict(voter: Actor, nomination: m.Nomination) -> str | None:
     return conflict_of_interest(voter, subject_of(nomination))
 
@@ -293,15 +307,7 @@ def cast_ballot(ctx: Context, username: str, session_id: int, choices: Mapping[i
         require_role(actor, Role.COUNCIL_MEMBER)
         council = _session(session, session_id)
         _require_open(council)
-        row = session.scalar(
-            select(m.SessionMember).where(
-                m.SessionMember.session_id == session_id, m.SessionMember.person_id == actor.person_id
-            )
-        )
-        if row is None:
-            raise NotPermitted(f"{actor.label} không có tên trong phiên họp số {session_id}.")
-        if row.voted:
-            raise Conflict(f"{actor.label} đã bỏ phiếu trong phiên họp số {session_id}.")
+        row = _participation(session, session_id, actor.person_id, actor.label)
         if not row.present:
             raise NotPermitted(
                 f"{actor.label} chưa được ghi nhận có mặt; thành viên vắng mặt gửi phiếu bằng văn bản cho thường trực."
@@ -341,15 +347,7 @@ def enter_written_ballot(
         council = _session(session, session_id)
         _require_open(council)
         voter = load_actor(session, member)
-        row = session.scalar(
-            select(m.SessionMember).where(
-                m.SessionMember.session_id == session_id, m.SessionMember.person_id == voter.person_id
-            )
-        )
-        if row is None:
-            raise InputRejected(f"'{member}' không có tên trong phiên họp số {session_id}.")
-        if row.voted:
-            raise Conflict(f"'{member}' đã bỏ phiếu trong phiên họp số {session_id}.")
+        row = _participation(session, session_id, voter.person_id, f"'{member}'")
         if row.present:
             raise InputRejected(f"'{member}' có mặt: tự bỏ phiếu, không nhập phiếu văn bản.")
         _apply_ballot(session, council, voter, choices)

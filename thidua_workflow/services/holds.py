@@ -16,7 +16,7 @@ from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
 from thidua_workflow.services.text_input import reason_text
-from thidua_workflow.services.workflow import close_open_tasks, move, open_task
+from thidua_workflow.services.workflow import ask_unit_to_complete, close_open_tasks, move, open_task
 
 
 def _authorised(actor: Actor) -> None:
@@ -97,15 +97,7 @@ def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str
         if target is NominationStatus.APPRAISAL:
             open_task(session, ctx, nomination, TaskKind.APPRAISE, Role.APPRAISER, at=now)
         elif target is NominationStatus.RETURNED:
-            open_task(
-                session,
-                ctx,
-                nomination,
-                TaskKind.COMPLETE_DOSSIER,
-                Role.UNIT_CLERK,
-                at=now,
-                unit_id=nomination.submitting_unit_id,
-            )
+            ask_unit_to_complete(session, ctx, nomination, at=now)
         elif target in (NominationStatus.COUNCIL_VOTE, NominationStatus.COUNCIL_APPROVED):
             ensure_session_open_task(session, ctx, now)
         uow.commit()

@@ -31,13 +31,13 @@ from thidua_workflow.services.actors import holders, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
+    ask_unit_to_complete,
     bloc_reviewer,
     chair_unit,
     close_open_tasks,
     finish_open_task,
     move,
     open_round_task,
-    open_task,
     route,
 )
 
@@ -205,15 +205,7 @@ def return_dossier(ctx: Context, username: str, nomination_id: int, reason: str)
             data={"round": bloc_round.id},
         )
         nomination.returned_from = NominationStatus.BLOC_REVIEW.value
-        open_task(
-            session,
-            ctx,
-            nomination,
-            TaskKind.COMPLETE_DOSSIER,
-            Role.UNIT_CLERK,
-            at=now,
-            unit_id=nomination.submitting_unit_id,
-        )
+        ask_unit_to_complete(session, ctx, nomination, at=now)
         uow.commit()
         return nomination.status
 

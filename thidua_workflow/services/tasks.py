@@ -28,11 +28,11 @@ from thidua_workflow.services.evidence import EvidenceSource
 from thidua_workflow.services.nominations import resubmit
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
+    ask_unit_to_complete,
     close_open_tasks,
     finish_task,
     may_judge,
     move,
-    open_task,
     subject_of,
 )
 
@@ -317,15 +317,7 @@ def _appraise(
     close_open_tasks(session, nomination.id, at=now, except_id=task.id)
     if target is NominationStatus.RETURNED:
         nomination.returned_from = from_state.value
-        open_task(
-            session,
-            ctx,
-            nomination,
-            TaskKind.COMPLETE_DOSSIER,
-            Role.UNIT_CLERK,
-            at=now,
-            unit_id=nomination.submitting_unit_id,
-        )
+        ask_unit_to_complete(session, ctx, nomination, at=now)
     elif target is NominationStatus.COUNCIL_VOTE:
         award = ctx.policy.period_by_code(nomination.policy_period).award_form(nomination.award_form)
         if award.council_vote is None:

@@ -123,6 +123,19 @@ def open_task(
     )
 
 
+def ask_unit_to_complete(session: Session, ctx: Context, nomination: m.Nomination, *, at: datetime) -> m.Task:
+    """A returned dossier waits for the submitting unit's clerk to complete it."""
+    return open_task(
+        session,
+        ctx,
+        nomination,
+        TaskKind.COMPLETE_DOSSIER,
+        Role.UNIT_CLERK,
+        at=at,
+        unit_id=nomination.submitting_unit_id,
+    )
+
+
 def close_open_tasks(
     session: Session,
     nomination_id: int | None = None,
