@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -34,6 +35,14 @@ class Settings(BaseSettings):
     as_of: date | None = Field(default=None, description="Replay the system as if today were this date")
     max_evidence_bytes: int = 25 * 1024 * 1024
     sql_echo: bool = False
+    mail_url: str | None = Field(default=None, description="Apprise e-mail URL without recipient")
+    dispatch: Literal["inline", "flow", "deployment"] = Field(
+        default="inline",
+        description="how a stage follows an action: inline in this process, as a Prefect flow run in this "
+        "process, or as a flow run of the served deployments (thidua serve, Prefect workers)",
+    )
+    database_block: str | None = Field(default=None, description="name of a 'thidua-database' Prefect Block")
+    mail_block: str | None = Field(default=None, description="name of a 'thidua-notifications' Prefect Block")
 
     @field_validator("timezone")
     @classmethod

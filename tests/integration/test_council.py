@@ -264,6 +264,10 @@ def _discard_session(ctx: Context, session_id: int) -> None:
     """Test-only reset between the two orders: remove the open session's rows (audit events stay)."""
     with ctx.uow() as uow:
         s = uow.session
+        tasks = select(m.Task.id).where(m.Task.session_id == session_id)
+        for note in s.scalars(select(m.Notification).where(m.Notification.task_id.in_(tasks))):
+            s.delete(note)
+        s.flush()
         for model in (m.SessionItem, m.SessionMember, m.Task):
             for row in s.scalars(select(model).where(model.session_id == session_id)):
                 s.delete(row)

@@ -266,9 +266,9 @@ def test_a_failed_transaction_leaves_no_new_blob(qb: Context, monkeypatch: pytes
     from thidua_workflow.services import nominations
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
-        raise RuntimeError("power cut while routing")
+        raise RuntimeError("power cut before commit")
 
-    monkeypatch.setattr(nominations, "route", broken)
+    monkeypatch.setattr(nominations, "wake", broken)
     before = row_counts(qb)
     with pytest.raises(RuntimeError, match="power cut"):
         submit_example(qb, "hoi-nguoi-mu-2019")

@@ -157,6 +157,7 @@ class Person(Versioned, Base):
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="person", cascade="all, delete-orphan")
@@ -179,7 +180,6 @@ class AwardRecord(Base):
     """A title or award a nominee holds: loaded from the organisation file or written by a decision."""
 
     __tablename__ = "award_records"
-    __table_args__ = (UniqueConstraint("nominee_key", "title", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nominee_key: Mapped[str] = mapped_column(String(400), index=True)
@@ -191,7 +191,8 @@ class AwardRecord(Base):
     commendation_type: Mapped[str] = mapped_column(String(16), default="regular")
     decision: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(32))
-    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    # A decided nomination is recorded once; records from the organisation file have none.
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), unique=True)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
 
@@ -330,6 +331,8 @@ class Task(Versioned, Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decision: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
+    escalated_on: Mapped[date | None] = mapped_column(Date)
 
 
 # --- bloc rounds -----------------------------------------------------------------------------------
@@ -516,3 +519,48 @@ class AuditEvent(Base):
     to_state: Mapped[str | None] = mapped_column(String(24))
     comment: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]]
+
+
+# --- outboxes ---------------------------------------------------------------------------------------
+
+
+class Wakeup(Base):
+    """A stage to run, written in the transaction of the action that completed the previous one.
+
+    The flows side delivers it (starts the stage's flow run) and the stage marks it completed; the sweep
+    delivers again whatever stays pending or was delivered but never completed.
+    """
+
+    __tablename__ = "wakeups"
+    __table_args__ = (Index("ix_wakeups_pending", "completed_at", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref_id: Mapped[int]
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    delivered_at: Mapped[datetime | None]
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """An e-mail to send: queued with the event that causes it, sent by the flows (or the CLI inline)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "sent_at", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    address: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(32))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | no_address | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

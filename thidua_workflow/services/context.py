@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -19,13 +20,19 @@ from thidua_workflow.errors import ConfigurationError
 from thidua_workflow.services.uow import UnitOfWork
 from thidua_workflow.settings import Settings
 
+Dispatcher = Callable[["Context", list[int]], None]
+
 
 @dataclass
 class Context:
+    """``dispatcher`` receives each committed transaction's wake-ups: by default the stages run inline,
+    in this process; an entry point that runs Prefect flows replaces it (``flows.dispatch``)."""
+
     settings: Settings
     engine: Engine
     clock: Clock
     store: BlobStore
+    dispatcher: Dispatcher | None = None
     _policy: Policy | None = None
     _factory: sessionmaker[Session] = field(init=False)
     _read_factory: sessionmaker[Session] = field(init=False)
@@ -36,7 +43,11 @@ class Context:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (SQLite takes the write lock at BEGIN)."""
-        return UnitOfWork(self._factory)
+        return UnitOfWork(self._factory, self._dispatch)
+
+    def _dispatch(self, wakeup_ids: list[int]) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher(self, wakeup_ids)
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries only."""
@@ -94,9 +105,12 @@ def bootstrap(
     engine = engine or make_engine(settings.effective_database_url, echo=settings.sql_echo)
     if migrate:
         ensure_schema(engine)
+    from thidua_workflow.services.stages import run_inline
+
     return Context(
         settings=settings,
         engine=engine,
         clock=clock or settings.make_clock(),
         store=BlobStore(settings.blob_dir),
+        dispatcher=run_inline,
     )

@@ -23,8 +23,9 @@ from thidua_workflow.domain.authz import Actor, conflict_of_interest, require_ro
 from thidua_workflow.domain.enums import Choice, NominationStatus, NomineeKind, Role, SessionStatus, TaskKind
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
 
 
@@ -376,7 +377,8 @@ def enter_written_ballot(
 def close_session(
     ctx: Context, username: str, session_id: int, *, proposal_ref: str | None = None
 ) -> dict[str, Any]:
-    """Count: quorum and participation first, then each nomination against its threshold; then drafts."""
+    """Close the count: quorum and participation must hold; the session stage then decides each
+    nomination against its threshold and drafts the decisions."""
     now = ctx.clock.now()
     today = now.astimezone(ctx.clock.tz).date()
     with ctx.uow() as uow:
@@ -415,39 +417,14 @@ def close_session(
                 f"Phiên họp xét khen thưởng cần từ {float(rules.participation_award_sessions):.0%} thành viên "
                 f"tham gia bỏ phiếu (kể cả phiếu văn bản): mới có {voted}/{total} ({rules.source}). Không có gì thay đổi."
             )
-        outcomes = []
-        approved: list[m.Nomination] = []
-        for item in items:
-            nomination = session.get(m.Nomination, item.nomination_id)
-            assert nomination is not None
-            outcome = _decide_item(ctx, session, nomination, item, total, voted, actor, now)
-            item.outcome = outcome
-            outcomes.append(
-                {
-                    "nomination": nomination.id,
-                    "yes": item.yes,
-                    "no": item.no,
-                    "abstain": item.abstain,
-                    "needs_vote": item.needs_vote,
-                    "outcome": outcome,
-                }
-            )
-            if nomination.status == NominationStatus.COUNCIL_APPROVED.value:
-                approved.append(nomination)
-        decisions = _draft_decisions(ctx, session, council, approved, actor, now, proposal_ref)
         council.status = SessionStatus.CLOSED.value
         council.closed_at = now
         council.closed_by_id = actor.person_id
         council.proposal_ref = proposal_ref
-        council.result = {
-            "members_total": total,
-            "present": present,
-            "voted": voted,
-            "items": outcomes,
-            "decisions": [d.id for d in decisions],
-        }
+        council.result = {"members_total": total, "present": present, "voted": voted}
         finish_open_task(session, actor, TaskKind.SESSION_CLOSE, "close", at=now, session_id=session_id)
         close_open_tasks(session, at=now, session_id=session_id)
+        wake(session, Stage.SESSION_CLOSED, session_id, now)
         audit.record(
             session,
             at=now,
@@ -460,7 +437,8 @@ def close_session(
             data=council.result,
         )
         uow.commit()
-        return dict(council.result)
+    # Run inline, the session stage has already counted and drafted; on Prefect it follows shortly.
+    return show_session(ctx, session_id).result
 
 
 def _decide_item(
@@ -470,7 +448,6 @@ def _decide_item(
     item: m.SessionItem,
     total: int,
     voted: int,
-    actor: Actor,
     now: datetime,
 ) -> str:
     status = NominationStatus(nomination.status)
@@ -526,7 +503,7 @@ def _draft_decisions(
     session: Session,
     council: m.CouncilSession,
     approved: list[m.Nomination],
-    actor: Actor,
+    actor: Actor | None,
     now: datetime,
     proposal_ref: str | None,
 ) -> list[m.Decision]:
@@ -619,3 +596,44 @@ def list_sessions(ctx: Context) -> list[SessionView]:
     with ctx.reader() as uow:
         ids = list(uow.session.scalars(select(m.CouncilSession.id).order_by(m.CouncilSession.id)))
     return [show_session(ctx, i) for i in ids]
+
+
+def apply_result(ctx: Context, session_id: int) -> dict[str, Any]:
+    """The session stage: each item against its threshold, then one draft decision per award form."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        council = _session(session, session_id)
+        if council.status != SessionStatus.CLOSED.value:
+            raise TransitionNotAllowed(f"Phiên họp số {session_id} chưa kết thúc.")
+        secretary = session.get(m.Person, council.closed_by_id) if council.closed_by_id else None
+        actor = actor_of(secretary) if secretary else None
+        total = int(council.result["members_total"])
+        voted = int(council.result["voted"])
+        outcomes = []
+        approved: list[m.Nomination] = []
+        for item in session.scalars(
+            select(m.SessionItem).where(m.SessionItem.session_id == session_id).order_by(m.SessionItem.id)
+        ):
+            nomination = session.get(m.Nomination, item.nomination_id)
+            assert nomination is not None
+            if item.outcome is None:
+                item.outcome = _decide_item(ctx, session, nomination, item, total, voted, now)
+                if nomination.status == NominationStatus.COUNCIL_APPROVED.value:
+                    approved.append(nomination)
+            outcomes.append(
+                {
+                    "nomination": nomination.id,
+                    "yes": item.yes,
+                    "no": item.no,
+                    "abstain": item.abstain,
+                    "needs_vote": item.needs_vote,
+                    "outcome": item.outcome,
+                }
+            )
+        drafts = _draft_decisions(ctx, session, council, approved, actor, now, council.proposal_ref)
+        known = list(council.result.get("decisions", []))
+        council.result = {**council.result, "items": outcomes, "decisions": known + [d.id for d in drafts]}
+        complete(session, Stage.SESSION_CLOSED, session_id, now)
+        uow.commit()
+        return dict(council.result)

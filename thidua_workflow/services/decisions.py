@@ -20,10 +20,11 @@ from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Nomin
 from thidua_workflow.domain.text import search_key, vietnamese_date
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
 from thidua_workflow.services.numbering import allocate
+from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task
 
@@ -190,6 +191,7 @@ def _refresh_rewards(ctx: Context, session: Session, decision: m.Decision, day: 
 def _issue(
     ctx: Context, session: Session, decision: m.Decision, actor: Actor, number: int, day: date, now: datetime
 ) -> None:
+    """Number and date the decision; the decision stage then decides everyone it lists."""
     decision.number = number
     decision.year = day.year
     decision.number_text = ctx.policy.decisions.number_format.format(n=number)
@@ -197,41 +199,6 @@ def _issue(
     decision.issued_at = now
     decision.status = DecisionStatus.ISSUED.value
     session.flush()  # the UNIQUE (issuing body, year, number) speaks now, before anything else moves
-    award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
-    reference = (
-        f"Quyết định số {decision.number_text} {vietnamese_date(day)} của Chủ tịch {decision.issuing_body}"
-    )
-    for item in decision.items:
-        nomination = session.get(m.Nomination, item.nomination_id)
-        assert nomination is not None
-        move(
-            session,
-            nomination,
-            "decide",
-            actor=actor,
-            at=now,
-            data={
-                "decision": decision.id,
-                "number": decision.number_text,
-                "ordinal": item.ordinal,
-                "reward": item.reward_amount,
-            },
-        )
-        session.add(
-            m.AwardRecord(
-                nominee_key=nomination.nominee_key,
-                nominee_kind=nomination.nominee_kind,
-                nominee_name=nomination.nominee_name,
-                unit_id=nomination.nominee_unit_id,
-                title=award.title.value,
-                year=nomination.period_year,
-                commendation_type=nomination.commendation_type,
-                decision=reference,
-                source="decision",
-                nomination_id=nomination.id,
-                decision_id=decision.id,
-            )
-        )
     audit.record(
         session,
         at=now,
@@ -243,6 +210,62 @@ def _issue(
         to_state=DecisionStatus.ISSUED.value,
         data={"number": decision.number_text, "date": day.isoformat(), "items": len(decision.items)},
     )
+    wake(session, Stage.DECISION_ISSUED, decision.id, now)
+
+
+def apply_issue(ctx: Context, decision_id: int) -> int:
+    """The decision stage: every listed nomination decided, and recorded as an award its holder has."""
+    now = ctx.clock.now()
+    decided = 0
+    with ctx.uow() as uow:
+        session = uow.session
+        decision = _decision(session, decision_id)
+        _require_status(decision, DecisionStatus.ISSUED)
+        assert decision.decision_date is not None
+        award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
+        issuer = session.get(m.Person, decision.signer_id) if decision.signer_id else None
+        actor = actor_of(issuer) if issuer else None
+        reference = (
+            f"Quyết định số {decision.number_text} {vietnamese_date(decision.decision_date)} "
+            f"của Chủ tịch {decision.issuing_body}"
+        )
+        for item in decision.items:
+            nomination = session.get(m.Nomination, item.nomination_id)
+            assert nomination is not None
+            if nomination.status != NominationStatus.IN_DECISION.value:
+                continue  # decided by an earlier run of this stage
+            move(
+                session,
+                nomination,
+                "decide",
+                actor=actor,
+                at=now,
+                data={
+                    "decision": decision.id,
+                    "number": decision.number_text,
+                    "ordinal": item.ordinal,
+                    "reward": item.reward_amount,
+                },
+            )
+            session.add(
+                m.AwardRecord(
+                    nominee_key=nomination.nominee_key,
+                    nominee_kind=nomination.nominee_kind,
+                    nominee_name=nomination.nominee_name,
+                    unit_id=nomination.nominee_unit_id,
+                    title=award.title.value,
+                    year=nomination.period_year,
+                    commendation_type=nomination.commendation_type,
+                    decision=reference,
+                    source="decision",
+                    nomination_id=nomination.id,
+                    decision_id=decision.id,
+                )
+            )
+            decided += 1
+        complete(session, Stage.DECISION_ISSUED, decision_id, now)
+        uow.commit()
+    return decided
 
 
 def send_back(ctx: Context, username: str, decision_id: int, reason: str) -> DecisionView:

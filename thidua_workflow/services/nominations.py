@@ -44,6 +44,7 @@ from thidua_workflow.services import audit, eligibility
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evidence, stored
+from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
     bloc_of,
@@ -421,6 +422,7 @@ def submit(
                 )
                 result.nomination_ids.append(nomination.id)
                 result.statuses[nomination.id] = nomination.status
+            wake(session, Stage.INTAKE, row.id, now)
             audit.record(
                 session,
                 at=now,
@@ -499,7 +501,6 @@ def _store_nomination(
         item.evidence,
     )
     move(session, nomination, "submit", actor=actor, at=now, data={"submission": submission.id})
-    route(session, ctx, nomination, at=now, to_appraisal=item.procedure is Procedure.SIMPLIFIED)
     return nomination
 
 
@@ -707,3 +708,39 @@ def not_permitted_for_task(actor: Actor, task: m.Task, holders: list[str]) -> No
 
 
 __all__ = ["SubmitResult", "TaskKind", "TaskStatus", "parse_submission", "resubmit", "submit", "withdraw"]
+
+
+def route_submission(ctx: Context, submission_id: int) -> dict[str, int]:
+    """The intake stage: each submitted nomination to its bloc's round, or straight to appraisal.
+
+    Validation happened at submission. If the bloc's round started voting in between, the nomination
+    cannot join it any more and is refused with that reason (the unit is told).
+    """
+    now = ctx.clock.now()
+    counts = {"routed": 0, "refused": 0}
+    with ctx.uow() as uow:
+        session = uow.session
+        nominations = session.scalars(
+            select(m.Nomination)
+            .where(
+                m.Nomination.submission_id == submission_id,
+                m.Nomination.status == NominationStatus.SUBMITTED.value,
+            )
+            .order_by(m.Nomination.id)
+        ).all()
+        for nomination in nominations:
+            simplified = nomination.procedure == Procedure.SIMPLIFIED.value
+            closed = (
+                None
+                if simplified or nomination.bloc_id is None
+                else round_closed_problem(session, nomination.bloc_id, nomination.period_code)
+            )
+            if closed:
+                move(session, nomination, "intake_refuse", actor=None, at=now, comment=closed)
+                counts["refused"] += 1
+                continue
+            route(session, ctx, nomination, at=now, to_appraisal=simplified)
+            counts["routed"] += 1
+        complete(session, Stage.INTAKE, submission_id, now)
+        uow.commit()
+    return counts

@@ -27,8 +27,9 @@ from thidua_workflow.errors import (
     ValidationFailed,
 )
 from thidua_workflow.services import audit
-from thidua_workflow.services.actors import holders, load_actor
+from thidua_workflow.services.actors import actor_of, holders, load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
     ask_unit_to_complete,
@@ -393,7 +394,8 @@ def close_round(
     tie_reason: str | None = None,
     reasons: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The chair closes: endorsed nominations go to appraisal, the others are rejected with reasons."""
+    """The chair closes the round and records its result; the round stage then sends the endorsed
+    nominations to appraisal and rejects the others with their reasons."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -417,28 +419,8 @@ def close_round(
             if nomination_id not in by_id:
                 raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
         for outcome in result.outcomes.values():
-            nomination = by_id[outcome.nomination_id]
-            tally_data = {
-                "round": round_id,
-                "yes": outcome.yes,
-                "electorate": outcome.electorate,
-                "rank": outcome.rank,
-            }
-            if outcome.endorsed:
-                move(
-                    session,
-                    nomination,
-                    "bloc_endorse",
-                    actor=actor,
-                    at=now,
-                    comment=extra.get(nomination.id),
-                    data=tally_data,
-                )
-                move(session, nomination, "forward_to_appraisal", actor=None, at=now)
-                route(session, ctx, nomination, at=now, to_appraisal=True)
-            else:
-                reason = "; ".join(r for r in (outcome.reason, extra.get(nomination.id)) if r)
-                move(session, nomination, "bloc_reject", actor=actor, at=now, comment=reason, data=tally_data)
+            # The chair's own words join the computed reason; the round stage applies them.
+            outcome.reason = "; ".join(r for r in (outcome.reason, extra.get(outcome.nomination_id)) if r)
         officers = session.scalar(
             select(m.BlocOfficers).where(
                 m.BlocOfficers.bloc_id == bloc_round.bloc_id,
@@ -471,6 +453,7 @@ def close_round(
         bloc_round.result = data
         finish_open_task(session, actor, TaskKind.ROUND_CLOSE, "close", at=now, round_id=round_id)
         close_open_tasks(session, at=now, round_id=round_id)
+        wake(session, Stage.ROUND_CLOSED, round_id, now)
         audit.record(
             session,
             at=now,
@@ -559,3 +542,52 @@ def list_rounds(ctx: Context) -> list[dict[str, Any]]:
 
 
 __all__ = ["cast_votes", "close_round", "open_voting", "return_dossier", "show_round", "submit_scores"]
+
+
+def apply_result(ctx: Context, round_id: int) -> dict[str, Any]:
+    """The round stage: move each nomination as the closed round decided. Idempotent (re-reads)."""
+    now = ctx.clock.now()
+    moved = {"endorsed": 0, "rejected": 0}
+    with ctx.uow() as uow:
+        session = uow.session
+        bloc_round = _round(session, round_id)
+        _require_status(bloc_round, RoundStatus.CLOSED)
+        chair = session.get(m.Person, bloc_round.closed_by_id) if bloc_round.closed_by_id else None
+        actor = actor_of(chair) if chair else None
+        for outcome in bloc_round.result.get("outcomes", []):
+            nomination = session.get(m.Nomination, outcome["nomination"])
+            if nomination is None or nomination.status != NominationStatus.BLOC_REVIEW.value:
+                continue  # already applied, or withdrawn or held meanwhile
+            data = {
+                "round": round_id,
+                "yes": outcome["yes"],
+                "electorate": outcome["electorate"],
+                "rank": outcome["rank"],
+            }
+            if outcome["endorsed"]:
+                move(
+                    session,
+                    nomination,
+                    "bloc_endorse",
+                    actor=actor,
+                    at=now,
+                    comment=outcome["reason"] or None,
+                    data=data,
+                )
+                move(session, nomination, "forward_to_appraisal", actor=None, at=now)
+                route(session, ctx, nomination, at=now, to_appraisal=True)
+                moved["endorsed"] += 1
+            else:
+                move(
+                    session,
+                    nomination,
+                    "bloc_reject",
+                    actor=actor,
+                    at=now,
+                    comment=outcome["reason"],
+                    data=data,
+                )
+                moved["rejected"] += 1
+        complete(session, Stage.ROUND_CLOSED, round_id, now)
+        uow.commit()
+    return moved

@@ -33,6 +33,7 @@ from thidua_workflow.services.workflow import (
     finish_task,
     may_judge,
     move,
+    subject_label,
     subject_of,
 )
 
@@ -121,27 +122,6 @@ def _mine(actor: Actor) -> Any:
     return or_(*clauses) if clauses else None
 
 
-def _subject_label(session: Session, task: m.Task) -> str:
-    if task.nomination_id is not None:
-        n = session.get(m.Nomination, task.nomination_id)
-        assert n is not None
-        return f"Hồ sơ số {n.id}: {n.nominee_name} — {n.award_form}, {n.period_label}"
-    if task.round_id is not None:
-        r = session.get(m.BlocRound, task.round_id)
-        assert r is not None
-        bloc = session.get(m.Bloc, r.bloc_id)
-        return f"Vòng bình xét số {r.id}: {bloc.name if bloc else r.bloc_id}, {r.period_label}"
-    if task.session_id is not None:
-        s = session.get(m.CouncilSession, task.session_id)
-        assert s is not None
-        return f"Phiên họp số {s.id}: {s.title}"
-    if task.decision_id is not None:
-        d = session.get(m.Decision, task.decision_id)
-        assert d is not None
-        return f"Quyết định số {d.id} (dự thảo): {d.award_name}, {len(d.items)} người/tập thể"
-    return "Triệu tập phiên họp Hội đồng Thi đua – Khen thưởng"
-
-
 def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> list[TaskView]:
     """The person's inbox: overdue first, then by due date; never a task they may not judge."""
     today = ctx.clock.today()
@@ -166,7 +146,7 @@ def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> 
                     id=task.id,
                     kind=kind.value,
                     kind_label=kind.label,
-                    subject=_subject_label(session, task),
+                    subject=subject_label(session, task),
                     nomination_id=task.nomination_id,
                     round_id=task.round_id,
                     session_id=task.session_id,
@@ -206,7 +186,7 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
                 {
                     "id": t.id,
                     "kind": t.kind,
-                    "subject": _subject_label(session, t),
+                    "subject": subject_label(session, t),
                     "due_on": t.due_on.isoformat(),
                     "days_late": (today - t.due_on).days,
                     "assignees": who,

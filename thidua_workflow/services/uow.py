@@ -6,6 +6,7 @@ a concurrent update is a Conflict, a lost connection is DatabaseUnavailable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -15,11 +16,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thidua_workflow.errors import Conflict, DatabaseUnavailable, StaleVersion, ThiduaError
 
+PENDING_KEY = "thidua_wakeups"  # session.info key where the outbox lists the wake-ups it wrote
+
+
+AfterCommit = Callable[[list[int]], None]
+
 
 class UnitOfWork:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    """``after_commit`` receives the wake-ups the transaction wrote, once its session is closed."""
+
+    def __init__(self, factory: sessionmaker[Session], after_commit: AfterCommit | None = None) -> None:
         self._factory = factory
+        self._after_commit = after_commit
         self._session: Session | None = None
+        self._woken: list[int] = []
         self.committed = False
 
     @property
@@ -50,6 +60,9 @@ class UnitOfWork:
             translated = translate(exc)
             if translated is not None:
                 raise translated from exc
+        if exc is None and self.committed and self._woken and self._after_commit is not None:
+            woken, self._woken = self._woken, []
+            self._after_commit(woken)
         return None
 
     def flush(self) -> None:
@@ -62,6 +75,7 @@ class UnitOfWork:
             raise
 
     def commit(self) -> None:
+        woken = list(self.session.info.pop(PENDING_KEY, []))
         try:
             self.session.commit()
         except Exception as exc:
@@ -69,6 +83,7 @@ class UnitOfWork:
             if translated is not None:
                 raise translated from exc
             raise
+        self._woken.extend(woken)
         self.committed = True
 
 

@@ -17,7 +17,7 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, Subject, conflict_of_interest
 from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
 from thidua_workflow.errors import Problem, TransitionNotAllowed
-from thidua_workflow.services import audit
+from thidua_workflow.services import audit, notifications
 from thidua_workflow.services.context import Context
 
 CLOSED = frozenset({NominationStatus.WITHDRAWN, NominationStatus.REJECTED})
@@ -52,6 +52,7 @@ def move(
         comment=comment,
         data=data,
     )
+    notifications.nomination_changed(session, nomination, arrow.target, comment, at)
     return arrow
 
 
@@ -98,7 +99,31 @@ def new_task(
         created_at=at,
     )
     session.add(task)
+    session.flush()
+    notifications.task_arrived(session, task, subject_label(session, task), at)
     return task
+
+
+def subject_label(session: Session, task: m.Task) -> str:
+    """What a task is about, in one line a person recognises."""
+    if task.nomination_id is not None:
+        n = session.get(m.Nomination, task.nomination_id)
+        assert n is not None
+        return f"Hồ sơ số {n.id}: {n.nominee_name} — {n.award_form}, {n.period_label}"
+    if task.round_id is not None:
+        r = session.get(m.BlocRound, task.round_id)
+        assert r is not None
+        bloc = session.get(m.Bloc, r.bloc_id)
+        return f"Vòng bình xét số {r.id}: {bloc.name if bloc else r.bloc_id}, {r.period_label}"
+    if task.session_id is not None:
+        council = session.get(m.CouncilSession, task.session_id)
+        assert council is not None
+        return f"Phiên họp số {council.id}: {council.title}"
+    if task.decision_id is not None:
+        d = session.get(m.Decision, task.decision_id)
+        assert d is not None
+        return f"Quyết định số {d.id} (dự thảo): {d.award_name}, {len(d.items)} người/tập thể"
+    return "Triệu tập phiên họp Hội đồng Thi đua – Khen thưởng"
 
 
 def open_task(

@@ -1,4 +1,4 @@
-"""Initial schema: organisation, nominations, rounds, council sessions, decisions, tasks, audit.
+"""Initial schema: organisation, nominations, rounds, council sessions, decisions, tasks, outboxes, audit.
 
 Revision ID: 0001
 Revises:
@@ -38,6 +38,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_provinces")),
     )
+    op.create_table(
+        "wakeups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("ref_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("flow_run_id", sa.String(length=64), nullable=True),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wakeups")),
+    )
+    with op.batch_alter_table("wakeups", schema=None) as batch_op:
+        batch_op.create_index("ix_wakeups_pending", ["completed_at", "kind"], unique=False)
+
     op.create_table(
         "blocs",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -120,6 +136,7 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("unit_id", sa.String(length=64), nullable=True),
         sa.Column("position", sa.String(length=300), nullable=True),
+        sa.Column("email", sa.String(length=300), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_people_unit_id_units")),
@@ -465,9 +482,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_award_records_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_award_records")),
-        sa.UniqueConstraint(
-            "nominee_key", "title", "year", name=op.f("uq_award_records_nominee_key_title_year")
-        ),
+        sa.UniqueConstraint("nomination_id", name=op.f("uq_award_records_nomination_id")),
     )
     with op.batch_alter_table("award_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_award_records_nominee_key"), ["nominee_key"], unique=False)
@@ -613,6 +628,8 @@ def upgrade() -> None:
         sa.Column("completed_by_id", sa.Integer(), nullable=True),
         sa.Column("decision", sa.String(length=32), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("reminded_on", sa.Date(), nullable=True),
+        sa.Column("escalated_on", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignee_person_id"], ["people.id"], name=op.f("fk_tasks_assignee_person_id_people")
@@ -674,6 +691,31 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_documents_sha256"), ["sha256"], unique=False)
 
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("address", sa.String(length=300), nullable=True),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_notifications_nomination_id_nominations")
+        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_notifications_person_id_people")),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_notifications_task_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index("ix_notifications_pending", ["sent_at", "status"], unique=False)
+
     _audit_append_only()
 
 
@@ -702,6 +744,10 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS thidua_refuse_audit_change()")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_notifications_pending")
+
+    op.drop_table("notifications")
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_documents_sha256"))
         batch_op.drop_index(batch_op.f("ix_documents_dossier_version_id"))
@@ -804,5 +850,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_blocs_province_id"))
 
     op.drop_table("blocs")
+    with op.batch_alter_table("wakeups", schema=None) as batch_op:
+        batch_op.drop_index("ix_wakeups_pending")
+
+    op.drop_table("wakeups")
     op.drop_table("provinces")
     op.drop_table("counters")

@@ -1,0 +1,101 @@
+"""E-mails people get: a task arrives, a task is due soon or late, a nomination is returned or decided.
+
+They are queued as rows in the same transaction as the event (so none is lost and none is sent for an
+action that was rolled back) and sent later by the flows, or inline by the CLI (``thidua_workflow.mail``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thidua_workflow.db import models as m
+from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
+from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.services.outbox import Stage, wake
+
+SIGNATURE = "\n\n— Hệ thống quản lý thi đua, khen thưởng (thư tự động, xin không trả lời)."
+UNIT_SCOPED = (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
+
+
+def _people_for(session: Session, role: str, unit_id: str | None, person_id: int | None) -> list[m.Person]:
+    if person_id is not None:
+        person = session.get(m.Person, person_id)
+        return [person] if person is not None and person.active else []
+    query = (
+        select(m.Person)
+        .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+        .where(m.RoleGrant.role == role, m.Person.active.is_(True))
+    )
+    if Role(role) in UNIT_SCOPED and unit_id is not None:
+        query = query.where(m.RoleGrant.unit_id == unit_id)
+    return list(session.scalars(query.order_by(m.Person.id)).unique())
+
+
+def _queue(
+    session: Session,
+    people: list[m.Person],
+    subject: str,
+    body: str,
+    reason: str,
+    at: datetime,
+    *,
+    task_id: int | None = None,
+    nomination_id: int | None = None,
+) -> int:
+    for person in people:
+        session.add(
+            m.Notification(
+                person_id=person.id,
+                address=person.email,
+                subject=subject,
+                body=f"Kính gửi {person.full_name},\n\n{body}{SIGNATURE}",
+                reason=reason,
+                task_id=task_id,
+                nomination_id=nomination_id,
+                created_at=at,
+                status="pending" if person.email else "no_address",
+            )
+        )
+    if any(p.email for p in people):
+        session.flush()
+        wake(session, Stage.NOTIFY, 0, at)
+    return len(people)
+
+
+def task_arrived(session: Session, task: m.Task, subject_text: str, at: datetime) -> int:
+    kind = TaskKind(task.kind)
+    people = _people_for(session, task.assignee_role, task.assignee_unit_id, task.assignee_person_id)
+    body = f"Có việc mới cần anh/chị xử lý: {kind.label}.\n{subject_text}\nHạn xử lý: {vietnamese_date(task.due_on)}."
+    return _queue(session, people, f"[Thi đua – Khen thưởng] {kind.label}", body, "task", at, task_id=task.id)
+
+
+def task_due(session: Session, task: m.Task, subject_text: str, at: datetime, *, overdue: bool) -> int:
+    kind = TaskKind(task.kind)
+    people = _people_for(session, task.assignee_role, task.assignee_unit_id, task.assignee_person_id)
+    if overdue:
+        operators = _people_for(session, Role.OPERATOR.value, None, None)
+        subject = f"[Thi đua – Khen thưởng] QUÁ HẠN: {kind.label}"
+        body = f"Việc '{kind.label}' đã quá hạn ({vietnamese_date(task.due_on)}).\n{subject_text}"
+        return _queue(session, people + operators, subject, body, "overdue", at, task_id=task.id)
+    subject = f"[Thi đua – Khen thưởng] Sắp đến hạn: {kind.label}"
+    body = f"Việc '{kind.label}' đến hạn {vietnamese_date(task.due_on)}.\n{subject_text}"
+    return _queue(session, people, subject, body, "due_soon", at, task_id=task.id)
+
+
+def nomination_changed(
+    session: Session, nomination: m.Nomination, status: NominationStatus, comment: str | None, at: datetime
+) -> int:
+    """The submitting unit's clerks hear when a nomination is returned, rejected or decided."""
+    if status not in (NominationStatus.RETURNED, NominationStatus.REJECTED, NominationStatus.DECIDED):
+        return 0
+    people = _people_for(session, Role.UNIT_CLERK.value, nomination.submitting_unit_id, None)
+    reason = f"\nLý do: {comment}" if comment else ""
+    body = (
+        f"Hồ sơ số {nomination.id} ({nomination.nominee_name} — {nomination.award_form}, {nomination.period_label}): "
+        f"{status.label.lower()}.{reason}"
+    )
+    subject = f"[Thi đua – Khen thưởng] Hồ sơ số {nomination.id}: {status.label}"
+    return _queue(session, people, subject, body, status.value, at, nomination_id=nomination.id)
