@@ -44,7 +44,8 @@ def _pg_reachable() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def pg_schema_engine(xdist_worker: str) -> Iterator[Engine]:
+def pg_schema(xdist_worker: str) -> Iterator[str]:
+    """A schema of its own for this run (and worker) on the shared PostgreSQL server, dropped at the end."""
     problem = _pg_reachable()
     if problem is not None:
         if os.environ.get("CI"):
@@ -54,15 +55,25 @@ def pg_schema_engine(xdist_worker: str) -> Iterator[Engine]:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, schema=schema)
-    upgrade(engine)
     try:
-        yield engine
+        yield schema
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def pg_url_for(schema: str) -> str:
+    """A URL another process (a flow run, the CLI) can use to reach the same schema."""
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def pg_schema_engine(pg_schema: str) -> Iterator[Engine]:
+    engine = make_engine(PG_URL, schema=pg_schema)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -105,8 +116,15 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def ctx(engine: Engine, tmp_path: Path, clock: FixedClock) -> Context:
-    settings = Settings(data_dir=tmp_path / "data", database_url=str(engine.url))
+def database_url(engine: Engine, request: pytest.FixtureRequest) -> str:
+    if engine.dialect.name == "sqlite":
+        return engine.url.render_as_string(hide_password=False)
+    return pg_url_for(request.getfixturevalue("pg_schema"))
+
+
+@pytest.fixture
+def ctx(engine: Engine, database_url: str, tmp_path: Path, clock: FixedClock) -> Context:
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
     return bootstrap(settings, clock=clock, engine=engine, migrate=False)
 
 

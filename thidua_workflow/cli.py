@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from thidua_workflow.config import resolve_settings
 from thidua_workflow.db.migrate import current_revision, head_revision, upgrade
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.enums import (
@@ -151,12 +152,23 @@ def settings() -> Settings:
     values: dict[str, Any] = {}
     if STATE.as_of:
         values["as_of"] = STATE.as_of
-    return Settings(**values)
+    return resolve_settings(**values)
+
+
+def warn(problem: str) -> None:
+    err.print(
+        f"Cảnh báo: thao tác đã được lưu, nhưng bước tiếp theo chưa chạy ({problem}); lần quét định kỳ sẽ chạy lại."
+    )
 
 
 @contextmanager
 def context() -> Iterator[Context]:
-    ctx = bootstrap(settings())
+    current = settings()
+    ctx = bootstrap(current)
+    if current.dispatch != "inline":
+        from flows.dispatch import dispatcher
+
+        ctx.dispatcher = dispatcher(current.dispatch, on_problem=warn)
     try:
         yield ctx
     finally:
@@ -968,13 +980,75 @@ def policy_show(as_json: JsonFlag = False) -> None:
 @handled
 def demo(
     example: Annotated[Path, typer.Option(help="Thư mục ví dụ.")] = Path("examples/quang-binh"),
+    without_prefect: Annotated[
+        bool,
+        typer.Option("--without-prefect", help="Chạy các bước ngay trong tiến trình, không qua Prefect."),
+    ] = False,
 ) -> None:
-    """Diễn lại kịch bản Quảng Bình 2019–2020 qua các dịch vụ và in kết quả."""
+    """Diễn lại kịch bản Quảng Bình 2019–2020: mọi bước chuyển giai đoạn là một flow run Prefect thật."""
     from thidua_workflow.demo import run_demo
 
     if not example.is_dir():
         raise ConfigurationError(f"Không thấy thư mục ví dụ {example}.")
-    run_demo(settings(), example, out)
+    run_demo(settings(), example, out, with_prefect=not without_prefect)
+
+
+@app.command("serve")
+@handled
+def serve(
+    port: Annotated[
+        int, typer.Option(help="Cổng của Prefect server cục bộ (khi chưa có PREFECT_API_URL).")
+    ] = 4200,
+) -> None:
+    """Chạy mọi deployment (các giai đoạn, gửi thư, quét định kỳ) trên máy này; Ctrl-C để dừng.
+
+    Có PREFECT_API_URL: phục vụ các deployment trên server đó. Không có: khởi động Prefect server cục bộ
+    với dữ liệu trong thư mục dữ liệu (giao diện ở http://127.0.0.1:PORT).
+    """
+    import os
+
+    from flows.local_server import prefect_server, runner
+
+    current = settings()
+    home = current.data_dir / "prefect"
+    home.mkdir(parents=True, exist_ok=True)
+    flow_env = {
+        "THIDUA_DATA_DIR": str(current.data_dir),
+        "THIDUA_DATABASE_URL": current.effective_database_url,
+    }
+    try:
+        if os.environ.get("PREFECT_API_URL"):
+            with runner(os.environ["PREFECT_API_URL"], home, flow_env) as process:
+                out.print(
+                    f"Đang phục vụ các deployment trên {os.environ['PREFECT_API_URL']} (Ctrl-C để dừng)."
+                )
+                process.wait()
+            return
+        with prefect_server(home, port) as api_url, runner(api_url, home, flow_env) as process:
+            out.print(f"Prefect server: http://127.0.0.1:{port} — các deployment đang chạy (Ctrl-C để dừng).")
+            out.print(
+                f"Để các lệnh thidua dùng flow: export PREFECT_API_URL={api_url} THIDUA_DISPATCH=deployment"
+            )
+            process.wait()
+    except KeyboardInterrupt:
+        out.print("Đã dừng.")
+
+
+@app.command("sweep")
+@handled
+def sweep_once(as_json: JsonFlag = False) -> None:
+    """Quét một lần, không cần Prefect: nhắc hạn, báo quá hạn, chạy lại các bước bị lỡ, gửi thư."""
+    from thidua_workflow.services import deadlines, stages
+
+    with context() as ctx:
+        counts: dict[str, Any] = dict(deadlines.remind_and_escalate(ctx))
+        waiting = [w.id for w in stages.pending(ctx)]
+        ctx.dispatcher(ctx, waiting) if ctx.dispatcher else None
+        counts["stages"] = len(waiting)
+    if as_json:
+        emit(counts)
+        return
+    out.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 def main() -> None:

@@ -244,8 +244,13 @@ class Scenario:
                 )
 
 
-def run_demo(settings: Settings, example: Path, out: Console) -> Context:
-    """Replay the scenario into a fresh demo database under the data directory; returns the context."""
+def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: bool = True) -> None:
+    """Replay the scenario into a fresh database under the data directory.
+
+    With Prefect (the default) it starts a local Prefect server and a runner serving the deployments,
+    and each stage moves on as a real flow run; the data and the Prefect history stay in the data
+    directory. Without, the stages run inline.
+    """
     started = time.perf_counter()
     db_path = settings.data_dir / "thidua.db"
     for suffix in ("", "-wal", "-shm"):
@@ -253,8 +258,64 @@ def run_demo(settings: Settings, example: Path, out: Console) -> Context:
     settings = settings.model_copy(update={"database_url": settings.database_url or f"sqlite:///{db_path}"})
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(settings, clock=clock)
-    Scenario(ctx, clock, example, out.print).run()
+    try:
+        if with_prefect:
+            runs = _with_prefect(ctx, clock, example, out)
+        else:
+            Scenario(ctx, clock, example, out.print).run()
+            runs = None
+        _summary(ctx, out)
+    finally:
+        ctx.close()
+    elapsed = time.perf_counter() - started
+    flow_runs = f"; {runs} flow run Prefect" if runs is not None else ""
+    out.print(
+        f"Thời gian chạy: {elapsed:.1f} s{flow_runs}. Dữ liệu và lịch sử Prefect ở {settings.data_dir}."
+    )
+    out.print("Mở lại (giao diện Prefect ở http://127.0.0.1:4200):")
+    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua serve")
+    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua decisions list")
 
+
+def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) -> int:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.dispatch import dispatcher
+    from flows.local_server import prefect_server, runner
+
+    home = ctx.settings.data_dir / "prefect"
+    out.print("Khởi động Prefect server và runner (các deployment của thidua) …")
+    with prefect_server(home) as api_url:
+        flow_env = {
+            "THIDUA_DATA_DIR": str(ctx.settings.data_dir),
+            "THIDUA_DATABASE_URL": ctx.settings.effective_database_url,
+            "THIDUA_DISPATCH": "inline",
+        }
+        with runner(api_url, home, flow_env), temporary_settings(updates={PREFECT_API_URL: api_url}):
+            out.print(f"Prefect API: {api_url}")
+
+            def fail(problem: str) -> None:
+                raise RuntimeError(f"flow run failed: {problem}")
+
+            ctx.dispatcher = dispatcher("deployment", wait=True, on_problem=fail)
+            before = _count_flow_runs()
+            Scenario(ctx, clock, example, out.print).run()
+            return _count_flow_runs() - before
+
+
+def _count_flow_runs() -> int:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def count() -> int:
+        async with get_client() as client:
+            return int(await client.count_flow_runs())
+
+    return asyncio.run(count())
+
+
+def _summary(ctx: Context, out: Console) -> None:
     table = Table(
         "Số", "Quyết định", "Ngày", "Hình thức", "Người ký", "Danh sách", title="Quyết định đã ban hành"
     )
@@ -278,10 +339,4 @@ def run_demo(settings: Settings, example: Path, out: Console) -> Context:
         counts[r.status_label] = counts.get(r.status_label, 0) + 1
     summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
     decided = sum(1 for r in rows if r.status == NominationStatus.DECIDED)
-    out.print(
-        f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}. Thời gian chạy: {time.perf_counter() - started:.1f} s."
-    )
-    out.print(f"Dữ liệu ở {settings.data_dir}. Xem lại, ví dụ:")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua decisions list")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua nominations show 7")
-    return ctx
+    out.print(f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}.")

@@ -93,7 +93,7 @@ def test_policy_show_lists_sources(thidua: Any) -> None:
 def test_demo_replays_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
     for _ in range(2):  # a second run starts again from a fresh database
-        result = runner.invoke(app, ["demo", "--example", str(QB)])
+        result = runner.invoke(app, ["demo", "--example", str(QB), "--without-prefect"])
         assert result.exit_code == 0, result.output
         assert "Đã khen thưởng: 8" in result.output
         assert "162/QĐ-UBND" in result.output

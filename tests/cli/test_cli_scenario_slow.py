@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import EXAMPLES, PG_URL, _pg_reachable
+from tests.conftest import EXAMPLES, PG_URL, _pg_reachable, pg_url_for
 from thidua_workflow.db.engine import make_engine
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,7 @@ def test_cli_scenario_on_postgresql(tmp_path: Path) -> None:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+        url = pg_url_for(schema)
         _check(_run({"THIDUA_DATA_DIR": str(tmp_path / "data"), "THIDUA_DATABASE_URL": url}))
     finally:
         with admin.begin() as conn:

@@ -535,6 +535,8 @@ class Wakeup(Base):
     __table_args__ = (Index("ix_wakeups_pending", "completed_at", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique across databases and resets: it keys the flow runs started for this wake-up.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     ref_id: Mapped[int]
     created_at: Mapped[datetime]

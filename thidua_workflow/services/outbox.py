@@ -7,6 +7,7 @@ completed in the stage's own transaction, so a wake-up is pending until its work
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -34,7 +35,7 @@ def wake(session: Session, stage: Stage, ref_id: int, at: datetime) -> m.Wakeup 
     )
     if waiting is not None:
         return None
-    wakeup = m.Wakeup(kind=stage.value, ref_id=ref_id, created_at=at)
+    wakeup = m.Wakeup(token=uuid.uuid4().hex, kind=stage.value, ref_id=ref_id, created_at=at)
     session.add(wakeup)
     session.flush()
     session.info.setdefault(PENDING_KEY, []).append(wakeup.id)

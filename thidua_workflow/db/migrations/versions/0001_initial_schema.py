@@ -41,6 +41,7 @@ def upgrade() -> None:
     op.create_table(
         "wakeups",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("ref_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -50,6 +51,7 @@ def upgrade() -> None:
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wakeups")),
+        sa.UniqueConstraint("token", name=op.f("uq_wakeups_token")),
     )
     with op.batch_alter_table("wakeups", schema=None) as batch_op:
         batch_op.create_index("ix_wakeups_pending", ["completed_at", "kind"], unique=False)

@@ -1,0 +1,36 @@
+"""The one place configuration is resolved, for every entry point (CLI, web, flows), so they agree.
+
+Environment first (``THIDUA_*``); then, where a Prefect Block is named (``THIDUA_DATABASE_BLOCK``,
+``THIDUA_MAIL_BLOCK``), the Block's secret fills in the database URL or the mail URL. Prefect is imported
+only when a Block is named.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from thidua_workflow.errors import ConfigurationError
+from thidua_workflow.settings import Settings
+
+
+def resolve_settings(**overrides: Any) -> Settings:
+    settings = Settings(**overrides)
+    updates: dict[str, Any] = {}
+    if settings.database_block and not settings.database_url:
+        updates["database_url"] = _block_secret("database", settings.database_block)
+    if settings.mail_block and not settings.mail_url:
+        updates["mail_url"] = _block_secret("mail", settings.mail_block)
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def _block_secret(kind: str, name: str) -> str:
+    from thidua_workflow.plugin import ThiduaDatabase, ThiduaNotifications
+
+    try:
+        if kind == "database":
+            database = cast(ThiduaDatabase, ThiduaDatabase.load(name))
+            return database.url.get_secret_value()
+        mail = cast(ThiduaNotifications, ThiduaNotifications.load(name))
+        return mail.mail_url.get_secret_value()
+    except Exception as exc:
+        raise ConfigurationError(f"Không đọc được Block Prefect '{name}' ({kind}): {exc}") from exc
