@@ -20,10 +20,10 @@ demo: install
 	THIDUA_DATA_DIR=$(CURDIR)/.thidua $(VENV)/bin/thidua demo --example examples/quang-binh
 
 test: install
-	$(PY) -m pytest -m "not slow" -n $(WORKERS) -q
+	$(PY) -m pytest -m "not slow" -n $(WORKERS) --dist loadgroup -q
 
 test-slow: install
-	$(PY) -m pytest -m slow -n $(WORKERS) -q
+	$(PY) -m pytest -m slow -n $(WORKERS) --dist loadgroup -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -146,9 +146,16 @@ def dispatcher(
 
 
 def redeliver(ctx: Context) -> int:
-    """The sweep's part: deliver what is pending, and again what was delivered but never completed."""
+    """The sweep's part: deliver what is pending, and again what was delivered but never completed.
+
+    Delivered as the installation is configured (``THIDUA_DISPATCH``): served deployments, or flow runs
+    in this process.
+    """
     with ctx.reader() as uow:
         due = [w.id for w in outbox.due_for_delivery(uow.session, ctx.clock.now(), stale_after=STALE_AFTER)]
     if due:
-        deliver_deployments(ctx, due)
+        if ctx.settings.dispatch == "flow":
+            deliver_in_process(ctx, due)
+        else:
+            deliver_deployments(ctx, due)
     return len(due)

@@ -99,6 +99,7 @@ class PersonIn(_In):
     full_name: VnName
     unit: Slug | None = None
     position: VnLine | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
     active: bool = True
     roles: list[Role | RoleIn] = Field(default_factory=list)
 

@@ -280,6 +280,7 @@ def _upsert_person(session: Session, data: PersonIn, report: OrgLoadReport) -> N
         "name_key": search_key(data.full_name),
         "unit_id": data.unit,
         "position": data.position,
+        "email": data.email,
         "active": data.active,
     }
     if row is None:
