@@ -33,7 +33,7 @@ def _runs(name: str) -> list[Any]:
                 await client.read_flow_runs(
                     flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name])),
                     limit=20,
-                    sort="START_TIME_ASC",
+                    sort=FlowRunSort.START_TIME_ASC,
                 )
             )
 
