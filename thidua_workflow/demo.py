@@ -298,19 +298,24 @@ def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) 
                 raise RuntimeError(f"flow run failed: {problem}")
 
             ctx.dispatcher = dispatcher("deployment", wait=True, on_problem=fail)
-            before = _count_flow_runs()
+            before = count_flow_runs()
             Scenario(ctx, clock, example, out.print).run()
-            return _count_flow_runs() - before
+            return count_flow_runs() - before
 
 
-def _count_flow_runs() -> int:
+def count_flow_runs() -> int:
+    """Flow runs that ran (not the sweep's future scheduled ones)."""
     import asyncio
 
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+
+    ran = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(not_any_=[StateType.SCHEDULED])))
 
     async def count() -> int:
         async with get_client() as client:
-            return int(await client.count_flow_runs())
+            return int(await client.count_flow_runs(flow_run_filter=ran))
 
     return asyncio.run(count())
 
