@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 # pytest workers: the machines have 2 cores.
 WORKERS ?= 2
 
-.PHONY: install demo test test-slow lint bench clean lock
+.PHONY: install demo test test-slow lint bench clean lock tools
+
+# The PDF tests check output with poppler (pdftotext, pdffonts), qpdf and zbarimg (Debian packages).
+tools:
+	@for t in pdftotext qpdf zbarimg; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools"; exit 1; }; done
 
 install: $(STAMP)
 
@@ -19,10 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	THIDUA_DATA_DIR=$(CURDIR)/.thidua $(VENV)/bin/thidua demo --example examples/quang-binh
 
-test: install
+test: install tools
 	$(PY) -m pytest -m "not slow" -n $(WORKERS) --dist loadgroup -q
 
-test-slow: install
+test-slow: install tools
 	$(PY) -m pytest -m slow -n $(WORKERS) --dist loadgroup -q
 
 lint: install

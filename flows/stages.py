@@ -16,6 +16,7 @@ from flows import artifacts
 from flows.runtime import flow_context
 from thidua_workflow import mail
 from thidua_workflow.services import council, deadlines, decisions, nominations, rounds
+from thidua_workflow.services import stages as service_stages
 
 
 @flow(name="thidua-intake", description="Chuyển hồ sơ của một tờ trình tới khối thi đua hoặc thẩm định.")
@@ -52,17 +53,20 @@ def council_session(session_id: int, as_of: date | None = None) -> dict[str, Any
     return result
 
 
-@flow(name="thidua-decision", description="Ban hành quyết định: khen thưởng mọi người trong danh sách.")
-def decision(decision_id: int, as_of: date | None = None) -> int:
+@flow(
+    name="thidua-decision",
+    description="Ban hành quyết định: khen thưởng mọi người trong danh sách, cấp bằng, in quyết định.",
+)
+def decision(decision_id: int, as_of: date | None = None) -> dict[str, object]:
     with flow_context(as_of) as ctx:
-        decided = decisions.apply_issue(ctx, decision_id)
+        result = service_stages.decision_stage(ctx, decision_id)
         view = decisions.show_decision(ctx, decision_id).to_dict()
     create_markdown_artifact(
         key=f"quyet-dinh-{decision_id}",
         markdown=artifacts.decision_markdown(view),
         description=f"Danh sách khen thưởng kèm Quyết định số {view['number_text']}",
     )
-    return decided
+    return result
 
 
 @flow(name="thidua-mail", description="Gửi thư thông báo đang chờ.")

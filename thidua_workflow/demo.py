@@ -343,5 +343,6 @@ def _summary(ctx: Context, out: Console) -> None:
     for r in rows:
         counts[r.status_label] = counts.get(r.status_label, 0) + 1
     summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items()))
-    decided = sum(1 for r in rows if r.status == NominationStatus.DECIDED)
-    out.print(f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}.")
+    decided = sum(1 for r in rows if r.status in (NominationStatus.DECIDED, NominationStatus.CERTIFIED))
+    certified = sum(1 for r in rows if r.status == NominationStatus.CERTIFIED)
+    out.print(f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}, đã cấp bằng: {certified}.")

@@ -41,6 +41,18 @@ class Settings(BaseSettings):
         description="how a stage follows an action: inline in this process, as a Prefect flow run in this "
         "process, or as a flow run of the served deployments (thidua serve, Prefect workers)",
     )
+    certificate_key: str | None = Field(
+        default=None,
+        description="secret for verification codes; default a random key kept in the data directory "
+        "(set the same value on every machine that issues certificates)",
+    )
+    verify_url: str = Field(
+        default="http://127.0.0.1:8000/verify/{code}", description="what a certificate's QR code points at"
+    )
+    emblem_path: Path | None = Field(default=None, description="the national emblem image for certificates")
+    printer_offset_mm: tuple[float, float] = Field(
+        default=(0.0, 0.0), description="x, y shift for pre-printed blanks"
+    )
     database_block: str | None = Field(default=None, description="name of a 'thidua-database' Prefect Block")
     mail_block: str | None = Field(default=None, description="name of a 'thidua-notifications' Prefect Block")
 

@@ -97,3 +97,23 @@ def test_demo_replays_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert result.exit_code == 0, result.output
         assert "Đã khen thưởng: 8" in result.output
         assert "162/QĐ-UBND" in result.output
+
+
+def test_certificates_issue_export_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
+    assert runner.invoke(app, ["demo", "--example", str(QB), "--without-prefect"]).exit_code == 0
+    result = runner.invoke(app, ["certificates", "issue", "2", "--out", str(tmp_path / "in"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["created"], report["existing"]) == (0, 1)  # the decision stage issued it already
+    certificate = next(Path(f) for f in report["files"] if Path(f).name.startswith("bang-001"))
+    verdict = runner.invoke(app, ["certificates", "verify", str(certificate), "--json"])
+    assert verdict.exit_code == 0, verdict.output
+    assert json.loads(verdict.output)["verdict"] == "genuine"
+    code = json.loads(verdict.output)["details"]["code"]
+    assert runner.invoke(app, ["certificates", "verify", code]).exit_code == 0
+    unknown = runner.invoke(app, ["certificates", "verify", "AAAA-BBBB-CCCC-DDDD"])
+    assert unknown.exit_code == 2
+    assert "KHÔNG RÕ" in unknown.output
+    assert runner.invoke(app, ["decisions", "pdf", "1", "--out", str(tmp_path / "qd.pdf")]).exit_code == 0
+    assert (tmp_path / "qd.pdf").read_bytes().startswith(b"%PDF-")

@@ -99,7 +99,7 @@ def test_killed_decision_flow_rerun_decides_each_awardee_once(
     with qb.reader() as uow:
         s = uow.session
         decided = s.scalar(
-            select(func.count()).select_from(m.Nomination).where(m.Nomination.status == "decided")
+            select(func.count()).select_from(m.Nomination).where(m.Nomination.status == "certified")
         )
         events = s.scalar(
             select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == "decide")
@@ -107,5 +107,12 @@ def test_killed_decision_flow_rerun_decides_each_awardee_once(
         records = s.scalar(
             select(func.count()).select_from(m.AwardRecord).where(m.AwardRecord.decision_id == decision_id)
         )
-    assert (decided, events, records) == (AWARDEES, AWARDEES, AWARDEES)
+        certs = s.scalar(
+            select(func.count()).select_from(m.Certificate).where(m.Certificate.decision_id == decision_id)
+        )
+        golden = sorted(
+            s.scalars(select(m.Certificate.ordinal).where(m.Certificate.decision_id == decision_id))
+        )
+    assert (decided, events, records, certs) == (AWARDEES, AWARDEES, AWARDEES, AWARDEES)
+    assert golden == list(range(1, AWARDEES + 1))  # golden-book numbers without gaps or repeats
     assert pending(qb) == []

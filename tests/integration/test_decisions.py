@@ -75,8 +75,11 @@ def test_sign_then_register_decides_everyone_and_records_the_award(
         date(2020, 1, 21),
     )
     detail = show_nomination(drafted, FLAG)
-    assert detail.status == "decided"
-    assert detail.timeline[-1].data["number"] == "163/QĐ-UBND"
+    # The decision stage decides, then issues the certificate (golden-book number 1 of this decision).
+    assert detail.status == "certified"
+    assert [e.action for e in detail.timeline][-2:] == ["decide", "certify"]
+    assert detail.timeline[-2].data["number"] == "163/QĐ-UBND"
+    assert detail.timeline[-1].data["golden_book"] == "1"
     with drafted.reader() as uow:
         record = uow.session.scalar(select(m.AwardRecord).where(m.AwardRecord.nomination_id == FLAG))
         assert record is not None
@@ -165,7 +168,7 @@ def test_system_numbering_is_gap_free_per_year(ctx: Context, clock: FixedClock) 
     draft = _by_form(ctx)["bang_khen_tinh"]
     issued = decisions.sign(ctx, "ct.ubnd.qt", draft.id)
     assert (issued.status, issued.number_text) == ("issued", "1/QĐ-UBND")
-    assert show_nomination(ctx, first).status == "decided"
+    assert show_nomination(ctx, first).status == "certified"
 
 
 def test_hold_takes_a_nomination_off_the_draft_and_release_brings_it_back(drafted: Context) -> None:

@@ -33,7 +33,7 @@ def test_quang_binh_from_submission_to_signed_decisions(ctx: Context, clock: Fix
         "PHÓ CHỦ TỊCH",
     ]
     statuses = sorted(r.status for r in queries.list_nominations(ctx))
-    assert statuses == ["decided"] * 8 + ["rejected", "withdrawn"]
+    assert statuses == ["certified"] * 8 + ["rejected", "withdrawn"]
     # Every nomination's story is complete, and every decided one is now an award the database holds.
     with ctx.reader() as uow:
         records = uow.session.scalar(
@@ -50,4 +50,5 @@ def test_quang_binh_from_submission_to_signed_decisions(ctx: Context, clock: Fix
         "council_approve",
         "draft_decision",
         "decide",
+        "certify",
     ]

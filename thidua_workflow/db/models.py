@@ -566,3 +566,41 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
+
+class Certificate(Base):
+    """An issued Bằng khen (or title certificate): its golden-book number, verification code and PDF."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
+    ordinal: Mapped[int]
+    golden_book: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    record: Mapped[dict[str, Any]]
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_size: Mapped[int]
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class IssuedDocument(Base):
+    """A decision's other documents: the decision itself, the print batch, each flag's layout proof."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("decision_id", "kind", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # decision | batch | flag
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime]

@@ -191,6 +191,18 @@ class PolicyPeriod(_Model):
             ) from None
 
 
+class CertificateRules(_Model):
+    """How the province prints: which layout (bundled name or a YAML path), on white paper or on
+    pre-printed blanks, and how the golden-book number reads."""
+
+    layout: str = "bang-khen-a3"
+    mode: Literal["full", "preprinted"] = "full"
+    golden_book: str = Field(
+        default="{ordinal}",
+        description="NĐ 98/2023's templates: the awardee's ordinal in the decision; may use {number}, {year}",
+    )
+
+
 class Policy(_Model):
     province: str
     province_name: str
@@ -200,6 +212,7 @@ class Policy(_Model):
     working_calendar: dict[str, list[date]] = Field(default_factory=dict)
     limits: Limits = Field(default_factory=Limits)
     decisions: DecisionRules = Field(default_factory=DecisionRules)
+    certificates: CertificateRules = Field(default_factory=CertificateRules)
     digest: str = ""
 
     @model_validator(mode="after")

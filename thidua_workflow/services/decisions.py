@@ -24,7 +24,7 @@ from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
 from thidua_workflow.services.numbering import allocate
-from thidua_workflow.services.outbox import Stage, complete, wake
+from thidua_workflow.services.outbox import Stage, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task
 
@@ -214,7 +214,8 @@ def _issue(
 
 
 def apply_issue(ctx: Context, decision_id: int) -> int:
-    """The decision stage: every listed nomination decided, and recorded as an award its holder has."""
+    """Every listed nomination decided, and recorded as an award its holder has (the decision stage's
+    first step; the certificates follow, then the stage completes)."""
     now = ctx.clock.now()
     decided = 0
     with ctx.uow() as uow:
@@ -263,7 +264,6 @@ def apply_issue(ctx: Context, decision_id: int) -> int:
                 )
             )
             decided += 1
-        complete(session, Stage.DECISION_ISSUED, decision_id, now)
         uow.commit()
     return decided
 

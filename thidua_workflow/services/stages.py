@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from thidua_workflow.db import models as m
-from thidua_workflow.services import council, decisions, nominations, rounds
+from thidua_workflow.services import certificates, council, decisions, nominations, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete
 
@@ -29,11 +29,25 @@ def _notify(ctx: Context, _ref_id: int) -> object:
     return counts
 
 
+def decision_stage(ctx: Context, decision_id: int) -> dict[str, object]:
+    """Decide everyone listed, issue their certificates and the decision's documents, then complete.
+
+    Each step is idempotent, and the wake-up completes only after the last: a crash anywhere is
+    finished by the next run.
+    """
+    decided = decisions.apply_issue(ctx, decision_id)
+    report = certificates.issue(ctx, decision_id)
+    with ctx.uow() as uow:
+        complete(uow.session, Stage.DECISION_ISSUED, decision_id, ctx.clock.now())
+        uow.commit()
+    return {"decided": decided, **report.to_dict()}
+
+
 STAGES: dict[Stage, Callable[[Context, int], object]] = {
     Stage.INTAKE: nominations.route_submission,
     Stage.ROUND_CLOSED: rounds.apply_result,
     Stage.SESSION_CLOSED: council.apply_result,
-    Stage.DECISION_ISSUED: decisions.apply_issue,
+    Stage.DECISION_ISSUED: decision_stage,
     Stage.NOTIFY: _notify,
 }
 

@@ -522,6 +522,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bloc_round_votes_round_id"), ["round_id"], unique=False)
 
     op.create_table(
+        "certificates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("ordinal", sa.Integer(), nullable=False),
+        sa.Column("golden_book", sa.String(length=64), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column(
+            "record",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
+        sa.Column("pdf_size", sa.Integer(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_certificates_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_certificates_nomination_id_nominations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_certificates")),
+        sa.UniqueConstraint("code", name=op.f("uq_certificates_code")),
+        sa.UniqueConstraint("nomination_id", name=op.f("uq_certificates_nomination_id")),
+    )
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_certificates_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_certificates_pdf_sha256"), ["pdf_sha256"], unique=False)
+
+    op.create_table(
         "council_session_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
@@ -610,6 +642,33 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_dossier_versions_nomination_id"), ["nomination_id"], unique=False
         )
+
+    op.create_table(
+        "issued_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("file_name", sa.String(length=300), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_issued_documents_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_issued_documents_nomination_id_nominations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_documents")),
+        sa.UniqueConstraint(
+            "decision_id",
+            "kind",
+            "nomination_id",
+            name=op.f("uq_issued_documents_decision_id_kind_nomination_id"),
+        ),
+    )
+    with op.batch_alter_table("issued_documents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_issued_documents_decision_id"), ["decision_id"], unique=False)
 
     op.create_table(
         "tasks",
@@ -765,6 +824,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tasks_assignee_person_id"))
 
     op.drop_table("tasks")
+    with op.batch_alter_table("issued_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_issued_documents_decision_id"))
+
+    op.drop_table("issued_documents")
     with op.batch_alter_table("dossier_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_versions_nomination_id"))
 
@@ -779,6 +842,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_council_session_items_nomination_id"))
 
     op.drop_table("council_session_items")
+    with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_certificates_pdf_sha256"))
+        batch_op.drop_index(batch_op.f("ix_certificates_decision_id"))
+
+    op.drop_table("certificates")
     with op.batch_alter_table("bloc_round_votes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bloc_round_votes_round_id"))
 

@@ -1,0 +1,135 @@
+"""Issuing a decision's certificates on both databases: once each, verifiable, with its documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import EXAMPLES
+from tests.pdf_tools import fonts, info, qpdf_ok, qr_codes, text
+from thidua_workflow.clock import FixedClock
+from thidua_workflow.db import models as m
+from thidua_workflow.demo import Scenario
+from thidua_workflow.errors import NotPermitted
+from thidua_workflow.services import certificates, decisions
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.queries import show_nomination
+
+
+@pytest.fixture
+def decided(ctx: Context, clock: FixedClock) -> Context:
+    """The whole Quảng Bình scenario: five issued decisions, their certificates issued by the stage."""
+    Scenario(ctx, clock, EXAMPLES / "quang-binh", lambda _line: None).run()
+    return ctx
+
+
+def _certs(ctx: Context) -> list[m.Certificate]:
+    with ctx.reader() as uow:
+        rows = uow.session.scalars(
+            select(m.Certificate).order_by(m.Certificate.decision_id, m.Certificate.ordinal)
+        ).all()
+        uow.session.expunge_all()
+        return list(rows)
+
+
+def test_each_awardee_has_one_numbered_certificate_and_is_certified(decided: Context) -> None:
+    certs = _certs(decided)
+    assert len(certs) == 8
+    assert len({c.code for c in certs}) == 8
+    bang_khen = [c for c in certs if c.decision_id == 1]
+    assert [(c.ordinal, c.golden_book) for c in bang_khen] == [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+    for cert in certs:
+        assert show_nomination(decided, cert.nomination_id).status == "certified"
+    # Issuing again finds everything done and changes nothing.
+    before = _certs(decided)
+    report = certificates.issue(decided, 1)
+    assert (report.created, report.existing) == (0, 4)
+    assert [(c.code, c.pdf_sha256) for c in _certs(decided)] == [(c.code, c.pdf_sha256) for c in before]
+
+
+def test_exported_files_are_print_ready(decided: Context, tmp_path: Path) -> None:
+    files = certificates.export(decided, 3, tmp_path / "out")  # the Cờ thi đua decision
+    names = sorted(f.name for f in files)
+    assert names == [
+        "bang-001-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf",
+        "co-thi-dua-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf",
+        "in-hang-loat-164-qd-ubnd.pdf",
+        "quyet-dinh-164-qd-ubnd.pdf",
+    ]
+    for f in files:
+        assert qpdf_ok(f), f
+        assert all(embedded for _n, embedded in fonts(f)), f
+    certificate = tmp_path / "out" / "bang-001-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf"
+    words = text(certificate)
+    assert "CỜ THI ĐUA" in words
+    assert "Quyết định số 164/QĐ-UBND, ngày 21 tháng 1 năm 2020" in words
+    assert "CHỦ TỊCH" in words and "Nguyễn Văn Mẫu" in words
+    code = _certs(decided)[5].code
+    assert qr_codes(certificate, tmp_path) == [f"http://127.0.0.1:8000/verify/{code}"]
+    decision_words = " ".join(text(tmp_path / "out" / "quyet-dinh-164-qd-ubnd.pdf").split())
+    assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003" in decision_words
+    assert "Hội Người cao tuổi tỉnh Quảng Bình" in decision_words
+    assert info(tmp_path / "out" / "in-hang-loat-164-qd-ubnd.pdf")["Pages"] == "1"
+
+
+def test_verify_genuine_unknown_altered_revoked(decided: Context, tmp_path: Path) -> None:
+    cert = _certs(decided)[0]
+    assert certificates.verify(decided, cert.code).verdict == "genuine"
+    assert certificates.verify(decided, cert.code.lower().replace("-", " ")).verdict == "genuine"
+    assert certificates.verify(decided, "AAAA-BBBB-CCCC-DDDD").verdict == "unknown"
+    assert certificates.verify(decided, "not a code").verdict == "unknown"
+    pdf = decided.store.read(cert.pdf_sha256)
+    assert certificates.verify(decided, pdf).verdict == "genuine"
+    tampered = pdf.replace(b"/Producer", b"/Producex")
+    assert certificates.verify(decided, tampered).verdict == "altered"
+    with pytest.raises(NotPermitted):
+        certificates.revoke(decided, "nct.canbo", cert.code, "Quyết định bị hủy.")
+    result = certificates.revoke(decided, "vt.ubnd", cert.code, "Quyết định số 162/QĐ-UBND bị hủy một phần.")
+    assert result.verdict == "revoked"
+    assert certificates.verify(decided, cert.code).verdict == "revoked"
+
+
+def test_a_changed_record_no_longer_verifies(decided: Context) -> None:
+    cert = _certs(decided)[0]
+    with decided.uow() as uow:
+        row = uow.session.get(m.Certificate, cert.id)
+        assert row is not None
+        row.record = {**row.record, "name": "Người khác"}
+        uow.commit()
+    assert certificates.verify(decided, cert.code).verdict == "altered"
+
+
+def test_codes_depend_on_the_provinces_key(decided: Context) -> None:
+    from thidua_workflow.certificates.verification import code_for
+
+    cert = _certs(decided)[0]
+    assert code_for(certificates.certificate_key(decided), cert.record) == cert.code
+    assert code_for(b"another province's key", cert.record) != cert.code
+
+
+def test_draft_decision_previews_as_pdf(qb: Context, clock: FixedClock, tmp_path: Path) -> None:
+    ctx = qb
+    from tests.integration.helpers import COUNCIL, to_council
+    from thidua_workflow.domain.enums import Choice
+    from thidua_workflow.services import council
+
+    to_council(ctx, "hoi-nguoi-mu-2019")
+    clock.set(date(2020, 1, 15))
+    view = council.open_session(ctx, "tb.tdkt")
+    council.record_attendance(ctx, "tb.tdkt", view.id, COUNCIL)
+    for member in COUNCIL:
+        council.cast_ballot(
+            ctx, member, view.id, {i["nomination"]: Choice.YES for i in view.items if i["needs_vote"]}
+        )
+    council.close_session(ctx, "tb.tdkt", view.id)
+    draft = decisions.list_decisions(ctx)[0]
+    path = tmp_path / "du-thao.pdf"
+    path.write_bytes(certificates.decision_pdf(ctx, draft.id))
+    words = text(path)
+    assert "Dự thảo" in words
+    assert "Số: …/QĐ-UBND" in words
+    with ctx.reader() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(m.Certificate)) == 0

@@ -1,0 +1,134 @@
+"""Certificates drawn from layouts: the words come back exactly, fonts embedded, text fits or says so."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.pdf_tools import fonts, info, is_nfc, qpdf_ok, qr_codes, text
+from thidua_workflow.certificates.layout import load_layout
+from thidua_workflow.certificates.render import (
+    CertificateData,
+    RenderOptions,
+    TextDoesNotFit,
+    render_batch,
+    render_calibration,
+    render_certificate,
+)
+
+LAYOUT = load_layout("bang-khen-a3")
+DATA = CertificateData(
+    awardee="Phạm Thị Minh Chứng",
+    issuer="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH",
+    name="Phạm Thị Minh Chứng",
+    detail="Chánh Văn phòng Hội Người cao tuổi tỉnh, Hội Người cao tuổi tỉnh Quảng Bình",
+    achievement="Đã có thành tích xuất sắc trong phong trào thi đua yêu nước năm 2019",
+    decision="Quyết định số 162/QĐ-UBND, ngày 21 tháng 1 năm 2020",
+    golden_book="Số sổ vàng: 4",
+    place_date="Quảng Bình, ngày 21 tháng 1 năm 2020",
+    signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+    signer_name="Trần Thị Thử",
+    code="ABCD-EFGH-JKLM-NPQR",
+    verify_url="https://thiduakhenthuong.quangbinh.gov.vn/verify/ABCD-EFGH-JKLM-NPQR",
+)
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "bang.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_every_line_comes_back_exactly_with_embedded_fonts(tmp_path: Path) -> None:
+    pdf = _write(tmp_path, render_certificate(DATA, LAYOUT, RenderOptions()))
+    words = text(pdf)
+    for line in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH",
+        "TẶNG",
+        "BẰNG KHEN",
+        "Phạm Thị Minh Chứng",
+        "Quyết định số 162/QĐ-UBND, ngày 21 tháng 1 năm 2020",
+        "Số sổ vàng: 4",
+        "Quảng Bình, ngày 21 tháng 1 năm 2020",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Trần Thị Thử",
+    ):
+        assert line in words, line
+    assert is_nfc(words)
+    used = fonts(pdf)
+    assert used and all(embedded for _name, embedded in used), used
+    assert not any("Helvetica" in name or "Times" in name for name, _e in used)
+    assert qpdf_ok(pdf)
+    meta = info(pdf)
+    assert meta["Title"] == "Bằng khen — Phạm Thị Minh Chứng"
+    assert meta["Author"] == "thidua-workflow"
+    assert meta["Page size"].startswith("1190.55 x 841.89")  # A3 landscape in points
+    assert b"/Lang (vi-VN)" in pdf.read_bytes()
+
+
+def test_nfd_input_prints_nfc(tmp_path: Path) -> None:
+    nfd = replace(DATA, name=unicodedata.normalize("NFD", "Nguyễn Thị Ánh Tuyết"))
+    words = text(_write(tmp_path, render_certificate(nfd, LAYOUT, RenderOptions())))
+    assert "Nguyễn Thị Ánh Tuyết" in words
+    assert unicodedata.normalize("NFD", "Nguyễn") not in words
+
+
+def test_the_qr_code_holds_the_verify_url(tmp_path: Path) -> None:
+    pdf = _write(tmp_path, render_certificate(DATA, LAYOUT, RenderOptions()))
+    assert qr_codes(pdf, tmp_path) == [DATA.verify_url]
+
+
+def test_long_names_wrap_and_shrink_but_not_below_the_minimum(tmp_path: Path) -> None:
+    long_name = "Hội Nạn nhân chất độc da cam/dioxin và Bảo trợ người khuyết tật, trẻ mồ côi tỉnh Quảng Bình"
+    pdf = _write(tmp_path, render_certificate(replace(DATA, name=long_name), LAYOUT, RenderOptions()))
+    assert " ".join(text(pdf).split()).count("Bảo trợ người khuyết tật") == 1
+    too_long = replace(DATA, awardee="Đơn vị thử", achievement="Đã có thành tích xuất sắc " * 40)
+    with pytest.raises(TextDoesNotFit, match=r"Đơn vị thử.*'achievement'"):
+        render_certificate(too_long, LAYOUT, RenderOptions())
+
+
+def test_invariant_output_is_byte_identical() -> None:
+    first = render_certificate(DATA, LAYOUT, RenderOptions(invariant=True))
+    assert first == render_certificate(DATA, LAYOUT, RenderOptions(invariant=True))
+
+
+def test_preprinted_blanks_get_only_the_variable_fields(tmp_path: Path) -> None:
+    pdf = _write(
+        tmp_path, render_certificate(DATA, LAYOUT, RenderOptions(mode="preprinted", offset_mm=(1.5, -0.5)))
+    )
+    words = text(pdf)
+    assert "Phạm Thị Minh Chứng" in words
+    assert "Số sổ vàng: 4" in words
+    for preprinted in ("BẰNG KHEN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TẶNG"):
+        assert preprinted not in words
+
+
+def test_calibration_sheet_marks_every_variable_field(tmp_path: Path) -> None:
+    pdf = _write(tmp_path, render_calibration(LAYOUT, (1.5, -0.5)))
+    words = text(pdf)
+    for key in (
+        "name",
+        "detail",
+        "achievement",
+        "decision",
+        "golden_book",
+        "place_date",
+        "signer_name",
+        "qr",
+    ):
+        assert f"{key} (" in words
+    assert "x +1.5 mm, y -0.5 mm" in words
+    assert qpdf_ok(pdf)
+
+
+def test_batch_has_one_page_per_certificate(tmp_path: Path) -> None:
+    items = [replace(DATA, name=f"Người thứ {i}") for i in range(5)]
+    pdf = _write(tmp_path, render_batch(items, LAYOUT, RenderOptions(), "In hàng loạt"))
+    assert info(pdf)["Pages"] == "5"
+    assert "Người thứ 4" in text(pdf, page=5)

@@ -1,0 +1,466 @@
+"""Issuing what an issued decision entitles: a certificate per awardee, the decision PDF, one print batch,
+and a layout proof per Cờ thi đua — and checking a certificate is genuine.
+
+Issuing is idempotent: each awardee's certificate is made once (golden-book number = ordinal in the
+decision, verification code = keyed hash of its record), so a re-run after a crash only makes what is
+missing. Rendering happens before the transaction, in a process pool for large decisions (ReportLab is
+not thread-safe); blobs written for a transaction that fails are removed again.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thidua_workflow.certificates.documents import DecisionDocument, DecisionListItem, FlagProof
+from thidua_workflow.certificates.fonts import register_fonts
+from thidua_workflow.certificates.layout import Layout, load_layout
+from thidua_workflow.certificates.render import (
+    CertificateData,
+    RenderOptions,
+    render_batch,
+    render_certificate,
+)
+from thidua_workflow.certificates.verification import code_for, code_in_pdf, normalise_code
+from thidua_workflow.db import models as m
+from thidua_workflow.db.blobs import sha256_hex
+from thidua_workflow.domain.authz import require_role
+from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, Title
+from thidua_workflow.domain.text import search_key, vietnamese_date
+from thidua_workflow.errors import ConfigurationError, NotFound, TransitionNotAllowed
+from thidua_workflow.services import audit
+from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.evidence import Evidence, stored
+from thidua_workflow.services.text_input import reason_text
+from thidua_workflow.services.workflow import move
+
+POOL_FROM = 12  # below this many certificates, one process is faster than starting a pool
+Verdict = Literal["genuine", "unknown", "altered", "revoked"]
+
+
+@dataclass
+class IssueReport:
+    decision_id: int
+    created: int = 0
+    existing: int = 0
+    documents: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: Verdict
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "message": self.message, "details": self.details}
+
+
+def certificate_key(ctx: Context) -> bytes:
+    """The province's secret for codes: configured, or a random key created once in the data directory."""
+    if ctx.settings.certificate_key:
+        return ctx.settings.certificate_key.encode()
+    path = ctx.settings.data_dir / "certificate.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+# What each award's certificate says above and under the recipient's name.
+TITLES = {
+    Title.BANG_KHEN_TINH: ("BẰNG KHEN", None),
+    Title.CHIEN_SI_THI_DUA_TINH: ("BẰNG CHỨNG NHẬN", "Đạt danh hiệu Chiến sĩ thi đua cấp tỉnh {period}"),
+    Title.TAP_THE_LAO_DONG_XUAT_SAC: ("BẰNG CHỨNG NHẬN", "Đạt danh hiệu Tập thể lao động xuất sắc {period}"),
+    Title.CO_THI_DUA_TINH: ("CỜ THI ĐUA", "Đơn vị dẫn đầu phong trào thi đua {period}"),
+}
+
+
+def _signer_title(title: str | None) -> str:
+    return "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" if title == "PHÓ CHỦ TỊCH" else (title or "CHỦ TỊCH")
+
+
+def _record(
+    decision: m.Decision, item: m.DecisionItem, nomination: m.Nomination, golden_book: str
+) -> dict[str, Any]:
+    return {
+        "v": 1,
+        "issuer": decision.issuing_body,
+        "decision": decision.number_text,
+        "date": decision.decision_date.isoformat() if decision.decision_date else None,
+        "award": decision.award_form,
+        "ordinal": item.ordinal,
+        "golden_book": golden_book,
+        "kind": nomination.nominee_kind,
+        "name": nomination.nominee_name,
+        "detail": item.nominee_detail or "",
+        "nomination": nomination.id,
+    }
+
+
+def _data(
+    ctx: Context,
+    decision: m.Decision,
+    item: m.DecisionItem,
+    nomination: m.Nomination,
+    code: str,
+    golden: str,
+    signer_name: str,
+) -> CertificateData:
+    assert decision.decision_date is not None
+    award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
+    title, line = TITLES.get(award.title, ("BẰNG KHEN", None))
+    achievement = line.format(period=nomination.period_label) if line else decision.reason_line
+    province = ctx.policy.province_name
+    return CertificateData(
+        awardee=nomination.nominee_name,
+        issuer=f"CHỦ TỊCH {unicodedata.normalize('NFC', decision.issuing_body).upper()}",
+        name=nomination.nominee_name,
+        detail=item.nominee_detail or "",
+        achievement=achievement,
+        decision=f"Quyết định số {decision.number_text}, {vietnamese_date(decision.decision_date)}",
+        golden_book=f"Số sổ vàng: {golden}",
+        place_date=f"{province}, {vietnamese_date(decision.decision_date)}",
+        signer_title=_signer_title(decision.signer_title),
+        signer_name=signer_name,
+        code=code,
+        verify_url=ctx.settings.verify_url.format(code=code),
+        title=title,
+    )
+
+
+def _render_one(args: tuple[CertificateData, Layout, RenderOptions]) -> bytes:
+    data, layout, options = args
+    return render_certificate(data, layout, options)
+
+
+def _render_all(items: list[CertificateData], layout: Layout, options: RenderOptions) -> list[bytes]:
+    if len(items) < POOL_FROM:
+        return [render_certificate(d, layout, options) for d in items]
+    workers = min(os.cpu_count() or 1, max(1, len(items) // 4))
+    with ProcessPoolExecutor(max_workers=workers, initializer=register_fonts) as pool:
+        return list(pool.map(_render_one, [(d, layout, options) for d in items], chunksize=8))
+
+
+def _layout_and_options(ctx: Context) -> tuple[Layout, RenderOptions]:
+    rules = ctx.policy.certificates
+    layout = load_layout(rules.layout)
+    emblem = ctx.settings.emblem_path
+    if emblem is not None and not emblem.is_file():
+        raise ConfigurationError(f"Không thấy ảnh Quốc huy {emblem} (THIDUA_EMBLEM_PATH).")
+    return layout, RenderOptions(
+        mode=rules.mode, emblem=emblem, offset_mm=ctx.settings.printer_offset_mm, invariant=True
+    )
+
+
+def _evidence(data: bytes, name: str) -> Evidence:
+    from thidua_workflow.domain.enums import DocumentKind
+    from thidua_workflow.domain.schemas import DocumentIn
+
+    return Evidence(DocumentIn(kind=DocumentKind.KHAC, file=name), data, sha256_hex(data), "application/pdf")
+
+
+def issue(ctx: Context, decision_id: int) -> IssueReport:
+    """Certificates for every awardee who has none yet, then the decision, the batch and flag proofs."""
+    from thidua_workflow.certificates.decision_pdf import render_decision
+    from thidua_workflow.certificates.flag_pdf import render_flag_proof
+
+    now = ctx.clock.now()
+    key = certificate_key(ctx)
+    layout, options = _layout_and_options(ctx)
+    report = IssueReport(decision_id)
+    # Read and render outside the transaction: the CPU work holds no lock.
+    with ctx.reader() as uow:
+        s = uow.session
+        decision = _issued_decision(s, decision_id)
+        signer = s.get(m.Person, decision.signer_id) if decision.signer_id else None
+        signer_name = signer.full_name if signer else ""
+        golden_format = ctx.policy.certificates.golden_book
+        have = {
+            c.nomination_id
+            for c in s.scalars(select(m.Certificate).where(m.Certificate.decision_id == decision_id))
+        }
+        planned: list[tuple[int, int, str, str, dict[str, Any], CertificateData]] = []
+        all_data: list[CertificateData] = []
+        flags: list[tuple[int, FlagProof]] = []
+        award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
+        for item in decision.items:
+            nomination = s.get(m.Nomination, item.nomination_id)
+            assert nomination is not None
+            golden = golden_format.format(ordinal=item.ordinal, number=decision.number, year=decision.year)
+            record = _record(decision, item, nomination, golden)
+            code = code_for(key, record)
+            data = _data(ctx, decision, item, nomination, code, golden, signer_name)
+            all_data.append(data)
+            if nomination.id not in have:
+                planned.append((nomination.id, item.ordinal, golden, code, record, data))
+            if award.title is Title.CO_THI_DUA_TINH:
+                assert decision.decision_date is not None and decision.number_text is not None
+                flags.append(
+                    (
+                        nomination.id,
+                        FlagProof(
+                            ctx.policy.province_name,
+                            nomination.nominee_name,
+                            nomination.period_year,
+                            decision.number_text,
+                            decision.decision_date,
+                        ),
+                    )
+                )
+        documents_done = {
+            (d.kind, d.nomination_id)
+            for d in s.scalars(select(m.IssuedDocument).where(m.IssuedDocument.decision_id == decision_id))
+        }
+        decision_doc = _decision_document(ctx, s, decision)
+        number_slug = _slug(decision.number_text or str(decision_id))
+    report.existing = len(have)
+    pdfs = _render_all([p[5] for p in planned], layout, options)
+    extra: list[tuple[str, int | None, str, bytes]] = []
+    if ("decision", None) not in documents_done:
+        extra.append(
+            ("decision", None, f"quyet-dinh-{number_slug}.pdf", render_decision(decision_doc, invariant=True))
+        )
+    if planned or ("batch", None) not in documents_done:
+        extra.append(
+            (
+                "batch",
+                None,
+                f"in-hang-loat-{number_slug}.pdf",
+                render_batch(
+                    all_data, layout, options, f"In hàng loạt — Quyết định số {decision_doc.number_text}"
+                ),
+            )
+        )
+    for nomination_id, flag in flags:
+        if ("flag", nomination_id) not in documents_done:
+            extra.append(
+                (
+                    "flag",
+                    nomination_id,
+                    f"co-thi-dua-{_slug(flag.unit_name)}.pdf",
+                    render_flag_proof(flag, invariant=True),
+                )
+            )
+
+    blobs = [_evidence(pdf, "certificate.pdf") for pdf in pdfs] + [_evidence(doc[3], doc[2]) for doc in extra]
+    with ctx.uow() as uow:
+        s = uow.session
+        with stored(ctx.store, s, blobs):
+            for (nomination_id, ordinal, golden, code, record, _), pdf in zip(planned, pdfs, strict=True):
+                s.add(
+                    m.Certificate(
+                        decision_id=decision_id,
+                        nomination_id=nomination_id,
+                        ordinal=ordinal,
+                        golden_book=golden,
+                        code=code,
+                        record=record,
+                        pdf_sha256=sha256_hex(pdf),
+                        pdf_size=len(pdf),
+                        issued_at=now,
+                    )
+                )
+                nomination = s.get(m.Nomination, nomination_id)
+                assert nomination is not None
+                if nomination.status == NominationStatus.DECIDED.value:
+                    move(
+                        s,
+                        nomination,
+                        "certify",
+                        actor=None,
+                        at=now,
+                        data={"golden_book": golden, "code": code},
+                    )
+                report.created += 1
+            for kind, subject_id, name, pdf in extra:
+                existing = s.scalar(
+                    select(m.IssuedDocument).where(
+                        m.IssuedDocument.decision_id == decision_id,
+                        m.IssuedDocument.kind == kind,
+                        (m.IssuedDocument.nomination_id == subject_id)
+                        if subject_id
+                        else m.IssuedDocument.nomination_id.is_(None),
+                    )
+                )
+                if existing is None:
+                    s.add(
+                        m.IssuedDocument(
+                            decision_id=decision_id,
+                            kind=kind,
+                            nomination_id=subject_id,
+                            file_name=name,
+                            sha256=sha256_hex(pdf),
+                            size=len(pdf),
+                            created_at=now,
+                        )
+                    )
+                else:
+                    existing.sha256, existing.size, existing.file_name = sha256_hex(pdf), len(pdf), name
+                report.documents.append(name)
+            if planned or extra:
+                audit.record(
+                    s,
+                    at=now,
+                    actor=None,
+                    action="certificates_issue",
+                    entity_type="decision",
+                    entity_id=decision_id,
+                    data={"created": report.created, "documents": report.documents},
+                )
+            uow.commit()
+    return report
+
+
+def _issued_decision(session: Session, decision_id: int) -> m.Decision:
+    decision = session.get(m.Decision, decision_id)
+    if decision is None:
+        raise NotFound("quyết định", decision_id)
+    if decision.status != DecisionStatus.ISSUED.value:
+        raise TransitionNotAllowed(
+            f"Quyết định số {decision_id} chưa ban hành (chưa có số); chưa cấp bằng được."
+        )
+    return decision
+
+
+def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> DecisionDocument:
+    signer = session.get(m.Person, decision.signer_id) if decision.signer_id else None
+    return DecisionDocument(
+        issuing_body=decision.issuing_body,
+        province_name=ctx.policy.province_name,
+        number_text=decision.number_text,
+        decision_date=decision.decision_date,
+        award_name=decision.award_name,
+        legal_basis=list(decision.legal_basis),
+        proposal_ref=decision.proposal_ref,
+        reason_line=decision.reason_line,
+        items=[
+            DecisionListItem(i.ordinal, i.nominee_name, i.nominee_kind, i.nominee_detail, i.reward_amount)
+            for i in decision.items
+        ],
+        signer_title=decision.signer_title,
+        signer_name=signer.full_name if signer else None,
+    )
+
+
+def decision_pdf(ctx: Context, decision_id: int) -> bytes:
+    """The decision as PDF at any stage (a draft for the signer to preview)."""
+    from thidua_workflow.certificates.decision_pdf import render_decision
+
+    with ctx.reader() as uow:
+        decision = uow.session.get(m.Decision, decision_id)
+        if decision is None:
+            raise NotFound("quyết định", decision_id)
+        document = _decision_document(ctx, uow.session, decision)
+    return render_decision(document, invariant=True)
+
+
+def _slug(text: str) -> str:
+    return "-".join(search_key(text).replace("/", "-").split())
+
+
+def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
+    """Copy a decision's issued files into a folder for printing."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with ctx.reader() as uow:
+        s = uow.session
+        for cert in s.scalars(
+            select(m.Certificate)
+            .where(m.Certificate.decision_id == decision_id)
+            .order_by(m.Certificate.ordinal)
+        ):
+            target = out / f"bang-{cert.ordinal:03d}-{_slug(str(cert.record.get('name', '')))}.pdf"
+            target.write_bytes(ctx.store.read(cert.pdf_sha256))
+            written.append(target)
+        for doc in s.scalars(
+            select(m.IssuedDocument)
+            .where(m.IssuedDocument.decision_id == decision_id)
+            .order_by(m.IssuedDocument.id)
+        ):
+            target = out / doc.file_name
+            target.write_bytes(ctx.store.read(doc.sha256))
+            written.append(target)
+    return written
+
+
+def verify(ctx: Context, code_or_pdf: str | bytes) -> Verification:
+    """Genuine, unknown, altered or revoked: by the code (typed or from the QR), or by the PDF itself."""
+    pdf: bytes | None = None
+    if isinstance(code_or_pdf, bytes):
+        pdf = code_or_pdf
+        code = code_in_pdf(pdf)
+        if code is None:
+            return Verification("unknown", "Tệp này không mang mã xác thực của hệ thống.")
+    else:
+        code = normalise_code(code_or_pdf)
+        if code is None:
+            return Verification(
+                "unknown", "Mã xác thực không đúng dạng (16 ký tự, ví dụ ABCD-EFGH-JKLM-NPQR)."
+            )
+    key = certificate_key(ctx)
+    with ctx.reader() as uow:
+        cert = uow.session.scalar(select(m.Certificate).where(m.Certificate.code == code))
+        if cert is None:
+            return Verification("unknown", f"Không có bằng nào mang mã {code}.")
+        details = {
+            "code": code,
+            "name": cert.record.get("name"),
+            "award": cert.record.get("award"),
+            "decision": cert.record.get("decision"),
+            "date": cert.record.get("date"),
+            "golden_book": cert.golden_book,
+        }
+        if code_for(key, cert.record) != code:
+            return Verification(
+                "altered", "Bản ghi của bằng không khớp mã xác thực (dữ liệu đã bị sửa).", details
+            )
+        if pdf is not None and sha256_hex(pdf) != cert.pdf_sha256:
+            return Verification("altered", "Tệp PDF khác với bản đã cấp (đã bị sửa).", details)
+        if cert.revoked_at is not None:
+            details["revoked_reason"] = cert.revoked_reason
+            return Verification("revoked", f"Bằng đã bị thu hồi: {cert.revoked_reason}", details)
+    return Verification(
+        "genuine", f"Bằng thật: {details['name']}, Quyết định số {details['decision']}.", details
+    )
+
+
+def revoke(ctx: Context, username: str, code: str, reason: str) -> Verification:
+    """The registrar revokes a certificate (e.g. a decision annulled); verification then says so."""
+    cleaned = reason_text(reason, required=True, field="reason")
+    now = ctx.clock.now()
+    normal = normalise_code(code)
+    with ctx.uow() as uow:
+        actor = load_actor(uow.session, username)
+        require_role(actor, Role.REGISTRAR)
+        cert = uow.session.scalar(select(m.Certificate).where(m.Certificate.code == normal))
+        if cert is None:
+            raise NotFound("bằng có mã", code)
+        cert.revoked_at = now
+        cert.revoked_reason = cleaned
+        audit.record(
+            uow.session,
+            at=now,
+            actor=actor,
+            action="certificate_revoke",
+            entity_type="certificate",
+            entity_id=cert.id,
+            comment=cleaned,
+            data={"code": cert.code},
+        )
+        uow.commit()
+    return verify(ctx, normal or code)
