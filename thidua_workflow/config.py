@@ -20,16 +20,23 @@ def resolve_settings(**overrides: Any) -> Settings:
         updates["database_url"] = _block_secret("database", settings.database_block)
     if settings.mail_block and not settings.mail_url:
         updates["mail_url"] = _block_secret("mail", settings.mail_block)
+    if settings.signing_block and not settings.signing_key_path:
+        updates["signing_key_base64"] = _block_secret("signing", settings.signing_block)
+        updates["signing_key_password"] = _block_secret("signing-password", settings.signing_block)
     return settings.model_copy(update=updates) if updates else settings
 
 
 def _block_secret(kind: str, name: str) -> str:
-    from thidua_workflow.plugin import ThiduaDatabase, ThiduaNotifications
+    from thidua_workflow.plugin import ThiduaDatabase, ThiduaNotifications, ThiduaSigningKey
 
     try:
         if kind == "database":
             database = cast(ThiduaDatabase, ThiduaDatabase.load(name))
             return database.url.get_secret_value()
+        if kind.startswith("signing"):
+            key = cast(ThiduaSigningKey, ThiduaSigningKey.load(name))
+            secret = key.password if kind == "signing-password" else key.pkcs12_base64
+            return secret.get_secret_value()
         mail = cast(ThiduaNotifications, ThiduaNotifications.load(name))
         return mail.mail_url.get_secret_value()
     except Exception as exc:

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     printer_offset_mm: tuple[float, float] = Field(
         default=(0.0, 0.0), description="x, y shift for pre-printed blanks"
     )
+    signing_key_path: Path | None = Field(default=None, description="PKCS#12 file that signs issued PDFs")
+    signing_key_password: str | None = None
+    signing_key_base64: str | None = Field(default=None, description="the PKCS#12 file itself (from a Block)")
+    signing_block: str | None = Field(
+        default=None, description="name of a 'thidua-signing-key' Prefect Block"
+    )
     database_block: str | None = Field(default=None, description="name of a 'thidua-database' Prefect Block")
     mail_block: str | None = Field(default=None, description="name of a 'thidua-notifications' Prefect Block")
 

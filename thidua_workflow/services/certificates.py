@@ -9,6 +9,7 @@ not thread-safe); blobs written for a transaction that fails are removed again.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import unicodedata
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from reportlab.lib.units import mm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from thidua_workflow.certificates.render import (
     render_batch,
     render_certificate,
 )
+from thidua_workflow.certificates.signing import SigningKey, Stamp, sign_pdf
 from thidua_workflow.certificates.verification import code_for, code_in_pdf, normalise_code
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex
@@ -143,17 +146,54 @@ def _data(
     )
 
 
-def _render_one(args: tuple[CertificateData, Layout, RenderOptions]) -> bytes:
-    data, layout, options = args
-    return render_certificate(data, layout, options)
+Job = tuple[CertificateData, Layout, RenderOptions, SigningKey | None, str]
 
 
-def _render_all(items: list[CertificateData], layout: Layout, options: RenderOptions) -> list[bytes]:
+def _render_one(job: Job) -> bytes:
+    """Render, and sign when a key is configured: in the pool's workers, where the CPU is."""
+    data, layout, options, key, location = job
+    pdf = render_certificate(data, layout, options)
+    if key is None:
+        return pdf
+    return sign_pdf(
+        pdf, key, Stamp(certificate_stamp_box(layout)), reason=f"Cấp {data.title.lower()}", location=location
+    )
+
+
+def certificate_stamp_box(layout: Layout) -> tuple[int, int, int, int]:
+    """The visible signature goes in the blank left for signature and seal (PDF points)."""
+    title, name = layout.fields["signer_title"], layout.fields["signer_name"]
+    corners = (title.x_mm + 15, name.top_mm + 4, title.x_mm + title.w_mm - 15, title.y_mm - 6)
+    left, bottom, right, top = (round(v * mm) for v in corners)
+    return left, bottom, right, top
+
+
+def _render_all(
+    items: list[CertificateData],
+    layout: Layout,
+    options: RenderOptions,
+    key: SigningKey | None,
+    location: str,
+) -> list[bytes]:
+    jobs: list[Job] = [(d, layout, options, key, location) for d in items]
     if len(items) < POOL_FROM:
-        return [render_certificate(d, layout, options) for d in items]
+        return [_render_one(job) for job in jobs]
     workers = min(os.cpu_count() or 1, max(1, len(items) // 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=register_fonts) as pool:
-        return list(pool.map(_render_one, [(d, layout, options) for d in items], chunksize=8))
+        return list(pool.map(_render_one, jobs, chunksize=8))
+
+
+def signing_key(ctx: Context) -> SigningKey | None:
+    """The PKCS#12 that signs issued PDFs, if the province configured one (file, or Block)."""
+    settings = ctx.settings
+    password = (settings.signing_key_password or "").encode()
+    if settings.signing_key_path is not None:
+        if not settings.signing_key_path.is_file():
+            raise ConfigurationError(f"Không thấy tệp khóa ký số {settings.signing_key_path}.")
+        return SigningKey(settings.signing_key_path.read_bytes(), password)
+    if settings.signing_key_base64:
+        return SigningKey(base64.b64decode(settings.signing_key_base64), password)
+    return None
 
 
 def _layout_and_options(ctx: Context) -> tuple[Layout, RenderOptions]:
@@ -180,7 +220,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
     from thidua_workflow.certificates.flag_pdf import render_flag_proof
 
     now = ctx.clock.now()
-    key = certificate_key(ctx)
+    secret = certificate_key(ctx)
     layout, options = _layout_and_options(ctx)
     report = IssueReport(decision_id)
     # Read and render outside the transaction: the CPU work holds no lock.
@@ -203,7 +243,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             assert nomination is not None
             golden = golden_format.format(ordinal=item.ordinal, number=decision.number, year=decision.year)
             record = _record(decision, item, nomination, golden)
-            code = code_for(key, record)
+            code = code_for(secret, record)
             data = _data(ctx, decision, item, nomination, code, golden, signer_name)
             all_data.append(data)
             if nomination.id not in have:
@@ -229,12 +269,17 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
         decision_doc = _decision_document(ctx, s, decision)
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
-    pdfs = _render_all([p[5] for p in planned], layout, options)
+    key = signing_key(ctx)
+    location = ctx.policy.province_name
+    pdfs = _render_all([p[5] for p in planned], layout, options, key, location)
     extra: list[tuple[str, int | None, str, bytes]] = []
     if ("decision", None) not in documents_done:
-        extra.append(
-            ("decision", None, f"quyet-dinh-{number_slug}.pdf", render_decision(decision_doc, invariant=True))
-        )
+        decision_file = render_decision(decision_doc, invariant=True)
+        if key is not None:
+            decision_file = sign_pdf(
+                decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
+            )
+        extra.append(("decision", None, f"quyet-dinh-{number_slug}.pdf", decision_file))
     if planned or ("batch", None) not in documents_done:
         extra.append(
             (
