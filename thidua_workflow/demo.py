@@ -20,6 +20,7 @@ from rich.table import Table
 
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
+from thidua_workflow.domain.text import search_key
 from thidua_workflow.services import council, decisions, nominations, org, queries, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
@@ -265,6 +266,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             Scenario(ctx, clock, example, out.print).run()
             runs = None
         _summary(ctx, out)
+        _export(ctx, out)
     finally:
         ctx.close()
     elapsed = time.perf_counter() - started
@@ -318,6 +320,18 @@ def count_flow_runs() -> int:
             return int(await client.count_flow_runs(flow_run_filter=ran))
 
     return asyncio.run(count())
+
+
+def _export(ctx: Context, out: Console) -> None:
+    """The registrar's files: every issued decision's certificates, decision PDF, batch and flag proofs."""
+    from thidua_workflow.services import certificates
+
+    folder = ctx.settings.data_dir / "in"
+    count = 0
+    for d in decisions.list_decisions(ctx):
+        if d.status == "issued" and d.number_text:
+            count += len(certificates.export(ctx, d.id, folder / search_key(d.number_text).replace("/", "-")))
+    out.print(f"{count} tệp PDF để in (bằng, quyết định, in hàng loạt, mẫu cờ) ở {folder}.")
 
 
 def _summary(ctx: Context, out: Console) -> None:
