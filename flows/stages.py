@@ -14,8 +14,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows import artifacts
 from flows.runtime import flow_context
-from thidua_workflow import mail
-from thidua_workflow.services import council, deadlines, decisions, nominations, rounds
+from thidua_workflow.services import council, deadlines, decisions, nominations, notifications, rounds
 from thidua_workflow.services import stages as service_stages
 
 
@@ -72,7 +71,7 @@ def decision(decision_id: int, as_of: date | None = None) -> dict[str, object]:
 @flow(name="thidua-mail", description="Gửi thư thông báo đang chờ.")
 def send_mail(as_of: date | None = None) -> dict[str, int]:
     with flow_context(as_of) as ctx:
-        return mail.send_pending(ctx)
+        return notifications.send_pending(ctx)
 
 
 @flow(name="thidua-sweep", description="Nhắc việc sắp đến hạn, báo việc quá hạn, chuyển lại giai đoạn bị lỡ.")
@@ -82,6 +81,6 @@ def sweep(as_of: date | None = None) -> dict[str, Any]:
     with flow_context(as_of) as ctx:
         counts: dict[str, Any] = dict(deadlines.remind_and_escalate(ctx))
         counts["redelivered"] = redeliver(ctx)
-        counts["mail"] = mail.send_pending(ctx)
+        counts["mail"] = notifications.send_pending(ctx)
     get_run_logger().info("Quét định kỳ: %s", counts)
     return counts

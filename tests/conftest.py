@@ -43,14 +43,21 @@ def _pg_reachable() -> str | None:
     return None
 
 
+def require_postgres() -> None:
+    """PostgreSQL is part of the suite: in CI an unreachable server fails the run; on a developer's
+    machine without one, the PostgreSQL half of each test is skipped with the reason."""
+    problem = _pg_reachable()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL at {PG_URL} must be reachable in CI: {problem}")
+    pytest.skip(f"PostgreSQL not reachable at {PG_URL} outside CI ({problem})")
+
+
 @pytest.fixture(scope="session")
 def pg_schema(xdist_worker: str) -> Iterator[str]:
     """A schema of its own for this run (and worker) on the shared PostgreSQL server, dropped at the end."""
-    problem = _pg_reachable()
-    if problem is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {PG_URL} must be reachable in CI: {problem}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL} outside CI ({problem})")
+    require_postgres()
     schema = f"thidua_test_{xdist_worker}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:

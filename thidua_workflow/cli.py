@@ -1070,6 +1070,24 @@ def nominations_release(
     out.print(f"Hồ sơ số {nomination_id}: {NominationStatus(status).label}.")
 
 
+@app.command("audit")
+@handled
+def audit_log(
+    limit: Annotated[int, typer.Option(help="Số sự kiện gần nhất.")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Nhật ký: ai làm gì, lúc nào, từ trạng thái nào sang trạng thái nào (mới nhất trước)."""
+    with context() as ctx:
+        events = queries.audit_events(ctx, limit=limit)
+        tz = ctx.clock.tz
+    if as_json:
+        emit([{**e.__dict__, "at": e.at.isoformat()} for e in events])
+        return
+    for e in events:
+        arrow = f" {e.from_state or '—'} → {e.to_state}" if e.to_state else ""
+        print(f"{e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {event_text(e.action, e.data)}{arrow}")
+
+
 # --- policy ----------------------------------------------------------------------------------------
 
 

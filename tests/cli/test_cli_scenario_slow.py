@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import EXAMPLES, PG_URL, _pg_reachable, pg_url_for
+from tests.conftest import EXAMPLES, PG_URL, pg_url_for, require_postgres
 from thidua_workflow.db.engine import make_engine
 
 pytestmark = pytest.mark.slow
@@ -47,11 +47,7 @@ def test_cli_scenario_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_cli_scenario_on_postgresql(tmp_path: Path) -> None:
-    problem = _pg_reachable()
-    if problem is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL must be reachable in CI: {problem}")
-        pytest.skip(f"PostgreSQL not reachable outside CI ({problem})")
+    require_postgres()
     schema = f"thidua_cli_{uuid.uuid4().hex[:8]}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:

@@ -361,6 +361,3 @@ def list_decisions(ctx: Context) -> list[DecisionView]:
     with ctx.reader() as uow:
         ids = list(uow.session.scalars(select(m.Decision.id).order_by(m.Decision.id)))
     return [show_decision(ctx, i) for i in ids]
-
-
-__all__ = ["NominationStatus", "list_decisions", "register", "send_back", "show_decision", "sign"]

@@ -23,8 +23,6 @@ from thidua_workflow.domain.enums import (
     NomineeKind,
     Procedure,
     Role,
-    TaskKind,
-    TaskStatus,
 )
 from thidua_workflow.domain.identity import dedupe_key, nominee_key
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
@@ -34,7 +32,6 @@ from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import (
     InputRejected,
     NotFound,
-    NotPermitted,
     Problem,
     StaleVersion,
     TransitionNotAllowed,
@@ -700,14 +697,6 @@ def _check_version(nomination: m.Nomination, expected: int | None) -> None:
         raise StaleVersion(
             f"Hồ sơ số {nomination.id} đã thay đổi (phiên bản {nomination.version}, bạn xem phiên bản {expected})."
         )
-
-
-def not_permitted_for_task(actor: Actor, task: m.Task, holders: list[str]) -> NotPermitted:
-    who = ", ".join(holders) if holders else "chưa có ai được giao"
-    return NotPermitted(f"{actor.label} không được xử lý việc số {task.id}; người được xử lý: {who}.")
-
-
-__all__ = ["SubmitResult", "TaskKind", "TaskStatus", "parse_submission", "resubmit", "submit", "withdraw"]
 
 
 def route_submission(ctx: Context, submission_id: int) -> dict[str, int]:

@@ -6,6 +6,7 @@ action that was rolled back) and sent later by the flows, or inline by the CLI (
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,8 +15,11 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, wake
 
+MAX_ATTEMPTS = 5
+log = logging.getLogger(__name__)
 SIGNATURE = "\n\n— Hệ thống quản lý thi đua, khen thưởng (thư tự động, xin không trả lời)."
 UNIT_SCOPED = (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
 
@@ -99,3 +103,48 @@ def nomination_changed(
     )
     subject = f"[Thi đua – Khen thưởng] Hồ sơ số {nomination.id}: {status.label}"
     return _queue(session, people, subject, body, status.value, at, nomination_id=nomination.id)
+
+
+def send_pending(ctx: Context, *, limit: int = 500) -> dict[str, int]:
+    """Send what is queued and record how it went; without a mail server configured, mark it skipped.
+
+    Delivery bookkeeping, not an action on a nomination: no audit event (the event that queued the mail
+    has one).
+    """
+    from thidua_workflow.mail import send_one
+
+    base_url = ctx.settings.mail_url
+    now = ctx.clock.now()
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    with ctx.uow() as uow:
+        pending = uow.session.scalars(
+            select(m.Notification)
+            .where(m.Notification.status == "pending")
+            .order_by(m.Notification.id)
+            .limit(limit)
+        ).all()
+        for note in pending:
+            if not base_url:
+                note.status = "skipped"
+                note.last_error = "chưa cấu hình máy chủ thư (THIDUA_MAIL_URL)"
+                counts["skipped"] += 1
+                continue
+            note.attempts += 1
+            try:
+                ok = send_one(base_url, note.address or "", note.subject, note.body)
+            except Exception as exc:  # a broken mail server must not stop the workflow
+                ok = False
+                note.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if ok:
+                note.status = "sent"
+                note.sent_at = now
+                counts["sent"] += 1
+            else:
+                note.last_error = note.last_error or "máy chủ thư từ chối"
+                if note.attempts >= MAX_ATTEMPTS:
+                    note.status = "failed"
+                counts["failed"] += 1
+        uow.commit()
+    if counts["failed"]:
+        log.warning("thidua mail: %s", counts)
+    return counts

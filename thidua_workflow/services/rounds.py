@@ -541,9 +541,6 @@ def list_rounds(ctx: Context) -> list[dict[str, Any]]:
         ]
 
 
-__all__ = ["cast_votes", "close_round", "open_voting", "return_dossier", "show_round", "submit_scores"]
-
-
 def apply_result(ctx: Context, round_id: int) -> dict[str, Any]:
     """The round stage: move each nomination as the closed round decided. Idempotent (re-reads)."""
     now = ctx.clock.now()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from thidua_workflow.db import models as m
-from thidua_workflow.services import certificates, council, decisions, nominations, rounds
+from thidua_workflow.services import certificates, council, decisions, nominations, notifications, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete
 
@@ -20,9 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def _notify(ctx: Context, _ref_id: int) -> object:
-    from thidua_workflow.mail import send_pending
-
-    counts = send_pending(ctx)
+    counts = notifications.send_pending(ctx)
     with ctx.uow() as uow:
         complete(uow.session, Stage.NOTIFY, 0, ctx.clock.now())
         uow.commit()
