@@ -167,3 +167,20 @@ def test_round_follows_the_periods_chair(qb: Context, clock: FixedClock) -> None
     close_round(qb, round_id)
     clock.set(date(2020, 1, 2))
     assert rounds.show_round(qb, round_id).chair == "qb-hoi-nct"
+
+
+def test_a_dossier_that_reaches_intake_after_voting_opened_is_refused_with_the_reason(qb: Context) -> None:
+    """Submitted in time, but its intake ran after the chair opened voting (e.g. Prefect was down)."""
+    from thidua_workflow.services.stages import pending, run_inline
+
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    qb.dispatcher = lambda _ctx, _ids: None  # the next intake waits
+    late = submit_example(qb, "lien-minh-htx-2019").nomination_ids[0]
+    qb.dispatcher = run_inline
+    rounds.open_voting(qb, "nct.chutich", rounds.find_round(qb, "qb-khoi-hoi-dac-thu", "2019"))
+    run_inline(qb, [w.id for w in pending(qb)])
+    detail = show_nomination(qb, late)
+    assert detail.status == "rejected"
+    assert detail.timeline[-1].action == "intake_refuse"
+    assert "đang chấm điểm, bỏ phiếu" in (detail.timeline[-1].comment or "")
+    assert pending(qb) == []

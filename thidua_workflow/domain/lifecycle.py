@@ -59,6 +59,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(
         "route_to_appraisal", {S.SUBMITTED}, S.APPRAISAL, {Role.SYSTEM}, "Chuyển thẩm định (thủ tục đơn giản)"
     ),
+    _t(
+        "intake_refuse",
+        {S.SUBMITTED},
+        S.REJECTED,
+        {Role.SYSTEM},
+        "Không chuyển được: vòng bình xét của khối đã bắt đầu",
+        needs_reason=True,
+    ),
     _t("bloc_endorse", {S.BLOC_REVIEW}, S.BLOC_ENDORSED, {Role.BLOC_REPRESENTATIVE}, "Khối đề nghị khen"),
     _t(
         "bloc_return",
