@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     verify_url: str = Field(
         default="http://127.0.0.1:8000/verify/{code}", description="what a certificate's QR code points at"
     )
+    web_secret: str | None = Field(
+        default=None,
+        description="key that signs the web app's session cookies; default a random key kept in the data "
+        "directory (set the same value on every web server behind one address)",
+    )
+    web_secure_cookies: bool = Field(
+        default=False, description="send the session cookie over HTTPS only (set it behind TLS)"
+    )
     emblem_path: Path | None = Field(default=None, description="the national emblem image for certificates")
     printer_offset_mm: tuple[float, float] = Field(
         default=(0.0, 0.0), description="x, y shift for pre-printed blanks"

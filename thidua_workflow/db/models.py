@@ -176,6 +176,32 @@ class RoleGrant(Base):
     person: Mapped[Person] = relationship(back_populates="grants")
 
 
+class Credential(Versioned, Base):
+    """A person's web sign-in: kept apart from ``people`` so an organisation reload never touches it."""
+
+    __tablename__ = "credentials"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ApiToken(Base):
+    """A per-person token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class AwardRecord(Base):
     """A title or award a nominee holds: loaded from the organisation file or written by a decision."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import os
-import secrets
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from thidua_workflow.domain.authz import require_role
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, Title
 from thidua_workflow.domain.text import search_key, vietnamese_date
 from thidua_workflow.errors import ConfigurationError, NotFound, TransitionNotAllowed
+from thidua_workflow.keyfile import local_secret
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
@@ -75,13 +75,7 @@ def certificate_key(ctx: Context) -> bytes:
     """The province's secret for codes: configured, or a random key created once in the data directory."""
     if ctx.settings.certificate_key:
         return ctx.settings.certificate_key.encode()
-    path = ctx.settings.data_dir / "certificate.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    return local_secret(ctx.settings.data_dir / "certificate.key").encode()
 
 
 # What each award's certificate says above and under the recipient's name.
@@ -418,10 +412,19 @@ def _slug(text: str) -> str:
     return "-".join(search_key(text).replace("/", "-").split())
 
 
-def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
-    """Copy a decision's issued files into a folder for printing."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+@dataclass(frozen=True)
+class IssuedFile:
+    kind: str  # certificate | decision | batch | flag
+    file_name: str
+    sha256: str
+    size: int
+    nomination_id: int | None = None
+    revoked: bool = False
+
+
+def issued_files(ctx: Context, decision_id: int) -> list[IssuedFile]:
+    """Everything issued for a decision: each certificate in golden-book order, then its documents."""
+    files = []
     with ctx.reader() as uow:
         s = uow.session
         for cert in s.scalars(
@@ -429,17 +432,41 @@ def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
             .where(m.Certificate.decision_id == decision_id)
             .order_by(m.Certificate.ordinal)
         ):
-            target = out / f"bang-{cert.ordinal:03d}-{_slug(str(cert.record.get('name', '')))}.pdf"
-            target.write_bytes(ctx.store.read(cert.pdf_sha256))
-            written.append(target)
+            name = f"bang-{cert.ordinal:03d}-{_slug(str(cert.record.get('name', '')))}.pdf"
+            files.append(
+                IssuedFile(
+                    "certificate",
+                    name,
+                    cert.pdf_sha256,
+                    cert.pdf_size,
+                    cert.nomination_id,
+                    cert.revoked_at is not None,
+                )
+            )
         for doc in s.scalars(
             select(m.IssuedDocument)
             .where(m.IssuedDocument.decision_id == decision_id)
             .order_by(m.IssuedDocument.id)
         ):
-            target = out / doc.file_name
-            target.write_bytes(ctx.store.read(doc.sha256))
-            written.append(target)
+            files.append(IssuedFile(doc.kind, doc.file_name, doc.sha256, doc.size, doc.nomination_id))
+    return files
+
+
+def issued_file(ctx: Context, decision_id: int, sha256: str) -> tuple[bytes, IssuedFile]:
+    for item in issued_files(ctx, decision_id):
+        if item.sha256 == sha256:
+            return ctx.store.read(sha256), item
+    raise NotFound("tệp đã cấp của quyết định", sha256[:12])
+
+
+def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
+    """Copy a decision's issued files into a folder for printing."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in issued_files(ctx, decision_id):
+        target = out / item.file_name
+        target.write_bytes(ctx.store.read(item.sha256))
+        written.append(target)
     return written
 
 

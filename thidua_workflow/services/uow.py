@@ -10,11 +10,11 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from thidua_workflow.errors import Conflict, DatabaseUnavailable, StaleVersion, ThiduaError
+from thidua_workflow.errors import Conflict, DatabaseUnavailable, InputRejected, StaleVersion, ThiduaError
 
 PENDING_KEY = "thidua_wakeups"  # session.info key where the outbox lists the wake-ups it wrote
 
@@ -96,6 +96,10 @@ def translate(exc: BaseException) -> ThiduaError | None:
     if isinstance(exc, IntegrityError):
         return Conflict(
             f"Dữ liệu trùng hoặc xung đột với bản ghi đã có; không có gì thay đổi. ({_short(exc)})"
+        )
+    if isinstance(exc, DataError):
+        return InputRejected(
+            f"Giá trị nằm ngoài phạm vi cơ sở dữ liệu nhận; không có gì thay đổi. ({_short(exc)})"
         )
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return Conflict("Cơ sở dữ liệu đang bận với thao tác khác; không có gì thay đổi. Hãy thử lại.")
