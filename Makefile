@@ -8,9 +8,10 @@ WORKERS ?= 2
 
 .PHONY: install demo test test-slow lint bench clean lock tools
 
-# The PDF tests check output with poppler (pdftotext, pdffonts), qpdf and zbarimg (Debian packages).
+# The PDF tests check output with poppler (pdftotext, pdffonts), qpdf and zbarimg; the browser test
+# drives chromium (Debian packages; .ci/run installs them).
 tools:
-	@for t in pdftotext qpdf zbarimg; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools"; exit 1; }; done
+	@for t in pdftotext qpdf zbarimg chromium; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools chromium"; exit 1; }; done
 
 install: $(STAMP)
 

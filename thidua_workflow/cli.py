@@ -35,7 +35,7 @@ from thidua_workflow.domain.enums import (
     SessionStatus,
 )
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
-from thidua_workflow.errors import ConfigurationError, InputRejected, ThiduaError
+from thidua_workflow.errors import ConfigurationError, InputRejected, ThiduaError, ValidationFailed
 from thidua_workflow.services import council, decisions, holds, queries, rounds
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import org as org_service
@@ -63,6 +63,8 @@ app.add_typer(session_app, name="sessions")
 app.add_typer(decision_app, name="decisions")
 cert_app = typer.Typer(help="Bằng khen: cấp, xuất tệp in, xác thực, thu hồi.", no_args_is_help=True)
 app.add_typer(cert_app, name="certificates")
+users_app = typer.Typer(help="Tài khoản đăng nhập web và mã truy cập API.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 # Piped output (logs, CI) gets wide tables instead of rich's 80-column default.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -272,21 +274,38 @@ def org_load(
 @nom_app.command("submit")
 @handled
 def nominations_submit(
-    file: Annotated[Path, typer.Argument(help="Tệp đề nghị YAML/JSON (xem README).")],
+    file: Annotated[Path, typer.Argument(help="Tệp đề nghị YAML/JSON, hoặc .xlsx theo mẫu (xem README).")],
     actor: AsUser,
     as_json: JsonFlag = False,
 ) -> None:
-    """Nộp một tờ trình với danh sách đề nghị; sai một mục là từ chối cả tệp."""
-    data, digest = read_data_file(file)
+    """Nộp một tờ trình với danh sách đề nghị (YAML/JSON, hoặc bảng tính .xlsx theo mẫu); sai một mục là
+    từ chối cả tệp."""
+    sheet = None
+    if file.suffix.lower() == ".xlsx":
+        from thidua_workflow import spreadsheets
+
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise InputRejected(f"Không đọc được tệp {file}: {exc.strerror}.") from exc
+        sheet = spreadsheets.read_nomination_workbook(raw)
+        data, digest = sheet.data, hashlib.sha256(raw).hexdigest()
+    else:
+        data, digest = read_data_file(file)
     with context() as ctx:
-        result = nomination_service.submit(
-            ctx,
-            actor,
-            data,
-            DirectorySource(file.parent),
-            source_name=file.name,
-            source_sha256=digest,
-        )
+        try:
+            result = nomination_service.submit(
+                ctx,
+                actor,
+                data,
+                DirectorySource(file.parent),
+                source_name=file.name,
+                source_sha256=digest,
+            )
+        except ValidationFailed as exc:
+            if sheet is None:
+                raise
+            raise ValidationFailed(sheet.locate(exc.problems)) from exc
     if as_json:
         emit(result.to_dict())
         return
@@ -294,6 +313,20 @@ def nominations_submit(
     for nomination_id in result.nomination_ids:
         status = NominationStatus(result.statuses[nomination_id])
         out.print(f"  hồ sơ số {nomination_id}: {status.label}")
+
+
+@nom_app.command("template")
+@handled
+def nominations_template(
+    out_file: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ ghi.")],
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị điền sẵn.")] = None,
+) -> None:
+    """Ghi mẫu danh sách đề nghị khen thưởng (.xlsx) của chính sách hiện hành."""
+    from thidua_workflow import spreadsheets
+
+    with context() as ctx:
+        out_file.write_bytes(spreadsheets.nomination_template(ctx.policy, unit))
+    out.print(f"Đã ghi mẫu danh sách vào {out_file}.")
 
 
 @nom_app.command("list")
@@ -1122,19 +1155,40 @@ def demo(
     run_demo(settings(), example, out, with_prefect=not without_prefect)
 
 
+WebHost = Annotated[str, typer.Option(help="Địa chỉ lắng nghe của giao diện web.")]
+WebPort = Annotated[
+    int, typer.Option(help="Cổng của giao diện web (mã QR trên bằng trỏ tới THIDUA_VERIFY_URL).")
+]
+
+
+@app.command("web")
+@handled
+def web(host: WebHost = "127.0.0.1", web_port: WebPort = 8000) -> None:
+    """Chỉ chạy giao diện web (các bước tiếp theo chạy theo THIDUA_DISPATCH)."""
+    from thidua_workflow.web.server import build_app, run
+
+    application = build_app(settings(), on_problem=warn)
+    out.print(f"Giao diện web: http://{host}:{web_port}/ (Ctrl-C để dừng).")
+    run(application, host, web_port)
+
+
 @app.command("serve")
 @handled
 def serve(
     port: Annotated[
         int, typer.Option(help="Cổng của Prefect server cục bộ (khi chưa có PREFECT_API_URL).")
     ] = 4200,
+    host: WebHost = "127.0.0.1",
+    web_port: WebPort = 8000,
 ) -> None:
-    """Chạy mọi deployment (các giai đoạn, gửi thư, quét định kỳ) trên máy này; Ctrl-C để dừng.
+    """Chạy mọi deployment (các giai đoạn, gửi thư, quét định kỳ) và giao diện web trên máy này; Ctrl-C để dừng.
 
     Có PREFECT_API_URL: phục vụ các deployment trên server đó. Không có: khởi động Prefect server cục bộ
-    với dữ liệu trong thư mục dữ liệu (giao diện ở http://127.0.0.1:PORT).
+    với dữ liệu trong thư mục dữ liệu (giao diện Prefect ở http://127.0.0.1:PORT). Thao tác trên web
+    đánh thức các flow của các deployment đó.
     """
     import os
+    from contextlib import ExitStack
 
     from flows.local_server import prefect_server, runner
 
@@ -1145,22 +1199,64 @@ def serve(
         "THIDUA_DATA_DIR": str(current.data_dir),
         "THIDUA_DATABASE_URL": current.effective_database_url,
     }
+    if current.as_of:
+        flow_env["THIDUA_AS_OF"] = current.as_of.isoformat()
     try:
-        if os.environ.get("PREFECT_API_URL"):
-            with runner(os.environ["PREFECT_API_URL"], home, flow_env) as process:
-                out.print(
-                    f"Đang phục vụ các deployment trên {os.environ['PREFECT_API_URL']} (Ctrl-C để dừng)."
-                )
-                process.wait()
-            return
-        with prefect_server(home, port) as api_url, runner(api_url, home, flow_env) as process:
-            out.print(f"Prefect server: http://127.0.0.1:{port} — các deployment đang chạy (Ctrl-C để dừng).")
-            out.print(
-                f"Để các lệnh thidua dùng flow: export PREFECT_API_URL={api_url} THIDUA_DISPATCH=deployment"
-            )
-            process.wait()
+        with ExitStack() as stack:
+            api_url = os.environ.get("PREFECT_API_URL") or stack.enter_context(prefect_server(home, port))
+            stack.enter_context(runner(api_url, home, flow_env))
+            # Prefect reads its settings at import: this process imports it only from here on.
+            os.environ["PREFECT_API_URL"] = api_url
+            from thidua_workflow.web.server import build_app, run
+
+            application = build_app(current.model_copy(update={"dispatch": "deployment"}), on_problem=warn)
+            out.print(f"Prefect: {api_url.removesuffix('/api')} — các deployment đang chạy.")
+            out.print(f"Giao diện web: http://{host}:{web_port}/ (Ctrl-C để dừng).")
+            run(application, host, web_port)
     except KeyboardInterrupt:
-        out.print("Đã dừng.")
+        pass
+    out.print("Đã dừng.")
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@users_app.command("set-password")
+@handled
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập (theo tệp tổ chức).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn.")
+    ] = False,
+) -> None:
+    """Đặt (hoặc cấp lại) mật khẩu đăng nhập web của một người."""
+    from thidua_workflow.services import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Mật khẩu mới", hide_input=True, confirmation_prompt="Nhập lại")
+    with context() as ctx:
+        accounts.set_password(ctx, username, password)
+    out.print(f"Đã đặt mật khẩu cho {username}.")
+
+
+@users_app.command("token")
+@handled
+def users_token(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    label: Annotated[str, typer.Option(help="Dùng cho việc gì (để nhận ra khi thu hồi).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Cấp một mã truy cập API cho một người; mã chỉ in ra một lần."""
+    from thidua_workflow.services import accounts
+
+    with context() as ctx:
+        issued = accounts.issue_token(ctx, username, label)
+    if as_json:
+        emit({"id": issued.id, "token": issued.token, "label": issued.label})
+        return
+    out.print(f"Mã truy cập số {issued.id} ({issued.label}): {issued.token}")
 
 
 @app.command("sweep")

@@ -267,6 +267,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             runs = None
         _summary(ctx, out)
         _export(ctx, out)
+        _passwords(ctx)
     finally:
         ctx.close()
     elapsed = time.perf_counter() - started
@@ -274,9 +275,19 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
     out.print(
         f"Thời gian chạy: {elapsed:.1f} s{flow_runs}. Dữ liệu và lịch sử Prefect ở {settings.data_dir}."
     )
-    out.print("Mở lại (giao diện Prefect ở http://127.0.0.1:4200):")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua serve")
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} .venv/bin/thidua decisions list")
+    out.print(
+        "Giao diện web và Prefect (mở trình duyệt ở http://127.0.0.1:8000/, Prefect ở http://127.0.0.1:4200):"
+    )
+    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF} .venv/bin/thidua serve")
+    out.print(
+        f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
+        + "; ".join(f"{who} ({role})" for who, role in DEMO_PEOPLE)
+        + " — mọi người trong examples/quang-binh/org.yaml đều dùng được mật khẩu này."
+    )
+    out.print(
+        f"Hôm nay của giao diện là {WEB_AS_OF:%d/%m/%Y} (THIDUA_AS_OF): các đơn vị nộp hồ sơ năm 2020, "
+        "khối bình xét, Ban thẩm định, Hội đồng họp, lãnh đạo ký — tất cả trên trình duyệt."
+    )
 
 
 def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) -> int:
@@ -320,6 +331,34 @@ def count_flow_runs() -> int:
             return int(await client.count_flow_runs(flow_run_filter=ran))
 
     return asyncio.run(count())
+
+
+# The web app replays the end of 2020: the next year-end round is for a person to take through.
+WEB_AS_OF = date(2020, 12, 7)
+DEMO_PASSWORD = "thidua-demo-2020"
+DEMO_PEOPLE = [
+    ("mu.canbo", "cán bộ thi đua Hội Người mù"),
+    ("htx.chutich", "trưởng khối năm 2020"),
+    ("mu.chutich", "đại diện đơn vị thành viên"),
+    ("cv.tdkt1", "chuyên viên thẩm định"),
+    ("tb.tdkt", "Thường trực Hội đồng"),
+    ("gd.snv", "thành viên Hội đồng"),
+    ("pct.ubnd", "Phó Chủ tịch UBND tỉnh"),
+    ("vt.ubnd", "văn thư"),
+]
+
+
+def _passwords(ctx: Context) -> None:
+    """Everyone in the organisation may sign in to the demo with one printed password."""
+    from sqlalchemy import select
+
+    from thidua_workflow.db import models as m
+    from thidua_workflow.services import accounts
+
+    with ctx.reader() as uow:
+        people = list(uow.session.scalars(select(m.Person.username).where(m.Person.active.is_(True))))
+    for username in people:
+        accounts.set_password(ctx, username, DEMO_PASSWORD)
 
 
 def _export(ctx: Context, out: Console) -> None:

@@ -637,3 +637,20 @@ def apply_result(ctx: Context, session_id: int) -> dict[str, Any]:
         complete(session, Stage.SESSION_CLOSED, session_id, now)
         uow.commit()
         return dict(council.result)
+
+
+def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
+    """Every council member: present or not, ballot in or not — never what the ballot said."""
+    with ctx.reader() as uow:
+        session = uow.session
+        _session(session, session_id)
+        rows = {person.id: member for member, person in _participants(session, session_id)}
+        return [
+            {
+                "username": p.username,
+                "name": p.full_name,
+                "present": bool(rows[p.id].present) if p.id in rows else False,
+                "voted": bool(rows[p.id].voted) if p.id in rows else False,
+            }
+            for p in council_members(session)
+        ]

@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from thidua_workflow.db import models as m
+from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, NomineeKind, TaskKind, TaskStatus
 from thidua_workflow.domain.identity import list_order
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import NotFound
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
+from thidua_workflow.services.visibility import nomination_filter, require_nomination
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def list_nominations(
     kind: NomineeKind | None = None,
     search: str | None = None,
     limit: int = 1000,
+    viewer: Actor | None = None,
 ) -> list[NominationRow]:
     """Nominations matching the filters, in Vietnamese order of the nominee's name within each year.
 
@@ -142,6 +145,8 @@ def list_nominations(
         query = query.where(m.Nomination.nominee_kind == kind.value)
     for word in search_key(search or "").split():
         query = query.where(m.Nomination.nominee_name_key.contains(word, autoescape=True))
+    if viewer is not None and (seen := nomination_filter(viewer)) is not None:
+        query = query.where(seen)
     with ctx.reader() as uow:
         rows = uow.session.scalars(query.order_by(m.Nomination.id).limit(limit)).all()
         ordered = sorted(
@@ -168,13 +173,18 @@ def list_nominations(
         ]
 
 
-def show_nomination(ctx: Context, nomination_id: int) -> NominationDetail:
-    """Status, every dossier version with its checks and files, the open tasks, and the full timeline."""
+def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = None) -> NominationDetail:
+    """Status, every dossier version with its checks and files, the open tasks, and the full timeline.
+
+    With a ``viewer``, only a person who may see the dossier gets it (the CLI is the operator's).
+    """
     with ctx.reader() as uow:
         session = uow.session
         n = session.get(m.Nomination, nomination_id)
         if n is None:
             raise NotFound("hồ sơ đề nghị", nomination_id)
+        if viewer is not None:
+            require_nomination(session, viewer, n)
         try:
             award_name = ctx.policy.period_by_code(n.policy_period).award_forms[n.award_form].name
         except KeyError:
@@ -247,3 +257,27 @@ def audit_events(ctx: Context, *, limit: int = 200) -> list[EventView]:
             EventView(e.at, e.actor_label, e.action, e.from_state, e.to_state, e.comment, e.data)
             for e in rows
         ]
+
+
+def dossier_file(
+    ctx: Context, nomination_id: int, sha256: str, *, viewer: Actor
+) -> tuple[bytes, DocumentView]:
+    """One file of a nomination's dossier, for a person who may see the dossier."""
+    with ctx.reader() as uow:
+        session = uow.session
+        n = session.get(m.Nomination, nomination_id)
+        if n is None:
+            raise NotFound("hồ sơ đề nghị", nomination_id)
+        require_nomination(session, viewer, n)
+        found = session.scalar(
+            select(m.Document)
+            .join(m.DossierVersion, m.DossierVersion.id == m.Document.dossier_version_id)
+            .where(m.DossierVersion.nomination_id == n.id, m.Document.sha256 == sha256)
+            .limit(1)
+        )
+        if found is None:
+            raise NotFound("tệp của hồ sơ", sha256[:12])
+        view = DocumentView(
+            found.kind, found.title, found.file_name, found.sha256, found.size, found.media_type, found.dated
+        )
+    return ctx.store.read(sha256), view

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -122,8 +122,18 @@ def _mine(actor: Actor) -> Any:
     return or_(*clauses) if clauses else None
 
 
-def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> list[TaskView]:
-    """The person's inbox: overdue first, then by due date; never a task they may not judge."""
+def list_tasks(
+    ctx: Context,
+    username: str,
+    *,
+    include_closed: bool = False,
+    kind: TaskKind | None = None,
+    limit: int | None = None,
+) -> list[TaskView]:
+    """The person's inbox: overdue first, then by due date; never a task they may not judge.
+
+    Ordering by due date puts the overdue ones first by itself, so ``limit`` takes the most urgent.
+    """
     today = ctx.clock.today()
     with ctx.reader() as uow:
         session = uow.session
@@ -134,18 +144,24 @@ def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> 
         query = select(m.Task).where(condition).order_by(m.Task.due_on, m.Task.id)
         if not include_closed:
             query = query.where(m.Task.status == TaskStatus.OPEN.value)
+        if kind is not None:
+            query = query.where(m.Task.kind == kind.value)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(session.scalars(query))
+        _load_subjects(session, rows)
         views = []
-        for task in session.scalars(query):
-            kind = TaskKind(task.kind)
-            if task.nomination_id is not None and kind is TaskKind.APPRAISE:
+        for task in rows:
+            task_kind = TaskKind(task.kind)
+            if task.nomination_id is not None and task_kind is TaskKind.APPRAISE:
                 nomination = session.get(m.Nomination, task.nomination_id)
                 if nomination is not None and not may_judge(actor, nomination):
                     continue
             views.append(
                 TaskView(
                     id=task.id,
-                    kind=kind.value,
-                    kind_label=kind.label,
+                    kind=task_kind.value,
+                    kind_label=task_kind.label,
                     subject=subject_label(session, task),
                     nomination_id=task.nomination_id,
                     round_id=task.round_id,
@@ -154,12 +170,35 @@ def list_tasks(ctx: Context, username: str, *, include_closed: bool = False) -> 
                     status=task.status,
                     due_on=task.due_on,
                     overdue=task.status == TaskStatus.OPEN.value and task.due_on < today,
-                    decisions=list(DECISIONS[kind]),
+                    decisions=list(DECISIONS[task_kind]),
                     version=task.version,
                 )
             )
         views.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
         return views
+
+
+def count_tasks(ctx: Context, username: str) -> tuple[int, int]:
+    """How many open tasks wait for the person, and how many of them are overdue."""
+    today = ctx.clock.today()
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+        condition = _mine(actor)
+        if condition is None:
+            return 0, 0
+        row = uow.session.execute(
+            select(func.count(), func.count().filter(m.Task.due_on < today)).where(
+                condition, m.Task.status == TaskStatus.OPEN.value
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+
+def _load_subjects(session: Session, rows: list[m.Task]) -> None:
+    """Read the tasks' nominations in a few queries, so that labelling them costs none."""
+    ids = sorted({t.nomination_id for t in rows if t.nomination_id is not None})
+    for start in range(0, len(ids), 500):
+        session.scalars(select(m.Nomination).where(m.Nomination.id.in_(ids[start : start + 500]))).all()
 
 
 def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:

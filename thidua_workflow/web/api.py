@@ -1,0 +1,275 @@
+"""The JSON API: English field names, bearer tokens, the same service calls as the pages and the CLI.
+
+Errors come back as ``{"error": ..., "message": ..., "problems": [...]}`` with 400 (input rejected,
+nothing stored), 401 (no valid token), 403 (not permitted), 404, 409 (somebody acted first).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from thidua_workflow.domain.enums import NominationStatus
+from thidua_workflow.errors import InputRejected, NotPermitted
+from thidua_workflow.services import accounts, certificates, council, decisions, lookup, queries, rounds
+from thidua_workflow.services import nominations as nomination_service
+from thidua_workflow.services import tasks as task_service
+from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.evidence import MappingSource
+from thidua_workflow.services.visibility import require_province, require_round
+from thidua_workflow.web.core import RowId, context
+
+router = APIRouter(tags=["thidua"])
+bearer = HTTPBearer(auto_error=False, description="A personal API token from the account page (tdk_…)")
+
+
+class Unauthenticated(NotPermitted):
+    """No token, or one that is unknown or revoked: answered with 401."""
+
+    http_status = 401
+
+
+def api_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+) -> str:
+    if credentials is None:
+        raise Unauthenticated("Thiếu mã truy cập (Authorization: Bearer tdk_…).")
+    try:
+        return accounts.username_for_token(context(request), credentials.credentials)
+    except NotPermitted as exc:
+        raise Unauthenticated(exc.message) from exc
+
+
+User = Annotated[str, Depends(api_user)]
+
+
+class Grant(BaseModel):
+    role: str
+    unit: str | None
+    title: str | None
+
+
+class Me(BaseModel):
+    username: str
+    full_name: str
+    unit: str | None
+    grants: list[Grant]
+
+
+class Task(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    subject: str
+    nomination_id: int | None
+    round_id: int | None
+    session_id: int | None
+    decision_id: int | None
+    status: str
+    due_on: date
+    overdue: bool
+    decisions: list[str]
+    version: int
+
+
+class ActIn(BaseModel):
+    decision: str = Field(max_length=32)
+    comment: str | None = Field(default=None, max_length=5000)
+    approve: list[int] = Field(default_factory=list, max_length=2000)
+    reject: list[int] = Field(default_factory=list, max_length=2000)
+    abstain: list[int] = Field(default_factory=list, max_length=2000)
+    scores: dict[str, dict[str, int]] | None = None
+    next_chair: str | None = Field(default=None, max_length=64)
+    next_deputy: str | None = Field(default=None, max_length=64)
+    order: list[int] | None = Field(default=None, max_length=2000)
+    leader: str | None = Field(default=None, max_length=64)
+    tie_reason: str | None = Field(default=None, max_length=5000)
+    reasons: dict[int, str] | None = None
+    number: int | None = Field(default=None, ge=1, le=1_000_000)
+    dated: date | None = None
+    proposal_ref: str | None = Field(default=None, max_length=300)
+    expected_version: int | None = None
+
+
+class ActOut(BaseModel):
+    task_id: int
+    kind: str
+    decision: str
+    summary: str
+
+
+class NominationRow(BaseModel):
+    id: int
+    nominee: str
+    nominee_kind: str
+    award_form: str
+    period: str
+    unit: str
+    status: str
+    status_label: str
+
+
+class SubmitIn(BaseModel):
+    submission: dict[str, Any] = Field(
+        description="the nomination file's content (README, 'The nomination file')"
+    )
+    files: dict[str, str] = Field(default_factory=dict, description="file name → base64 content")
+
+
+class SubmitOut(BaseModel):
+    submission_id: int
+    nomination_ids: list[int]
+    statuses: dict[int, str]
+
+
+class WithdrawIn(BaseModel):
+    reason: str = Field(max_length=5000)
+    expected_version: int | None = None
+
+
+class Verification(BaseModel):
+    verdict: str
+    message: str
+    details: dict[str, Any]
+
+
+@router.get("/me", response_model=Me)
+def me(request: Request, username: User) -> Me:
+    with context(request).reader() as uow:
+        actor = load_actor(uow.session, username)
+    return Me(
+        username=actor.username,
+        full_name=actor.full_name,
+        unit=actor.unit_id,
+        grants=[Grant(role=g.role.value, unit=g.unit_id, title=g.title) for g in actor.grants],
+    )
+
+
+@router.get("/tasks", response_model=list[Task])
+def tasks(request: Request, username: User) -> list[Task]:
+    return [Task(**t.__dict__) for t in task_service.list_tasks(context(request), username)]
+
+
+@router.post("/tasks/{task_id}/act", response_model=ActOut)
+def act(request: Request, task_id: RowId, body: ActIn, username: User) -> ActOut:
+    payload = task_service.Payload(
+        comment=body.comment,
+        approve=set(body.approve),
+        reject=set(body.reject),
+        abstain=set(body.abstain),
+        scores=body.scores,
+        next_chair=body.next_chair,
+        next_deputy=body.next_deputy,
+        order=body.order,
+        leader=body.leader,
+        tie_reason=body.tie_reason,
+        reasons=body.reasons,
+        number=body.number,
+        dated=body.dated,
+        proposal_ref=body.proposal_ref,
+        expected_version=body.expected_version,
+    )
+    result = task_service.act(context(request), username, task_id, body.decision, payload)
+    return ActOut(**result.to_dict())
+
+
+@router.get("/nominations", response_model=list[NominationRow])
+def nomination_list(
+    request: Request,
+    username: User,
+    status: NominationStatus | None = None,
+    year: Annotated[int | None, Field(ge=1945, le=2200)] = None,
+    search: Annotated[str | None, Field(max_length=200)] = None,
+    limit: Annotated[int, Field(ge=1, le=1000)] = 200,
+) -> list[NominationRow]:
+    ctx = context(request)
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+    rows = queries.list_nominations(ctx, status=status, year=year, search=search, limit=limit, viewer=actor)
+    return [NominationRow(**{k: v for k, v in r.to_dict().items() if k != "updated_at"}) for r in rows]
+
+
+@router.get("/nominations/{nomination_id}")
+def nomination(request: Request, nomination_id: RowId, username: User) -> dict[str, Any]:
+    ctx = context(request)
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+    return queries.show_nomination(ctx, nomination_id, viewer=actor).to_dict()
+
+
+@router.post("/nominations", response_model=SubmitOut, status_code=201)
+def submit(request: Request, body: SubmitIn, username: User) -> SubmitOut:
+    files = {}
+    for name, encoded in body.files.items():
+        try:
+            files[name] = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InputRejected(f"Tệp '{name}' không phải base64 hợp lệ.") from exc
+    result = nomination_service.submit(
+        context(request), username, body.submission, MappingSource(files), source_name="api"
+    )
+    return SubmitOut(
+        submission_id=result.submission_id, nomination_ids=result.nomination_ids, statuses=result.statuses
+    )
+
+
+@router.post("/nominations/{nomination_id}/withdraw")
+def withdraw(request: Request, nomination_id: RowId, body: WithdrawIn, username: User) -> dict[str, str]:
+    status = nomination_service.withdraw(
+        context(request), username, nomination_id, body.reason, expected_version=body.expected_version
+    )
+    return {"status": status}
+
+
+@router.get("/rounds/{round_id}")
+def round_detail(request: Request, round_id: RowId, username: User) -> dict[str, Any]:
+    ctx = context(request)
+    from thidua_workflow.db import models as m
+
+    with ctx.reader() as uow:
+        actor = load_actor(uow.session, username)
+        found = uow.session.get(m.BlocRound, round_id)
+        if found is not None:
+            require_round(uow.session, actor, found)
+    return rounds.show_round(ctx, round_id).to_dict()
+
+
+@router.get("/sessions/{session_id}")
+def session_detail(request: Request, session_id: RowId, username: User) -> dict[str, Any]:
+    ctx = context(request)
+    with ctx.reader() as uow:
+        require_province(load_actor(uow.session, username), "phiên họp Hội đồng")
+    return council.show_session(ctx, session_id).to_dict()
+
+
+@router.get("/decisions/{decision_id}")
+def decision_detail(request: Request, decision_id: RowId, username: User) -> dict[str, Any]:
+    ctx = context(request)
+    view = decisions.show_decision(ctx, decision_id)
+    if view.status != "issued":
+        with ctx.reader() as uow:
+            require_province(load_actor(uow.session, username), f"dự thảo quyết định số {decision_id}")
+    return view.to_dict()
+
+
+@router.get("/verify/{code}", response_model=Verification)
+def verify(request: Request, code: Annotated[str, Field(max_length=100)]) -> Verification:
+    """Public: genuine, unknown, altered or revoked."""
+    return Verification(**certificates.verify(context(request), code).to_dict())
+
+
+@router.get("/awardees")
+def awardees(
+    request: Request,
+    name: Annotated[str, Field(max_length=200)] = "",
+    unit: Annotated[str, Field(max_length=200)] = "",
+    year: Annotated[int | None, Field(ge=1945, le=2200)] = None,
+) -> list[dict[str, Any]]:
+    """Public: awardees of issued decisions, accent-insensitive."""
+    return [a.to_dict() for a in lookup.find_awardees(context(request), name=name, unit=unit, year=year)]

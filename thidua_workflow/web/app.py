@@ -1,0 +1,133 @@
+"""The web app: pages for people and a JSON API for programs, both calling the services the CLI calls.
+
+``create_app(ctx)`` serves one Context (one database engine, one policy, one dispatcher); ``serve_web``
+builds it from the resolved settings, so the web app, the CLI and the flows can never disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from thidua_workflow.errors import Conflict, DatabaseUnavailable, NotFound, NotPermitted, ThiduaError
+from thidua_workflow.keyfile import local_secret
+from thidua_workflow.services.context import Context
+from thidua_workflow.web.core import LoginRequired, login_redirect, render
+
+SESSION_HOURS = 10
+
+# Everything the pages use is served from here: no script, style or font from elsewhere.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def http_status(exc: ThiduaError) -> int:
+    explicit = getattr(exc, "http_status", None)
+    if isinstance(explicit, int):
+        return explicit
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, NotPermitted):
+        return 403
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, DatabaseUnavailable):
+        return 503
+    return 400 if exc.exit_code == 2 else 500
+
+
+def create_app(ctx: Context) -> FastAPI:
+    from thidua_workflow.web import (
+        api,
+        pages_auth,
+        pages_decisions,
+        pages_nominations,
+        pages_public,
+        pages_reviews,
+    )
+
+    app = FastAPI(
+        title="thidua-workflow",
+        summary="Đề nghị khen thưởng: nộp, bình xét, thẩm định, Hội đồng, quyết định, bằng khen.",
+        version="1",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.ctx = ctx
+    secret = ctx.settings.web_secret or local_secret(ctx.settings.data_dir / "web-session.key")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="thidua_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=ctx.settings.web_secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    for module in (pages_auth, pages_nominations, pages_reviews, pages_decisions, pages_public):
+        app.include_router(module.router, include_in_schema=False)
+    app.include_router(api.router, prefix="/api")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        return login_redirect(request)
+
+    @app.exception_handler(ThiduaError)
+    async def _refused(request: Request, exc: ThiduaError) -> Response:
+        status = http_status(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(exc.to_dict(), status_code=status)
+        problems = [p.describe() for p in getattr(exc, "problems", [])]
+        headline = exc.message.splitlines()[0] if problems else exc.message
+        return render(request, "error.html", status, message=headline, problems=problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"error": "InputRejected", "message": "Yêu cầu không hợp lệ.", "detail": exc.errors()},
+                status_code=422,
+            )
+        return render(
+            request, "error.html", 400, message="Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.", problems=[]
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> HTMLResponse:
+        return HTMLResponse("ok")
+
+    return app

@@ -1,0 +1,283 @@
+"""What every page needs: the services' context, the signed-in person, CSRF-checked forms, rendering.
+
+Sessions are Starlette's signed cookie; it holds the username, the CSRF token and the flash messages,
+never anything a person could change to act as someone else. Every form post carries the session's
+CSRF token; a post without it changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Path as PathParam
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData, UploadFile
+
+from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.enums import (
+    DecisionStatus,
+    DocumentKind,
+    NominationStatus,
+    NomineeKind,
+    Procedure,
+    Role,
+    RoundStatus,
+    SessionStatus,
+    TaskKind,
+)
+from thidua_workflow.domain.text import money_vnd, vietnamese_date
+from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
+from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.context import Context
+
+# A row's number in a URL: what the database's integer column can hold.
+RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a signed-in person; answered with a redirect to the sign-in page."""
+
+
+class CsrfFailed(NotPermitted):
+    """A form post without this session's token: refused whole, whatever it asked for."""
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return token
+
+
+def signed_in(request: Request) -> Actor | None:
+    """The person of this session, read afresh (a person made inactive is signed out at once)."""
+    username = request.session.get("user")
+    if not isinstance(username, str):
+        return None
+    ctx = context(request)
+    try:
+        with ctx.reader() as uow:
+            return load_actor(uow.session, username)
+    except NotPermitted:
+        request.session.pop("user", None)
+        return None
+
+
+def page_user(request: Request) -> Actor:
+    actor = signed_in(request)
+    if actor is None:
+        raise LoginRequired()
+    return actor
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after checking its CSRF token against the session's."""
+    form = await request.form(max_files=50, max_fields=5000)  # text fields stay under 1 MiB each
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get(CSRF_FIELD)
+    if (
+        not isinstance(sent, str)
+        or not isinstance(expected, str)
+        or not secrets.compare_digest(sent, expected)
+    ):
+        raise CsrfFailed(
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại."
+        )
+    return form
+
+
+def field(form: FormData, name: str, *, required: bool = False, label: str | None = None) -> str | None:
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise InputRejected(f"Chưa nhập '{label or name}'.")
+    return text or None
+
+
+def ids_in(form: FormData, name: str) -> set[int]:
+    found: set[int] = set()
+    for value in form.getlist(name):
+        if isinstance(value, str) and value.strip():
+            try:
+                found.add(int(value))
+            except ValueError as exc:
+                raise InputRejected(f"'{value}' không phải số hồ sơ.") from exc
+    return found
+
+
+def uploads(form: FormData, name: str, limit: int) -> dict[str, bytes]:
+    """The files posted under ``name`` by their file names, each at most ``limit`` bytes."""
+    files: dict[str, bytes] = {}
+    for value in form.getlist(name):
+        if not isinstance(value, UploadFile) or not value.filename:
+            continue
+        data = value.file.read(limit + 1)
+        if len(data) > limit:
+            raise InputRejected(f"Tệp '{value.filename}' lớn hơn giới hạn {limit // (1024 * 1024)} MiB.")
+        files[Path(value.filename).name] = data
+    return files
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session.setdefault("flash", []).append({"kind": kind, "message": message})
+
+
+def back(request: Request, url: str, message: str | None = None) -> RedirectResponse:
+    """Post/Redirect/Get: the result of a form post is shown on the page it leads to."""
+    if message:
+        flash(request, message)
+    return RedirectResponse(url, status_code=303)
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    actor = values.pop("actor", None) or signed_in(request)
+    messages = request.session.pop("flash", [])
+    ctx = context(request)
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "actor": actor,
+            "nav": navigation(actor),
+            "csrf": csrf_token(request),
+            "messages": messages,
+            "today": ctx.clock.today(),
+            "awards": award_names(ctx),
+            **values,
+        },
+        status_code=status_code,
+    )
+
+
+def award_names(ctx: Context) -> dict[str, str]:
+    """Every award form's name by its code, across the policy's periods (the latest name wins)."""
+    try:
+        periods = ctx.policy.periods
+    except ThiduaError:
+        return {}
+    return {code: form.name for period in periods for code, form in period.award_forms.items()}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+
+
+def navigation(actor: Actor | None) -> list[NavItem]:
+    items = []
+    if actor is not None:
+        items.append(NavItem("/", "Việc cần xử lý"))
+        items.append(NavItem("/nominations", "Hồ sơ đề nghị"))
+        roles = {g.role for g in actor.grants}
+        if roles & {Role.BLOC_REPRESENTATIVE, Role.APPRAISER, Role.OPERATOR}:
+            items.append(NavItem("/rounds", "Bình xét khối"))
+        if roles & {Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.APPRAISER, Role.OPERATOR}:
+            items.append(NavItem("/sessions", "Phiên họp Hội đồng"))
+        if roles & {
+            Role.DECISION_SIGNER,
+            Role.REGISTRAR,
+            Role.COUNCIL_SECRETARY,
+            Role.APPRAISER,
+            Role.OPERATOR,
+        }:
+            items.append(NavItem("/decisions", "Quyết định"))
+    items.append(NavItem("/tra-cuu", "Tra cứu khen thưởng"))
+    items.append(NavItem("/verify", "Xác thực bằng khen"))
+    return items
+
+
+# --- what templates show ------------------------------------------------------------------------
+
+
+def _label(enum: Any, value: str) -> str:
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return value
+
+
+def vn_date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value:%d/%m/%Y}"
+
+
+def vn_datetime(value: datetime | None, request: Request | None = None) -> str:
+    if value is None:
+        return ""
+    from thidua_workflow.clock import VIETNAM
+
+    return f"{value.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
+
+
+def action_label(action: str) -> str:
+    """The lifecycle's own words for an arrow ("Khối đề nghị khen"); other events by their name."""
+    from thidua_workflow.domain import lifecycle
+
+    if lifecycle.can_name(action):
+        return lifecycle.get(action).label
+    return EVENT_LABELS.get(action, action)
+
+
+EVENT_LABELS = {
+    "submission": "Nộp tờ trình",
+    "release": "Tiếp tục xét (hết tạm dừng)",
+    "certificate_revoke": "Thu hồi bằng",
+    "certificates_issue": "In bằng",
+}
+
+
+OUTCOMES = {"approved": "Thông qua", "rejected": "Không thông qua"}
+
+TEMPLATES.env.filters.update(
+    {
+        "vn_date": vn_date,
+        "action_label": action_label,
+        "vn_datetime": vn_datetime,
+        "long_date": lambda d: vietnamese_date(d) if d else "",
+        "money": lambda v: money_vnd(int(v or 0)),
+        "status_label": lambda v: _label(NominationStatus, v),
+        "task_label": lambda v: _label(TaskKind, v),
+        "role_label": lambda v: _label(Role, v),
+        "kind_label": lambda v: _label(NomineeKind, v),
+        "round_label": lambda v: _label(RoundStatus, v),
+        "session_label": lambda v: _label(SessionStatus, v),
+        "decision_label": lambda v: _label(DecisionStatus, v),
+        "document_label": lambda v: _label(DocumentKind, v),
+        "procedure_label": lambda v: _label(Procedure, v),
+        "outcome_label": lambda v: OUTCOMES.get(v, v or ""),
+    }
+)
+TEMPLATES.env.globals["Role"] = Role
+
+
+def download(data: bytes, file_name: str, media_type: str) -> Response:
+    """A file for the browser to save, with its Vietnamese name kept (RFC 6266 filename*)."""
+    ascii_name = file_name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -1,0 +1,382 @@
+"""The clerk's and the appraiser's pages: the inbox, nominations, a dossier, submitting and completing."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from thidua_workflow import spreadsheets
+from thidua_workflow.db import models as m
+from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
+from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
+from thidua_workflow.services import nominations as nomination_service
+from thidua_workflow.services import queries
+from thidua_workflow.services import tasks as task_service
+from thidua_workflow.services.evidence import MappingSource
+from thidua_workflow.web.core import (
+    RowId,
+    back,
+    checked_form,
+    context,
+    download,
+    field,
+    ids_in,
+    page_user,
+    render,
+    uploads,
+)
+from thidua_workflow.web.nomination_form import FORM_CHOICES, TITLE_ROWS, label_problem, submission_from_form
+
+router = APIRouter()
+Form = Annotated[FormData, Depends(checked_form)]
+User = Annotated[Actor, Depends(page_user)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WITHDRAWABLE = {
+    NominationStatus.SUBMITTED.value,
+    NominationStatus.BLOC_REVIEW.value,
+    NominationStatus.RETURNED.value,
+    NominationStatus.APPRAISAL.value,
+}
+
+
+def task_url(task: task_service.TaskView) -> str:
+    if task.nomination_id is not None:
+        return f"/nominations/{task.nomination_id}#viec"
+    if task.round_id is not None:
+        return f"/rounds/{task.round_id}"
+    if task.session_id is not None:
+        return f"/sessions/{task.session_id}"
+    if task.decision_id is not None:
+        return f"/decisions/{task.decision_id}"
+    return "/sessions"
+
+
+INBOX_PAGE = 200
+
+
+@router.get("/", response_class=HTMLResponse)
+def inbox(
+    request: Request,
+    actor: User,
+    kind: str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    all: bool = False,
+) -> Response:
+    """Việc cần xử lý: the person's pending tasks, overdue first (the most urgent 200 unless asked)."""
+    from thidua_workflow.domain.text import matches
+
+    ctx = context(request)
+    task_kind = TaskKind(kind) if kind in {k.value for k in TaskKind} else None
+    limit = None if all or q else INBOX_PAGE
+    listed = task_service.list_tasks(ctx, actor.username, kind=task_kind, limit=limit)
+    shown = [t for t in listed if (not overdue or t.overdue) and (not q or matches(q, t.subject))]
+    total, late = task_service.count_tasks(ctx, actor.username)
+    return render(
+        request,
+        "inbox.html",
+        actor=actor,
+        tasks=shown,
+        total=total,
+        overdue_count=late,
+        truncated=limit is not None and len(listed) >= limit,
+        kinds=[(k.value, k.label) for k in TaskKind],
+        kind=task_kind.value if task_kind else "",
+        overdue=overdue,
+        q=q,
+        urls={t.id: task_url(t) for t in shown},
+        bulk=any(t.kind == TaskKind.APPRAISE.value for t in shown),
+    )
+
+
+@router.post("/tasks/bulk")
+def bulk(request: Request, actor: User, form: Form) -> Response:
+    """One appraisal decision for many complete dossiers: each is its own recorded action."""
+    ctx = context(request)
+    chosen = sorted(ids_in(form, "task"))
+    if not chosen:
+        raise InputRejected("Chưa chọn việc nào.")
+    decision = field(form, "decision") or "pass"
+    if decision != "pass":
+        raise InputRejected("Xử lý hàng loạt chỉ áp dụng cho đề nghị thông qua thẩm định (pass).")
+    done, failed = [], []
+    for task_id in chosen:
+        try:
+            task_service.act(
+                ctx, actor.username, task_id, decision, task_service.Payload(comment=field(form, "comment"))
+            )
+            done.append(task_id)
+        except ThiduaError as exc:
+            failed.append(f"việc số {task_id}: {exc.message.splitlines()[0]}")
+    if failed:
+        from thidua_workflow.web.core import flash
+
+        for line in failed:
+            flash(request, line, "error")
+    return back(request, "/", f"Đã thông qua thẩm định {len(done)} hồ sơ." if done else None)
+
+
+@router.get("/nominations", response_class=HTMLResponse)
+def nomination_list(
+    request: Request,
+    actor: User,
+    status: str | None = None,
+    year: str | None = None,
+    q: str = "",
+    format: str | None = None,
+) -> Response:
+    ctx = context(request)
+    year_number = int(year) if year and year.isdigit() else None
+    status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
+    rows = queries.list_nominations(
+        ctx, status=status_value, year=year_number, search=q or None, viewer=actor
+    )
+    if format == "xlsx":
+        data = spreadsheets.rows_to_xlsx(
+            "Hồ sơ đề nghị",
+            ["Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị", "Trạng thái", "Cập nhật"],
+            [
+                (r.id, r.nominee, r.award_form, r.period, r.unit, r.status_label, r.updated_at.date())
+                for r in rows
+            ],
+        )
+        return download(data, "ho-so-de-nghi.xlsx", XLSX)
+    return render(
+        request,
+        "nominations.html",
+        actor=actor,
+        rows=rows,
+        statuses=[(s.value, s.label) for s in NominationStatus],
+        status=status or "",
+        year=year or "",
+        q=q,
+        may_submit=actor.has(Role.UNIT_CLERK),
+    )
+
+
+def _clerk_units(request: Request, actor: Actor) -> list[tuple[str, str]]:
+    units = sorted(actor.units_for(Role.UNIT_CLERK))
+    today = context(request).clock.today()
+    with context(request).reader() as uow:
+        names: dict[str, str] = dict(
+            uow.session.execute(
+                select(m.UnitName.unit_id, m.UnitName.name).where(
+                    m.UnitName.unit_id.in_(units),
+                    m.UnitName.valid_from <= today,
+                    (m.UnitName.valid_until.is_(None)) | (m.UnitName.valid_until >= today),
+                )
+            )
+            .tuples()
+            .all()
+        )
+    return [(u, names.get(u, u)) for u in units]
+
+
+def _unit_heads(request: Request, units: list[str]) -> list[tuple[str, str]]:
+    with context(request).reader() as uow:
+        rows = uow.session.execute(
+            select(m.Person.username, m.Person.full_name)
+            .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+            .where(m.RoleGrant.role == Role.UNIT_HEAD.value, m.RoleGrant.unit_id.in_(units))
+            .order_by(m.Person.username)
+        ).tuples()
+        return [(u, n) for u, n in rows]
+
+
+def _award_forms(request: Request) -> list[tuple[str, str]]:
+    ctx = context(request)
+    period = ctx.policy.period_for(ctx.clock.today())
+    return [(code, form.name) for code, form in period.award_forms.items()]
+
+
+def _form_page(
+    request: Request, actor: Actor, values: dict[str, Any], problems: list[str], status: int = 200
+) -> Response:
+    units = _clerk_units(request, actor)
+    if not units:
+        raise ThiduaError("Bạn không phải cán bộ thi đua của đơn vị nào, nên không lập được đề nghị.")
+    return render(
+        request,
+        "nomination_new.html",
+        status,
+        actor=actor,
+        units=units,
+        heads=_unit_heads(request, [u for u, _ in units]),
+        award_forms=_award_forms(request),
+        choices=FORM_CHOICES,
+        title_rows=range(1, TITLE_ROWS + 1),
+        values=values,
+        problems=problems,
+        max_mib=context(request).settings.max_evidence_bytes // (1024 * 1024),
+    )
+
+
+@router.get("/nominations/new", response_class=HTMLResponse)
+def new_nomination(request: Request, actor: User) -> Response:
+    ctx = context(request)
+    return _form_page(
+        request, actor, {"year": str(ctx.clock.today().year - (ctx.clock.today().month < 7))}, []
+    )
+
+
+@router.post("/nominations/new")
+def submit_nomination(request: Request, actor: User, form: Form) -> Response:
+    ctx = context(request)
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        data, files = submission_from_form(form, ctx.settings.max_evidence_bytes)
+        result = nomination_service.submit(ctx, actor.username, data, MappingSource(files), source_name="web")
+    except ValidationFailed as exc:
+        return _form_page(request, actor, values, [label_problem(p) for p in exc.problems], 400)
+    except InputRejected as exc:
+        return _form_page(request, actor, values, [exc.message], 400)
+    number = result.nomination_ids[0]
+    return back(request, f"/nominations/{number}", f"Đã nộp hồ sơ số {number}.")
+
+
+@router.get("/nominations/upload", response_class=HTMLResponse)
+def upload_page(request: Request, actor: User) -> Response:
+    return render(request, "nomination_upload.html", actor=actor, problems=[])
+
+
+def read_list_file(name: str, raw: bytes) -> tuple[Any, spreadsheets.SheetSubmission | None]:
+    """A nomination list from an uploaded .xlsx (the template) or a YAML/JSON file."""
+    if name.lower().endswith(".xlsx"):
+        sheet = spreadsheets.read_nomination_workbook(raw)
+        return sheet.data, sheet
+    try:
+        return yaml.safe_load(raw.decode("utf-8")), None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputRejected(
+            f"Tệp '{name}' không phải bảng tính .xlsx hay tệp YAML/JSON UTF-8 hợp lệ."
+        ) from exc
+
+
+@router.post("/nominations/upload")
+def upload(request: Request, actor: User, form: Form) -> Response:
+    ctx = context(request)
+    limit = ctx.settings.max_evidence_bytes
+    lists = uploads(form, "list_file", limit)
+    if len(lists) != 1:
+        return render(
+            request, "nomination_upload.html", 400, actor=actor, problems=["Chọn đúng một tệp danh sách."]
+        )
+    ((name, raw),) = lists.items()
+    sheet = None
+    try:
+        data, sheet = read_list_file(name, raw)
+        result = nomination_service.submit(
+            ctx,
+            actor.username,
+            data,
+            MappingSource(uploads(form, "files", limit)),
+            source_name=name,
+            source_sha256=hashlib.sha256(raw).hexdigest(),
+        )
+    except ValidationFailed as exc:
+        found = sheet.locate(exc.problems) if sheet is not None else exc.problems
+        return render(
+            request, "nomination_upload.html", 400, actor=actor, problems=[p.describe() for p in found]
+        )
+    except InputRejected as exc:
+        return render(request, "nomination_upload.html", 400, actor=actor, problems=[exc.message])
+    return back(
+        request,
+        "/nominations",
+        f"Đã nộp tờ trình số {result.submission_id} với {len(result.nomination_ids)} hồ sơ.",
+    )
+
+
+@router.get("/nominations/template.xlsx")
+def template(request: Request, actor: User) -> Response:
+    ctx = context(request)
+    units = sorted(actor.units_for(Role.UNIT_CLERK))
+    data = spreadsheets.nomination_template(ctx.policy, units[0] if units else None)
+    return download(data, "mau-danh-sach-de-nghi-khen-thuong.xlsx", XLSX)
+
+
+@router.get("/nominations/{nomination_id}", response_class=HTMLResponse)
+def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Response:
+    ctx = context(request)
+    detail = queries.show_nomination(ctx, nomination_id, viewer=actor)
+    mine = [t for t in task_service.list_tasks(ctx, actor.username) if t.nomination_id == nomination_id]
+    returned_because = next(
+        (e.comment for e in reversed(detail.timeline) if e.to_state == NominationStatus.RETURNED.value), None
+    )
+    return render(
+        request,
+        "nomination.html",
+        actor=actor,
+        n=detail,
+        task=mine[0] if mine else None,
+        returned_because=returned_because,
+        may_withdraw=detail.status in WITHDRAWABLE and actor.has(Role.UNIT_CLERK, detail.submitting_unit),
+        checks=detail.current_checks
+        if detail.current_checks is not None
+        else (detail.dossiers[-1].checks if detail.dossiers else []),
+    )
+
+
+@router.post("/nominations/{nomination_id}/appraise")
+def appraise(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    decision = field(form, "decision", required=True, label="Quyết định") or ""
+    result = task_service.act_on_nomination(
+        context(request),
+        actor.username,
+        nomination_id,
+        decision,
+        task_service.Payload(comment=field(form, "comment"), expected_version=_version(form)),
+    )
+    return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
+
+
+def _version(form: FormData) -> int | None:
+    text = field(form, "version")
+    return int(text) if text and text.isdigit() else None
+
+
+@router.post("/nominations/{nomination_id}/withdraw")
+def withdraw(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    nomination_service.withdraw(
+        context(request),
+        actor.username,
+        nomination_id,
+        field(form, "reason", required=True, label="Lý do rút") or "",
+        expected_version=_version(form),
+    )
+    return back(request, f"/nominations/{nomination_id}", f"Đã rút hồ sơ số {nomination_id}.")
+
+
+@router.post("/nominations/{nomination_id}/resubmit")
+def resubmit(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    ctx = context(request)
+    files = uploads(form, "evidence_file", ctx.settings.max_evidence_bytes)
+    dossier: dict[str, Any] = {
+        "achievement": field(form, "achievement", required=True, label="Thành tích"),
+        "note": field(form, "note"),
+        "evidence": [
+            {"kind": "bao_cao_thanh_tich", "file": name, "dated": field(form, "evidence_date")}
+            for name in files
+        ],
+    }
+    result = task_service.act_on_nomination(
+        ctx,
+        actor.username,
+        nomination_id,
+        "resubmit",
+        task_service.Payload(comment=field(form, "note"), dossier=dossier, source=MappingSource(files)),
+    )
+    return back(request, f"/nominations/{nomination_id}", f"Đã nộp lại: {result.summary}.")
+
+
+@router.get("/nominations/{nomination_id}/files/{sha256}")
+def dossier_file(request: Request, nomination_id: RowId, sha256: str, actor: User) -> Response:
+    data, doc = queries.dossier_file(context(request), nomination_id, sha256, viewer=actor)
+    return download(data, doc.file_name, doc.media_type)
