@@ -1205,9 +1205,13 @@ def serve(
         with ExitStack() as stack:
             api_url = os.environ.get("PREFECT_API_URL") or stack.enter_context(prefect_server(home, port))
             stack.enter_context(runner(api_url, home, flow_env))
-            # Prefect reads its settings at import: this process imports it only from here on.
+            # Prefect may already be imported here: point its settings at this server explicitly.
             os.environ["PREFECT_API_URL"] = api_url
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
             from thidua_workflow.web.server import build_app, run
+
+            stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
 
             application = build_app(current.model_copy(update={"dispatch": "deployment"}), on_problem=warn)
             out.print(f"Prefect: {api_url.removesuffix('/api')} — các deployment đang chạy.")

@@ -338,7 +338,8 @@ class Task(Versioned, Base):
     """
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_open_role", "status", "assignee_role"),)
+    # The inbox: open tasks of a role, most urgent first, read in index order (no sort of thousands).
+    __table_args__ = (Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from thidua_workflow.domain.enums import NominationStatus
+from thidua_workflow.domain.enums import NominationStatus, TaskKind
 from thidua_workflow.errors import InputRejected, NotPermitted
 from thidua_workflow.services import accounts, certificates, council, decisions, lookup, queries, rounds
 from thidua_workflow.services import nominations as nomination_service
@@ -152,8 +152,15 @@ def me(request: Request, username: User) -> Me:
 
 
 @router.get("/tasks", response_model=list[Task])
-def tasks(request: Request, username: User) -> list[Task]:
-    return [Task(**t.__dict__) for t in task_service.list_tasks(context(request), username)]
+def tasks(
+    request: Request,
+    username: User,
+    kind: TaskKind | None = None,
+    limit: Annotated[int, Field(ge=1, le=5000)] = 500,
+) -> list[Task]:
+    """The person's open tasks, the most urgent first."""
+    listed = task_service.list_tasks(context(request), username, kind=kind, limit=limit)
+    return [Task(**t.__dict__) for t in listed]
 
 
 @router.post("/tasks/{task_id}/act", response_model=ActOut)

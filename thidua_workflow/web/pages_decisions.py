@@ -43,9 +43,7 @@ def decision_list(request: Request, actor: User) -> Response:
 def decision_page(request: Request, decision_id: RowId, actor: User) -> Response:
     ctx = context(request)
     view = _seen(request, actor, decision_id)
-    task = next(
-        (t for t in task_service.list_tasks(ctx, actor.username) if t.decision_id == decision_id), None
-    )
+    task = next(iter(task_service.list_tasks(ctx, actor.username, decision_id=decision_id)), None)
     files = certificates.issued_files(ctx, decision_id) if view.status == DecisionStatus.ISSUED.value else []
     may_download = actor.has(Role.REGISTRAR) or province_wide(actor)
     return render(
@@ -88,9 +86,7 @@ def decision_file(request: Request, decision_id: RowId, sha256: str, actor: User
 def decision_act(request: Request, decision_id: RowId, actor: User, form: Form) -> Response:
     ctx = context(request)
     decision = field(form, "decision", required=True, label="Quyết định") or ""
-    task = next(
-        (t for t in task_service.list_tasks(ctx, actor.username) if t.decision_id == decision_id), None
-    )
+    task = next(iter(task_service.list_tasks(ctx, actor.username, decision_id=decision_id)), None)
     if task is None:
         raise InputRejected(f"Bạn không có việc nào đang chờ với quyết định số {decision_id}.")
     payload = task_service.Payload(comment=field(form, "comment"))

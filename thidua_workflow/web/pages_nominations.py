@@ -306,7 +306,7 @@ def template(request: Request, actor: User) -> Response:
 def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Response:
     ctx = context(request)
     detail = queries.show_nomination(ctx, nomination_id, viewer=actor)
-    mine = [t for t in task_service.list_tasks(ctx, actor.username) if t.nomination_id == nomination_id]
+    mine = task_service.list_tasks(ctx, actor.username, nomination_id=nomination_id)
     returned_because = next(
         (e.comment for e in reversed(detail.timeline) if e.to_state == NominationStatus.RETURNED.value), None
     )

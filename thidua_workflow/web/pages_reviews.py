@@ -23,13 +23,14 @@ User = Annotated[Actor, Depends(page_user)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def my_task(request: Request, actor: Actor, **subject: int) -> task_service.TaskView | None:
-    """The person's open task on this round or session (of the kinds given by ``subject``)."""
-    ((key, value),) = subject.items()
-    for task in task_service.list_tasks(context(request), actor.username):
-        if getattr(task, key) == value:
-            return task
-    return None
+def my_task(
+    request: Request, actor: Actor, *, round_id: int | None = None, session_id: int | None = None
+) -> task_service.TaskView | None:
+    """The person's open task on this round or session."""
+    found = task_service.list_tasks(
+        context(request), actor.username, limit=1, round_id=round_id, session_id=session_id
+    )
+    return found[0] if found else None
 
 
 def _seen_round(request: Request, actor: Actor, round_id: RowId) -> rounds.RoundView:
@@ -189,8 +190,7 @@ def session_list(request: Request, actor: User) -> Response:
     require_province(actor, "các phiên họp Hội đồng")
     ctx = context(request)
     opening = next(
-        (t for t in task_service.list_tasks(ctx, actor.username) if t.kind == TaskKind.SESSION_OPEN.value),
-        None,
+        iter(task_service.list_tasks(ctx, actor.username, kind=TaskKind.SESSION_OPEN, limit=1)), None
     )
     return render(request, "sessions.html", actor=actor, sessions=council.list_sessions(ctx), opening=opening)
 

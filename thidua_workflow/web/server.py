@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
+import contextvars
+import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 from fastapi import FastAPI
 
-from thidua_workflow.services.context import Context, bootstrap
+from thidua_workflow.services.context import Context, Dispatcher, bootstrap
 from thidua_workflow.settings import Settings
 from thidua_workflow.web.app import create_app
 
+log = logging.getLogger(__name__)
+
+
+def in_background(dispatch: Dispatcher) -> Dispatcher:
+    """Deliver wake-ups after the response, not during it: a person never waits for the next stage.
+
+    The action is already committed with its wake-up (the outbox), so a delivery that fails here is
+    retried by the sweep. One worker keeps deliveries in commit order; each carries the caller's
+    context (Prefect's settings live in context variables).
+    """
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thidua-dispatch")
+
+    def deliver(ctx: Context, wakeup_ids: list[int]) -> None:
+        def run() -> None:
+            try:
+                dispatch(ctx, wakeup_ids)
+            except Exception:  # the sweep redelivers; the log says why it has to
+                log.exception("wake-ups %s not delivered; the sweep will retry", wakeup_ids)
+
+        worker.submit(contextvars.copy_context().run, run)
+
+    return deliver
+
 
 def web_context(settings: Settings, on_problem: Callable[[str], None] | None = None) -> Context:
-    """The web app's context: stages follow people's actions as ``THIDUA_DISPATCH`` says."""
+    """The web app's context: stages follow people's actions as ``THIDUA_DISPATCH`` says, after the
+    response has gone."""
     ctx = bootstrap(settings)
     if settings.dispatch != "inline":
         from flows.dispatch import dispatcher
 
         ctx.dispatcher = dispatcher(settings.dispatch, on_problem=on_problem)
+    if ctx.dispatcher is not None:
+        ctx.dispatcher = in_background(ctx.dispatcher)
     return ctx
 
 

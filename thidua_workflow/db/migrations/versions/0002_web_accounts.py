@@ -1,4 +1,5 @@
-"""Web accounts: password credentials and per-person API tokens (kept apart from the organisation's people).
+"""Web accounts: password credentials and per-person API tokens (kept apart from the organisation's people);
+the inbox's index also orders open tasks by due date.
 
 Revision ID: 0002
 Revises: 0001
@@ -43,9 +44,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_person_id"), ["person_id"], unique=False)
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_tasks_open_role")
+        batch_op.create_index("ix_tasks_inbox", ["status", "assignee_role", "due_on", "id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_tasks_inbox")
+        batch_op.create_index("ix_tasks_open_role", ["status", "assignee_role"], unique=False)
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_person_id"))
     op.drop_table("api_tokens")
