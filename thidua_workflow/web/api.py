@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, TaskKind
 from thidua_workflow.errors import InputRejected, NotPermitted
 from thidua_workflow.services import accounts, certificates, council, decisions, lookup, queries, rounds
@@ -237,8 +238,6 @@ def withdraw(request: Request, nomination_id: RowId, body: WithdrawIn, username:
 @router.get("/rounds/{round_id}")
 def round_detail(request: Request, round_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
-    from thidua_workflow.db import models as m
-
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
         found = uow.session.get(m.BlocRound, round_id)

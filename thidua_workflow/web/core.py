@@ -20,6 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData, UploadFile
 
+from thidua_workflow.clock import VIETNAM
+from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import (
     DecisionStatus,
@@ -227,18 +229,14 @@ def vn_date(value: date | datetime | str | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-def vn_datetime(value: datetime | None, request: Request | None = None) -> str:
+def vn_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    from thidua_workflow.clock import VIETNAM
-
     return f"{value.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
 
 
 def action_label(action: str) -> str:
     """The lifecycle's own words for an arrow ("Khối đề nghị khen"); other events by their name."""
-    from thidua_workflow.domain import lifecycle
-
     if lifecycle.can_name(action):
         return lifecycle.get(action).label
     return EVENT_LABELS.get(action, action)

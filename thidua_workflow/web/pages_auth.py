@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.errors import NotPermitted
+from thidua_workflow.errors import InputRejected, NotPermitted
 from thidua_workflow.services import accounts
 from thidua_workflow.web.core import RowId, back, checked_form, context, csrf_token, field, page_user, render
 
@@ -70,8 +70,6 @@ def change_password(request: Request, actor: User, form: Form) -> Response:
     accounts.authenticate(ctx, actor.username, current if isinstance(current, str) else "")
     new = form.get("new")
     if new != form.get("repeat"):
-        from thidua_workflow.errors import InputRejected
-
         raise InputRejected("Hai lần nhập mật khẩu mới không giống nhau.")
     accounts.set_password(ctx, actor.username, new if isinstance(new, str) else "")
     return back(request, "/account", "Đã đổi mật khẩu.")

@@ -15,6 +15,7 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
+from thidua_workflow.domain.text import matches
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import queries
@@ -27,6 +28,7 @@ from thidua_workflow.web.core import (
     context,
     download,
     field,
+    flash,
     ids_in,
     page_user,
     render,
@@ -71,8 +73,6 @@ def inbox(
     all: bool = False,
 ) -> Response:
     """Việc cần xử lý: the person's pending tasks, overdue first (the most urgent 200 unless asked)."""
-    from thidua_workflow.domain.text import matches
-
     ctx = context(request)
     task_kind = TaskKind(kind) if kind in {k.value for k in TaskKind} else None
     limit = None if all or q else INBOX_PAGE
@@ -115,11 +115,8 @@ def bulk(request: Request, actor: User, form: Form) -> Response:
             done.append(task_id)
         except ThiduaError as exc:
             failed.append(f"việc số {task_id}: {exc.message.splitlines()[0]}")
-    if failed:
-        from thidua_workflow.web.core import flash
-
-        for line in failed:
-            flash(request, line, "error")
+    for line in failed:
+        flash(request, line, "error")
     return back(request, "/", f"Đã thông qua thẩm định {len(done)} hồ sơ." if done else None)
 
 

@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from thidua_workflow import spreadsheets
+from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import Choice, Role, RoundStatus, SessionStatus, TaskKind
 from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import council, rounds
 from thidua_workflow.services import tasks as task_service
-from thidua_workflow.services.visibility import province_wide, require_province, require_round
+from thidua_workflow.services.visibility import may_see_round, require_province, require_round
 from thidua_workflow.web.core import RowId, back, checked_form, context, download, field, page_user, render
 
 router = APIRouter()
@@ -35,8 +36,6 @@ def my_task(
 
 def _seen_round(request: Request, actor: Actor, round_id: RowId) -> rounds.RoundView:
     ctx = context(request)
-    from thidua_workflow.db import models as m
-
     with ctx.reader() as uow:
         found = uow.session.get(m.BlocRound, round_id)
         if found is not None:
@@ -47,9 +46,6 @@ def _seen_round(request: Request, actor: Actor, round_id: RowId) -> rounds.Round
 @router.get("/rounds", response_class=HTMLResponse)
 def round_list(request: Request, actor: User) -> Response:
     ctx = context(request)
-    from thidua_workflow.db import models as m
-    from thidua_workflow.services.visibility import may_see_round
-
     with ctx.reader() as uow:
         visible = []
         for row in rounds.list_rounds(ctx):
@@ -280,7 +276,3 @@ def session_close(request: Request, session_id: RowId, actor: User, form: Form) 
         data: dict[str, Any] = council.close_session(ctx, actor.username, session_id, proposal_ref=proposal)
         message = f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {data['decisions']}"
     return back(request, f"/sessions/{session_id}", f"Đã kiểm phiếu: {message}.")
-
-
-def visible_to_council(actor: Actor) -> bool:
-    return province_wide(actor)
