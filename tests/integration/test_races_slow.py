@@ -1,4 +1,5 @@
-"""Races at scale (make test-slow): many people on one task, the same through the JSON API."""
+"""Races at scale (make test-slow): many people on one task, through the services and the JSON API;
+concurrent signatures and the numbers they take."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.conftest import EXAMPLES, read_yaml
-from tests.integration.helpers import submit_example
+from tests.integration.helpers import COUNCIL, example, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
+from thidua_workflow.domain.enums import Choice
 from thidua_workflow.errors import Conflict, ThiduaError
-from thidua_workflow.services import accounts
+from thidua_workflow.services import accounts, council, decisions
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.services.tasks import Payload, act, list_tasks
@@ -121,3 +123,54 @@ def test_twenty_api_clients_on_one_task_get_one_200_and_nineteen_409(ctx: Contex
         t.join(timeout=120)
     assert sorted(statuses) == [200] + [409] * (ACTORS - 1)
     assert _decisive_events(ctx, nomination) == 1
+
+
+def test_eight_decisions_signed_at_once_take_eight_consecutive_numbers(
+    ctx: Context, clock: FixedClock
+) -> None:
+    """Quảng Trị numbers its decisions at signing: concurrent signatures never share or skip a number,
+    and every decision's certificates carry golden-book numbers 1…n."""
+    load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
+    load_organisation(ctx, read_yaml(EXAMPLES / "quang-tri-2025" / "org.yaml"))
+    assert ctx.policy.decisions.numbering == "system"
+    drafts = []
+    for i in range(8):
+        clock.set(date(2020, 5, 15))
+        data = example("hoi-lhtn-2020-dot-xuat")
+        data["nominations"][0]["nominee"]["name"] = f"Hộ ông Hoàng Văn Thiện Nguyện {i + 1}"
+        nomination = submit_example(ctx, "hoi-lhtn-2020-dot-xuat", data).nomination_ids[0]
+        task = next(v.id for v in list_tasks(ctx, "cv.tdkt1") if v.nomination_id == nomination)
+        act(ctx, "cv.tdkt1", task, "pass")
+        clock.set(date(2026, 3, 2))
+        view = council.open_session(ctx, "tb.tdkt")
+        council.record_attendance(ctx, "tb.tdkt", view.id, COUNCIL)
+        needs = [item["nomination"] for item in view.items if item["needs_vote"]]
+        for member in COUNCIL:
+            council.cast_ballot(ctx, member, view.id, dict.fromkeys(needs, Choice.YES))
+        council.close_session(ctx, "tb.tdkt", view.id)
+        drafts += [d.id for d in decisions.list_decisions(ctx) if d.status == "draft" and d.id not in drafts]
+    assert len(drafts) == 8
+    barrier = threading.Barrier(len(drafts))
+    failures: list[BaseException] = []
+
+    def sign(decision_id: int) -> None:
+        barrier.wait()
+        try:
+            decisions.sign(ctx, "ct.ubnd.qt", decision_id)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=sign, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not failures, failures
+    issued = [decisions.show_decision(ctx, d) for d in drafts]
+    assert sorted(int(str(d.number_text).split("/")[0]) for d in issued) == list(range(1, 9))
+    with ctx.reader() as uow:
+        for d in issued:
+            books = sorted(
+                uow.session.scalars(select(m.Certificate.ordinal).where(m.Certificate.decision_id == d.id))
+            )
+            assert books == list(range(1, len(d.items) + 1)), d.id
