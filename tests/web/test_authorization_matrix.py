@@ -52,8 +52,8 @@ def test_only_the_people_the_law_names_may_act_at_each_stage(
             assert response.status_code == 403, (user, url, response.status_code, response.text)
             assert row_counts(qb) == before, (user, url)
         winner = sorted(allowed)[0]
-        response: httpx.Response = api.request(method, url, json=body, headers=headers[winner])
-        assert response.status_code in (200, 201), (winner, url, response.text)
+        done: httpx.Response = api.request(method, url, json=body, headers=headers[winner])
+        assert done.status_code in (200, 201), (winner, url, done.text)
 
     def task_of(user: str, kind: str, **match: int) -> int:
         return next(
