@@ -9,17 +9,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
-from tests.conftest import EXAMPLES, read_yaml
-from tests.integration.helpers import COUNCIL, example, submit_example
+from tests.conftest import EXAMPLES, PG_URL, read_yaml
+from tests.integration.helpers import COUNCIL, example, row_counts, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
+from thidua_workflow.db.engine import make_engine
 from thidua_workflow.domain.enums import Choice
-from thidua_workflow.errors import Conflict, ThiduaError
+from thidua_workflow.errors import Conflict, DatabaseUnavailable, ThiduaError
 from thidua_workflow.services import accounts, council, decisions
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.org import load_organisation
+from thidua_workflow.services.queries import show_nomination
 from thidua_workflow.services.tasks import Payload, act, list_tasks
 from thidua_workflow.web.app import create_app
 
@@ -174,3 +176,35 @@ def test_eight_decisions_signed_at_once_take_eight_consecutive_numbers(
                 uow.session.scalars(select(m.Certificate.ordinal).where(m.Certificate.decision_id == d.id))
             )
             assert books == list(range(1, len(d.items) + 1)), d.id
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # a server that can drop a connection
+@pytest.mark.parametrize("cut_at", [1, 3, 6, 10, 14])  # reading, then at points of the write
+def test_a_connection_dropped_mid_transaction_leaves_all_or_nothing(
+    qb: Context, clock: FixedClock, cut_at: int
+) -> None:
+    """The database drops the connection at the n-th statement of an appraisal: the person gets a clear
+    error to retry, nothing of the action is stored, and the retry goes through whole."""
+    nomination, task = _one_appraisal_task(qb, clock)
+    before = row_counts(qb)
+    admin = make_engine(PG_URL)
+    seen = {"n": 0}
+
+    def cut(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen["n"] += 1
+        if seen["n"] == cut_at:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            with admin.begin() as kill:
+                kill.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(qb.engine, "before_cursor_execute", cut)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="thử lại"):
+            act(qb, "cv.tdkt1", task, "pass")
+    finally:
+        event.remove(qb.engine, "before_cursor_execute", cut)
+        admin.dispose()
+    assert row_counts(qb) == before
+    assert show_nomination(qb, nomination).status == "appraisal"
+    assert act(qb, "cv.tdkt1", task, "pass").decision == "pass"  # the retry, on a fresh connection
+    assert _decisive_events(qb, nomination) == 1
