@@ -52,11 +52,12 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Quốc
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hạnh", "Hương", "Khánh", "Lan", "Mai", "Nam", "Phúc", "Quỳnh"]
 
 
-def organisation() -> dict[str, Any]:
-    """Quảng Bình's organisation plus 29 synthetic blocs of 10 units, each with a clerk and a representative."""
+def organisation(blocs: int = BLOCS) -> dict[str, Any]:
+    """Quảng Bình's organisation plus synthetic blocs of 10 units (``blocs`` in all), each unit with a clerk
+    and a head who represents it in its bloc."""
     data: dict[str, Any] = copy.deepcopy(yaml.safe_load((EXAMPLE / "org.yaml").read_text(encoding="utf-8")))
     criteria = data["blocs"][0]["criteria"]
-    for b in range(1, BLOCS):
+    for b in range(1, blocs):
         units = [f"bench-b{b:02d}-u{u:02d}" for u in range(UNITS_PER_BLOC)]
         for u, unit in enumerate(units):
             data["units"].append({"id": unit, "name": f"Đơn vị {u + 1} khối {b + 1}", "kind": "hoi"})

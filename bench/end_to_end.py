@@ -1,0 +1,278 @@
+"""Nominations from submission to issued certificates, through the real flows, against a raw baseline.
+
+``--n`` nominations (default 1,000) in 10 blocs of 10 units: each unit's clerk submits its list, each bloc's
+chair opens voting, every member scores and votes (never on its own unit), the chair closes; an appraiser
+passes every dossier; the council meets; the signer signs and the registrar numbers each decision; the
+decision stage issues the certificates. Approvers act as soon as their tasks exist.
+
+- baseline: the same service calls, with every stage run inline in this process (no Prefect);
+- orchestrated: the stages as flow runs of the served deployments (a Prefect server and a runner on this
+  machine), started without waiting; the script waits only for the stages a person's next task needs.
+
+Prints, per database: both wall times, their ratio (target ≤ 1.5), flow runs created, and the peak
+memory of this process and of the runner with its flow runs (target ≤ 1 GiB).
+Usage: ``python bench/end_to_end.py [--n 1000] [--skip-pg] [--skip-sqlite]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from inbox import organisation  # the province's blocs of 10 units, each with a clerk and a representative
+from sqlalchemy import func, select, text
+
+from thidua_workflow.clock import FixedClock
+from thidua_workflow.db import models as m
+from thidua_workflow.db.engine import make_engine
+from thidua_workflow.db.migrate import upgrade
+from thidua_workflow.demo import COUNCIL
+from thidua_workflow.services import council, decisions, nominations, org, rounds, tasks
+from thidua_workflow.services.context import Context, bootstrap
+from thidua_workflow.services.evidence import MappingSource
+from thidua_workflow.services.stages import pending
+from thidua_workflow.settings import Settings
+
+BLOCS = 10
+PDF = b"%PDF-1.4\n% bench stand-in\n"
+
+
+def bloc_units(ctx: Context) -> dict[str, list[str]]:
+    with ctx.reader() as uow:
+        rows = uow.session.execute(
+            select(m.BlocMember.bloc_id, m.BlocMember.unit_id).order_by(m.BlocMember.unit_id)
+        )
+        found: dict[str, list[str]] = {}
+        for bloc, unit in rows:
+            found.setdefault(bloc, []).append(unit)
+    return found
+
+
+def people_of(ctx: Context, unit: str) -> tuple[str, str]:
+    """The unit's clerk and its head (who signs the Tờ trình and represents it in the bloc)."""
+    with ctx.reader() as uow:
+        grants = uow.session.execute(
+            select(m.Person.username, m.RoleGrant.role)
+            .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+            .where(m.RoleGrant.unit_id == unit)
+        ).all()
+    clerk = next(u for u, r in grants if r == "unit_clerk")
+    head = next(u for u, r in grants if r == "bloc_representative")
+    return clerk, head
+
+
+def submission(unit: str, head: str, count: int) -> tuple[dict[str, Any], MappingSource]:
+    entries = [
+        {
+            "nominee": {
+                "kind": "person",
+                "name": f"Nguyễn Văn Mẫu {i + 1} {unit}",
+                "unit": unit,
+                "position": "Chuyên viên",
+            },
+            "award_form": "bang_khen_tinh",
+            "period": {"year": 2019},
+            "achievement": "Hai năm liên tục Chiến sĩ thi đua cơ sở; hoàn thành xuất sắc nhiệm vụ năm 2019.",
+            "declared": {
+                "titles": [
+                    {"title": "chien_si_thi_dua_co_so", "year": 2018},
+                    {"title": "chien_si_thi_dua_co_so", "year": 2019},
+                ]
+            },
+            "evidence": [{"kind": "bao_cao_thanh_tich", "file": "bc.pdf", "dated": "2019-11-20"}],
+        }
+        for i in range(count)
+    ]
+    documents = [
+        {"kind": "to_trinh", "file": "tt.pdf", "signed_by": head},
+        {"kind": "bien_ban", "file": "bb.pdf"},
+    ]
+    files = {"tt.pdf": PDF + b"tt", "bb.pdf": PDF + b"bb", "bc.pdf": PDF + unit.encode()}
+    return {"unit": unit, "documents": documents, "nominations": entries}, MappingSource(files)
+
+
+def scenario(ctx: Context, clock: FixedClock, n: int, settle: Callable[[], None]) -> int:
+    """The whole path; ``settle`` waits for the stages the next people's tasks depend on."""
+    blocs = dict(list(bloc_units(ctx).items())[:BLOCS])
+    per_unit = max(1, n // (BLOCS * 10))
+    clock.set(date(2019, 12, 5))
+    for units in blocs.values():
+        for unit in units:
+            clerk, head = people_of(ctx, unit)
+            data, source = submission(unit, head, per_unit)
+            nominations.submit(ctx, clerk, data, source)
+    settle()
+    clock.set(date(2019, 12, 17))
+    round_ids = []
+    for bloc, units in blocs.items():
+        round_id = rounds.find_round(ctx, bloc, "2019")
+        chair = people_of(ctx, str(rounds.show_round(ctx, round_id).chair))[1]
+        rounds.open_voting(ctx, chair, round_id)
+        round_ids.append((round_id, chair, units))
+    clock.set(date(2019, 12, 19))
+    for round_id, chair, units in round_ids:
+        view = rounds.show_round(ctx, round_id)
+        items = {x["id"]: x["unit"] for x in view.nominations}
+        # Distinct totals per unit (the first criterion), the same sheet from every scorer.
+        sheet = {
+            u: {c["code"]: int(c["max"]) - (j if k == 0 else 0) for k, c in enumerate(view.criteria)}
+            for j, u in enumerate(units)
+        }
+        for unit in units:
+            head = people_of(ctx, unit)[1]
+            rounds.submit_scores(ctx, head, round_id, sheet)
+            approve = {i for i, u in items.items() if u != unit}
+            rounds.cast_votes(ctx, head, round_id, approve=approve, reject=set())
+        # Nominations of one unit tie with each other: the chair orders them as the units listed them.
+        order = sorted(items, key=lambda i: (units.index(items[i]), i))
+        rounds.close_round(
+            ctx,
+            chair,
+            round_id,
+            next_chair=units[2],
+            next_deputy=units[3],
+            order=order,
+            tie_reason="Theo thứ tự điểm của đơn vị và thứ tự trong tờ trình.",
+        )
+    settle()
+    clock.set(date(2020, 1, 8))
+    for task in tasks.list_tasks(ctx, "cv.tdkt1"):
+        if task.kind == "appraise":
+            tasks.act(ctx, "cv.tdkt1", task.id, "pass")
+    clock.set(date(2020, 1, 15))
+    session_id = council.open_session(ctx, "tb.tdkt").id
+    council.record_attendance(ctx, "tb.tdkt", session_id, COUNCIL)
+    council.close_session(ctx, "tb.tdkt", session_id)
+    settle()
+    clock.set(date(2020, 1, 20))
+    for number, draft in enumerate(decisions.list_decisions(ctx), start=100):
+        decisions.sign(ctx, "pct.ubnd", draft.id)
+        decisions.register(ctx, "vt.ubnd", draft.id, number)
+    settle()
+    with ctx.reader() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(m.Certificate)) or 0)
+
+
+def prepared(url: str, schema: str | None, folder: Path) -> tuple[Context, FixedClock]:
+    engine = make_engine(url, schema=schema) if schema else make_engine(url)
+    upgrade(engine)
+    clock = FixedClock(date(2019, 12, 2))
+    ctx = bootstrap(Settings(data_dir=folder, database_url=url), clock=clock, engine=engine, migrate=False)
+    org.load_organisation(ctx, organisation(BLOCS))
+    return ctx, clock
+
+
+def waiter(ctx: Context, clock: FixedClock) -> Callable[[], None]:
+    def settle() -> None:
+        from flows.dispatch import redeliver
+
+        quiet = time.monotonic()
+        last = -1
+        while waiting := len(pending(ctx)):
+            if waiting != last:
+                last, quiet = waiting, time.monotonic()
+            elif time.monotonic() - quiet > 60:  # a lost flow run: what the sweep would do
+                clock.advance(timedelta(minutes=11))
+                redeliver(ctx)
+                quiet = time.monotonic()
+            time.sleep(0.2)
+
+    return settle
+
+
+def peak_mib(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def measure(
+    label: str, url: str, schema: str | None, folder: Path, n: int, reset: Callable[[], None]
+) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.dispatch import dispatcher
+    from flows.local_server import prefect_server, runner
+    from thidua_workflow.demo import count_flow_runs
+
+    ctx, clock = prepared(url, schema, folder / "baseline")
+    started = time.perf_counter()
+    issued = scenario(ctx, clock, n, lambda: None)
+    baseline = time.perf_counter() - started
+    ctx.close()
+    reset()
+
+    ctx, clock = prepared(url, schema, folder / "flows")
+    home = folder / "prefect"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {"THIDUA_DATA_DIR": str(folder / "flows"), "THIDUA_DATABASE_URL": url, "THIDUA_DISPATCH": "inline"}
+    if schema:
+        env["THIDUA_DATABASE_URL"] = f"{url}?options=-csearch_path%3D{schema}"
+    with (
+        prefect_server(home) as api,
+        runner(api, home, env),
+        temporary_settings(updates={PREFECT_API_URL: api}),
+    ):
+        ctx.dispatcher = dispatcher("deployment")
+        ctx.settings = ctx.settings.model_copy(update={"dispatch": "deployment"})
+        before = count_flow_runs()
+        started = time.perf_counter()
+        issued_flows = scenario(ctx, clock, n, waiter(ctx, clock))
+        orchestrated = time.perf_counter() - started
+        runs = count_flow_runs() - before
+    ctx.close()
+    print(
+        f"== {label}: {n} nominations in {BLOCS} blocs; certificates issued: baseline {issued}, flows {issued_flows}"
+    )
+    print(f"   baseline (same service calls, stages inline): {baseline:8.1f} s")
+    print(f"   through Prefect flow runs:                    {orchestrated:8.1f} s  ({runs} flow runs)")
+    print(f"   ratio:                                        {orchestrated / baseline:8.2f}   target ≤ 1.5")
+    print(
+        f"   peak memory: this process {peak_mib(resource.RUSAGE_SELF):.0f} MiB, runner and flow runs "
+        f"{peak_mib(resource.RUSAGE_CHILDREN):.0f} MiB (largest child)   target ≤ 1024 MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_sqlite:
+            db = Path(tmp) / "bench.db"
+
+            def fresh_sqlite() -> None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+            measure("SQLite", f"sqlite:///{db}", None, Path(tmp) / "sqlite", args.n, fresh_sqlite)
+        if args.skip_pg:
+            return
+        url = os.environ.get("THIDUA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+        schema = f"bench_e2e_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(url)
+
+        def fresh_schema() -> None:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+        fresh_schema()
+        try:
+            measure("PostgreSQL", url, schema, Path(tmp) / "pg", args.n, fresh_schema)
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
