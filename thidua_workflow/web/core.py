@@ -18,9 +18,11 @@ from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from thidua_workflow.clock import VIETNAM
+from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import (
@@ -165,10 +167,34 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "messages": messages,
             "today": ctx.clock.today(),
             "awards": award_names(ctx),
+            "unit_name": UnitNames(ctx),
             **values,
         },
         status_code=status_code,
     )
+
+
+class UnitNames:
+    """Each unit's name as of today, read once per page and only if the page shows a unit."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._names: dict[str, str] | None = None
+
+    def __call__(self, unit_id: str | None) -> str:
+        if not unit_id:
+            return ""
+        if self._names is None:
+            today = self.ctx.clock.today()
+            with self.ctx.reader() as uow:
+                rows = uow.session.execute(
+                    select(m.UnitName.unit_id, m.UnitName.name).where(
+                        m.UnitName.valid_from <= today,
+                        (m.UnitName.valid_until.is_(None)) | (m.UnitName.valid_until >= today),
+                    )
+                )
+                self._names = dict(rows.tuples().all())
+        return self._names.get(unit_id, unit_id)
 
 
 def award_names(ctx: Context) -> dict[str, str]:
