@@ -16,26 +16,13 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows.dispatch import dispatcher
 from flows.local_server import QUIET, prefect_server
 from tests.conftest import ROOT
+from tests.flows.prefect_cli import POOL, prefect
 from tests.integration.helpers import submit_example
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.queries import show_nomination
 from thidua_workflow.services.stages import pending
 
 pytestmark = pytest.mark.slow
-POOL = "thidua-process"
-
-
-def prefect(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "prefect", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def test_prefect_deploy_and_a_process_worker_carry_an_action_on(

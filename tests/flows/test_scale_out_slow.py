@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from flows.dispatch import dispatcher, redeliver
 from flows.local_server import QUIET, free_port, stop, wait_healthy
 from tests.conftest import PG_URL, ROOT, read_yaml
+from tests.flows.prefect_cli import POOL, prefect
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.demo import COUNCIL, REPRESENTATIVES
@@ -34,20 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import round_100  # the benchmark's province-size round: its organisation and files
 
 pytestmark = pytest.mark.slow
-POOL = "thidua-process"
 ADMIN = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-
-
-def prefect(*args: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "prefect", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
 
 @contextmanager
