@@ -35,6 +35,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.db.migrate import upgrade
 from thidua_workflow.demo import COUNCIL
+from thidua_workflow.domain.enums import Choice
 from thidua_workflow.services import council, decisions, nominations, org, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import MappingSource
@@ -69,9 +70,70 @@ def people_of(ctx: Context, unit: str) -> tuple[str, str]:
     return clerk, head
 
 
-def submission(unit: str, head: str, count: int) -> tuple[dict[str, Any], MappingSource]:
-    entries = [
-        {
+# Ten nominations of a unit, as a year-end rush brings them: the Tờ trình of the year's review carries a
+# Tập thể lao động xuất sắc, a Chiến sĩ thi đua cấp tỉnh (council ballot) and a Bằng khen (the bloc's quota
+# cuts half of them); an ad-hoc Tờ trình (thủ tục đơn giản, straight to appraisal) carries seven Bằng khen
+# đột xuất for people, households and collectives.
+MIX = (
+    "ttldxs",
+    "cstd",
+    "bang_khen",
+    "person",
+    "household",
+    "collective",
+    "person",
+    "person",
+    "household",
+    "person",
+)
+KIND = {"ttldxs": "collective", "cstd": "person", "bang_khen": "person"}
+REPORT = {"kind": "bao_cao_thanh_tich", "file": "bc.pdf", "dated": "2019-11-20"}
+
+
+def year_end_entry(unit: str, i: int, form: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"period": {"year": 2019}, "evidence": [REPORT]}
+    if form == "ttldxs":
+        entry |= {
+            "nominee": {"kind": "collective", "name": f"Văn phòng số {i + 1} {unit}", "unit": unit},
+            "award_form": "tap_the_lao_dong_xuat_sac",
+            "achievement": "Hoàn thành xuất sắc nhiệm vụ năm 2019; 100% cán bộ hoàn thành nhiệm vụ.",
+            "declared": {
+                "members": {
+                    "total": 12,
+                    "completed_tasks": 12,
+                    "lao_dong_tien_tien": 10,
+                    "chien_si_thi_dua_co_so": 2,
+                }
+            },
+        }
+    elif form == "cstd":
+        entry |= {
+            "nominee": {
+                "kind": "person",
+                "name": f"Trần Văn Sáng Kiến {i + 1} {unit}",
+                "unit": unit,
+                "position": "Phó Chủ tịch",
+            },
+            "award_form": "chien_si_thi_dua_tinh",
+            "achievement": "Ba năm liên tục Chiến sĩ thi đua cơ sở; sáng kiến áp dụng trong toàn tỉnh.",
+            "declared": {
+                "titles": [{"title": "chien_si_thi_dua_co_so", "year": y} for y in (2017, 2018, 2019)],
+                "initiatives": [
+                    {
+                        "name": f"Sáng kiến số {i + 1} của {unit}",
+                        "year": 2019,
+                        "scope": "province",
+                        "recognized_by": "Hội đồng Sáng kiến tỉnh",
+                    }
+                ],
+            },
+            "evidence": [
+                REPORT,
+                {"kind": "sang_kien", "file": "sk.pdf", "title": "Giấy chứng nhận sáng kiến"},
+            ],
+        }
+    else:
+        entry |= {
             "nominee": {
                 "kind": "person",
                 "name": f"Nguyễn Văn Mẫu {i + 1} {unit}",
@@ -79,37 +141,78 @@ def submission(unit: str, head: str, count: int) -> tuple[dict[str, Any], Mappin
                 "position": "Chuyên viên",
             },
             "award_form": "bang_khen_tinh",
-            "period": {"year": 2019},
             "achievement": "Hai năm liên tục Chiến sĩ thi đua cơ sở; hoàn thành xuất sắc nhiệm vụ năm 2019.",
-            "declared": {
-                "titles": [
-                    {"title": "chien_si_thi_dua_co_so", "year": 2018},
-                    {"title": "chien_si_thi_dua_co_so", "year": 2019},
-                ]
-            },
-            "evidence": [{"kind": "bao_cao_thanh_tich", "file": "bc.pdf", "dated": "2019-11-20"}],
+            "declared": {"titles": [{"title": "chien_si_thi_dua_co_so", "year": y} for y in (2018, 2019)]},
         }
-        for i in range(count)
-    ]
-    documents = [
-        {"kind": "to_trinh", "file": "tt.pdf", "signed_by": head},
-        {"kind": "bien_ban", "file": "bb.pdf"},
-    ]
-    files = {"tt.pdf": PDF + b"tt", "bb.pdf": PDF + b"bb", "bc.pdf": PDF + unit.encode()}
-    return {"unit": unit, "documents": documents, "nominations": entries}, MappingSource(files)
+    return entry
 
 
-def scenario(ctx: Context, clock: FixedClock, n: int, settle: Callable[[], None]) -> int:
-    """The whole path; ``settle`` waits for the stages the next people's tasks depend on."""
+def ad_hoc_entry(unit: str, i: int, kind: str) -> dict[str, Any]:
+    nominee: dict[str, Any] = {"kind": kind, "name": f"Lê Thị Đột Xuất {i + 1} {unit}"}
+    if kind == "person":
+        nominee |= {"unit": unit, "position": "Hội viên"}
+    elif kind == "collective":
+        nominee |= {"name": f"Chi hội số {i + 1} {unit}", "unit": unit}
+    else:
+        nominee |= {"name": f"Hộ ông Phạm Văn Thiện {i + 1} {unit}", "address": "Thôn Ví Dụ, xã Quảng Mẫu"}
+    return {
+        "nominee": nominee,
+        "award_form": "bang_khen_tinh",
+        "commendation_type": "ad_hoc",
+        "period": {"year": 2019, "phase": "event", "event_date": "2019-11-25"},
+        "movement": "Chung tay vì người nghèo",
+        "achievement": "Đã có thành tích xuất sắc đột xuất trong cứu trợ đồng bào vùng lũ tháng 11 năm 2019.",
+    }
+
+
+def submissions(unit: str, head: str, count: int) -> list[tuple[dict[str, Any], MappingSource]]:
+    """The unit's Tờ trình of the year's review and, if its share has them, its ad-hoc Tờ trình."""
+    forms = [MIX[i % len(MIX)] for i in range(count)]
+    regular = [year_end_entry(unit, i, f) for i, f in enumerate(forms) if f in KIND]
+    ad_hoc = [ad_hoc_entry(unit, i, f) for i, f in enumerate(forms) if f not in KIND]
+    files = {
+        "tt.pdf": PDF + b"tt",
+        "bb.pdf": PDF + b"bb",
+        "bc.pdf": PDF + unit.encode(),
+        "sk.pdf": PDF + b"sk",
+    }
+    found = []
+    if regular:
+        documents = [
+            {"kind": "to_trinh", "file": "tt.pdf", "signed_by": head},
+            {"kind": "bien_ban", "file": "bb.pdf"},
+        ]
+        found.append(({"unit": unit, "documents": documents, "nominations": regular}, MappingSource(files)))
+    if ad_hoc:
+        documents = [{"kind": "to_trinh", "file": "tt.pdf", "signed_by": head}]
+        found.append(({"unit": unit, "documents": documents, "nominations": ad_hoc}, MappingSource(files)))
+    return found
+
+
+def scenario(
+    ctx: Context, clock: FixedClock, n: int, settle: Callable[[], None], phases: dict[str, float]
+) -> int:
+    """The whole path; ``settle`` waits for the stages the next people's tasks depend on.
+
+    ``phases`` receives the wall time of each part (people's calls plus the wait for the stages after).
+    """
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        settle()
+        phases[name] = time.perf_counter() - mark
+        mark = time.perf_counter()
+
     blocs = dict(list(bloc_units(ctx).items())[:BLOCS])
     per_unit = max(1, n // (BLOCS * 10))
     clock.set(date(2019, 12, 5))
     for units in blocs.values():
         for unit in units:
             clerk, head = people_of(ctx, unit)
-            data, source = submission(unit, head, per_unit)
-            nominations.submit(ctx, clerk, data, source)
-    settle()
+            for data, source in submissions(unit, head, per_unit):
+                nominations.submit(ctx, clerk, data, source)
+    phase("submissions and intake")
     clock.set(date(2019, 12, 17))
     round_ids = []
     for bloc, units in blocs.items():
@@ -142,7 +245,7 @@ def scenario(ctx: Context, clock: FixedClock, n: int, settle: Callable[[], None]
             order=order,
             tie_reason="Theo thứ tự điểm của đơn vị và thứ tự trong tờ trình.",
         )
-    settle()
+    phase("bloc rounds")
     clock.set(date(2020, 1, 8))
     for task in tasks.list_tasks(ctx, "cv.tdkt1"):
         if task.kind == "appraise":
@@ -150,13 +253,17 @@ def scenario(ctx: Context, clock: FixedClock, n: int, settle: Callable[[], None]
     clock.set(date(2020, 1, 15))
     session_id = council.open_session(ctx, "tb.tdkt").id
     council.record_attendance(ctx, "tb.tdkt", session_id, COUNCIL)
+    agenda = council.show_session(ctx, session_id).items
+    ballot = dict.fromkeys((i["nomination"] for i in agenda if i["needs_vote"]), Choice.YES)
+    for member in COUNCIL:
+        council.cast_ballot(ctx, member, session_id, ballot)
     council.close_session(ctx, "tb.tdkt", session_id)
-    settle()
+    phase("appraisal and council")
     clock.set(date(2020, 1, 20))
     for number, draft in enumerate(decisions.list_decisions(ctx), start=100):
         decisions.sign(ctx, "pct.ubnd", draft.id)
         decisions.register(ctx, "vt.ubnd", draft.id, number)
-    settle()
+    phase("decisions and certificates")
     with ctx.reader() as uow:
         return int(uow.session.scalar(select(func.count()).select_from(m.Certificate)) or 0)
 
@@ -200,10 +307,12 @@ def measure(
     from flows.dispatch import dispatcher
     from flows.local_server import prefect_server, runner
     from thidua_workflow.demo import count_flow_runs
+    from thidua_workflow.web.server import in_background
 
     ctx, clock = prepared(url, schema, folder / "baseline")
     started = time.perf_counter()
-    issued = scenario(ctx, clock, n, lambda: None)
+    inline_phases: dict[str, float] = {}
+    issued = scenario(ctx, clock, n, lambda: None, inline_phases)
     baseline = time.perf_counter() - started
     ctx.close()
     reset()
@@ -219,11 +328,12 @@ def measure(
         runner(api, home, env),
         temporary_settings(updates={PREFECT_API_URL: api}),
     ):
-        ctx.dispatcher = dispatcher("deployment")
+        ctx.dispatcher = in_background(dispatcher("deployment"))  # as the web app delivers
         ctx.settings = ctx.settings.model_copy(update={"dispatch": "deployment"})
         before = count_flow_runs()
         started = time.perf_counter()
-        issued_flows = scenario(ctx, clock, n, waiter(ctx, clock))
+        flow_phases: dict[str, float] = {}
+        issued_flows = scenario(ctx, clock, n, waiter(ctx, clock), flow_phases)
         orchestrated = time.perf_counter() - started
         runs = count_flow_runs() - before
     ctx.close()
@@ -232,6 +342,8 @@ def measure(
     )
     print(f"   baseline (same service calls, stages inline): {baseline:8.1f} s")
     print(f"   through Prefect flow runs:                    {orchestrated:8.1f} s  ({runs} flow runs)")
+    for name, inline in inline_phases.items():
+        print(f"     {name:<30} {inline:7.1f} s inline {flow_phases[name]:7.1f} s through flows")
     print(f"   ratio:                                        {orchestrated / baseline:8.2f}   target ≤ 1.5")
     print(
         f"   peak memory: this process {peak_mib(resource.RUSAGE_SELF):.0f} MiB, runner and flow runs "

@@ -8,6 +8,18 @@ from typing import Any
 from thidua_workflow.domain.text import money_vnd
 
 
+def intake_markdown(routed: dict[int, dict[str, int]], failed: dict[int, str]) -> str:
+    lines = [
+        f"# Tiếp nhận {len(routed) + len(failed)} tờ trình",
+        "",
+        "| Tờ trình số | Hồ sơ đã chuyển | Hồ sơ bị từ chối | Lỗi |",
+        "|---:|---:|---:|---|",
+    ]
+    lines += [f"| {s} | {c['routed']} | {c['refused']} | |" for s, c in sorted(routed.items())]
+    lines += [f"| {s} | | | {why.replace('|', '/')} |" for s, why in sorted(failed.items())]
+    return "\n".join(lines)
+
+
 def round_markdown(view: dict[str, Any]) -> str:
     result = view["result"]
     lines = [

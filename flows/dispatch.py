@@ -10,9 +10,13 @@ stage is already saved; the wake-up stays pending and the sweep delivers it when
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+from sqlalchemy import select
 
 from flows import stages as stage_flows
 from thidua_workflow.clock import SystemClock
@@ -22,6 +26,9 @@ from thidua_workflow.services import outbox
 from thidua_workflow.services.context import Context, Dispatcher
 from thidua_workflow.services.outbox import Stage
 from thidua_workflow.services.stages import load, mark_delivered, run_inline
+
+if TYPE_CHECKING:
+    from prefect.client.orchestration import SyncPrefectClient
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,8 @@ FLOWS: dict[Stage, tuple[Any, str | None]] = {
     Stage.NOTIFY: (stage_flows.send_mail, None),
 }
 STALE_AFTER = timedelta(minutes=10)
+# Stages whose wake-ups may join a run that has not started (mail needs no joining: one wake-up at most).
+JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED, Stage.SESSION_CLOSED, Stage.DECISION_ISSUED})
 
 
 def deployment_name(stage: Stage) -> str:
@@ -71,7 +80,11 @@ def _slug(text: str) -> str:
 
 
 def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = False) -> list[str]:
-    """Start a flow run of the stage's deployment for each wake-up; problems are returned, not raised."""
+    """Start a flow run of the stage's deployment for each wake-up; problems are returned, not raised.
+
+    A wake-up joins the latest run of its stage if that run has not started yet (it takes the subjects that
+    joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
+    """
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
 
@@ -80,6 +93,8 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
         if wakeup.completed_at is not None:
             continue
         stage = Stage(wakeup.kind)
+        if not wait and stage in JOINABLE and join_waiting_run(ctx, wakeup):
+            continue
         try:
             flow_run = cast(
                 "FlowRun",
@@ -105,12 +120,72 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
     return problems
 
 
+def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
+    """Hand the wake-up to the latest run of its stage if that run has not started; True if it did.
+
+    A run reads what joined it only after Prefect has recorded it Running. So: record the join, then look;
+    if the run is still Scheduled or Pending, it will see the join. If it has started, it may have missed
+    it, and the wake-up gets a run of its own (at worst both do it; a stage done twice changes nothing).
+    """
+    with ctx.reader() as uow:
+        latest = uow.session.scalar(  # a run that has not started has not completed its own wake-up
+            select(m.Wakeup.flow_run_id)
+            .where(
+                m.Wakeup.completed_at.is_(None),
+                m.Wakeup.kind == wakeup.kind,
+                m.Wakeup.flow_run_id.is_not(None),
+                m.Wakeup.id != wakeup.id,
+            )
+            .order_by(m.Wakeup.delivered_at.desc(), m.Wakeup.id.desc())
+            .limit(1)
+        )
+    if latest is None or latest in _seen_started:
+        return False
+    mark_delivered(ctx, [wakeup.id], flow_run_ids={wakeup.id: latest})
+    return _not_started(latest)
+
+
+def _not_started(flow_run_id: str) -> bool:
+    """Scheduled or Pending in Prefect: its body has not begun. Any doubt (API error, unknown run): no."""
+    from prefect.client.schemas.objects import StateType
+
+    if flow_run_id in _seen_started:
+        return False  # a run that started does not go back (our deployments do not retry)
+    try:
+        state = _client().read_flow_run(UUID(flow_run_id)).state
+    except Exception:
+        return False
+    if state is not None and state.type in (StateType.SCHEDULED, StateType.PENDING):
+        return True
+    if len(_seen_started) > 10_000:
+        _seen_started.clear()
+    _seen_started.add(flow_run_id)
+    return False
+
+
+_seen_started: set[str] = set()
+_clients: dict[str, SyncPrefectClient] = {}
+_clients_lock = threading.Lock()
+
+
+def _client() -> SyncPrefectClient:
+    """One Prefect client per API for this process: a new one costs ~20 ms (its TLS context), a read ~3 ms."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    url = str(PREFECT_API_URL.value())
+    with _clients_lock:
+        if (client := _clients.get(url)) is None:
+            client = _clients[url] = get_client(sync_client=True).__enter__()
+    return client
+
+
 def deliver_in_process(ctx: Context, wakeup_ids: list[int]) -> list[str]:
     """Run each stage's flow here and now: a real flow run, reported to the configured Prefect API."""
     problems = []
     for wakeup in load(ctx, wakeup_ids):
-        if wakeup.completed_at is not None:
-            continue
+        if load(ctx, [wakeup.id])[0].completed_at is not None:
+            continue  # done before, or by an earlier run of this loop (an intake run takes them all)
         stage = Stage(wakeup.kind)
         flow, _key = FLOWS[stage]
         try:

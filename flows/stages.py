@@ -1,55 +1,89 @@
-"""The stage flows: one flow run per submission, bloc round, council session and decision.
+"""The stage flows: a flow run per bloc round, council session, decision and submission, and the sweep.
 
 Thin by design: each calls one service (one transaction that re-reads the database, so a re-run or a
-recovery never repeats a side effect) and publishes what operators want to see as an artifact.
+recovery never repeats a side effect) and publishes what operators want to see as an artifact. A run
+also takes the subjects of its stage that joined it before it started (``flows.dispatch``): a burst of
+submissions or of closed rounds is carried by a few flow runs, each subject still with its own artifact.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 
 from flows import artifacts
 from flows.runtime import flow_context
-from thidua_workflow.services import council, deadlines, decisions, nominations, notifications, rounds
+from thidua_workflow.services import council, deadlines, decisions, notifications, rounds
 from thidua_workflow.services import stages as service_stages
+from thidua_workflow.services.context import Context
+from thidua_workflow.services.outbox import Stage
 
 
-@flow(name="thidua-intake", description="Chuyển hồ sơ của một tờ trình tới khối thi đua hoặc thẩm định.")
+def _run(ctx: Context, stage: Stage, first: int) -> service_stages.Batch:
+    """The stage for ``first`` and for every subject whose wake-up joined this flow run."""
+    run_id = flow_run.get_id()
+    joined = service_stages.joined(ctx, stage, run_id) if run_id else []
+    batch = service_stages.run_batch(ctx, stage, first, joined)
+    if len(batch.done) + len(batch.failed) > 1:
+        get_run_logger().info("%s: %s done, %s failed", stage.value, sorted(batch.done), sorted(batch.failed))
+    return batch
+
+
+def _raise_failures(stage: Stage, batch: service_stages.Batch) -> None:
+    """The others went on; these stay pending for the sweep, and the run shows as failed."""
+    if batch.failed:
+        raise RuntimeError(
+            f"{stage.value}: " + "; ".join(f"{k}: {v}" for k, v in sorted(batch.failed.items()))
+        )
+
+
+@flow(name="thidua-intake", description="Chuyển hồ sơ của tờ trình tới khối thi đua hoặc thẩm định.")
 def intake(submission_id: int, as_of: date | None = None) -> dict[str, int]:
     with flow_context(as_of) as ctx:
-        counts = nominations.route_submission(ctx, submission_id)
-    get_run_logger().info("Tờ trình số %s: %s", submission_id, counts)
-    return counts
+        batch = _run(ctx, Stage.INTAKE, submission_id)
+    done = cast(dict[int, dict[str, int]], batch.done)
+    if len(done) + len(batch.failed) > 1:
+        create_markdown_artifact(
+            key=f"tiep-nhan-{submission_id}",
+            markdown=artifacts.intake_markdown(done, batch.failed),
+            description=f"Tiếp nhận {len(done) + len(batch.failed)} tờ trình",
+        )
+    _raise_failures(Stage.INTAKE, batch)
+    return done.get(submission_id, {})
 
 
 @flow(name="thidua-bloc-round", description="Áp dụng kết quả bình xét của khối; công bố xếp hạng, số phiếu.")
 def bloc_round(round_id: int, as_of: date | None = None) -> dict[str, int]:
     with flow_context(as_of) as ctx:
-        moved = rounds.apply_result(ctx, round_id)
-        view = rounds.show_round(ctx, round_id).to_dict()
-    create_markdown_artifact(
-        key=f"binh-xet-{round_id}",
-        markdown=artifacts.round_markdown(view),
-        description=f"Kết quả bình xét: {view['bloc_name']}, {view['period']}",
-    )
-    return moved
+        batch = _run(ctx, Stage.ROUND_CLOSED, round_id)
+        views = [rounds.show_round(ctx, done).to_dict() for done in batch.done]
+    for view in views:
+        create_markdown_artifact(
+            key=f"binh-xet-{view['id']}",
+            markdown=artifacts.round_markdown(view),
+            description=f"Kết quả bình xét: {view['bloc_name']}, {view['period']}",
+        )
+    _raise_failures(Stage.ROUND_CLOSED, batch)
+    return cast(dict[str, int], batch.done.get(round_id, {}))
 
 
 @flow(name="thidua-council-session", description="Kiểm phiếu phiên họp Hội đồng; lập dự thảo quyết định.")
 def council_session(session_id: int, as_of: date | None = None) -> dict[str, Any]:
     with flow_context(as_of) as ctx:
-        result = council.apply_result(ctx, session_id)
-        view = council.show_session(ctx, session_id).to_dict()
-    create_markdown_artifact(
-        key=f"phien-hop-{session_id}",
-        markdown=artifacts.session_markdown(view),
-        description=f"Kết quả kiểm phiếu phiên họp số {session_id} (chỉ số phiếu)",
-    )
-    return result
+        batch = _run(ctx, Stage.SESSION_CLOSED, session_id)
+        views = [council.show_session(ctx, done).to_dict() for done in batch.done]
+    for view in views:
+        create_markdown_artifact(
+            key=f"phien-hop-{view['id']}",
+            markdown=artifacts.session_markdown(view),
+            description=f"Kết quả kiểm phiếu phiên họp số {view['id']} (chỉ số phiếu)",
+        )
+    _raise_failures(Stage.SESSION_CLOSED, batch)
+    return cast(dict[str, Any], batch.done.get(session_id, {}))
 
 
 @flow(
@@ -58,14 +92,16 @@ def council_session(session_id: int, as_of: date | None = None) -> dict[str, Any
 )
 def decision(decision_id: int, as_of: date | None = None) -> dict[str, object]:
     with flow_context(as_of) as ctx:
-        result = service_stages.decision_stage(ctx, decision_id)
-        view = decisions.show_decision(ctx, decision_id).to_dict()
-    create_markdown_artifact(
-        key=f"quyet-dinh-{decision_id}",
-        markdown=artifacts.decision_markdown(view),
-        description=f"Danh sách khen thưởng kèm Quyết định số {view['number_text']}",
-    )
-    return result
+        batch = _run(ctx, Stage.DECISION_ISSUED, decision_id)
+        views = [decisions.show_decision(ctx, done).to_dict() for done in batch.done]
+    for view in views:
+        create_markdown_artifact(
+            key=f"quyet-dinh-{view['id']}",
+            markdown=artifacts.decision_markdown(view),
+            description=f"Danh sách khen thưởng kèm Quyết định số {view['number_text']}",
+        )
+    _raise_failures(Stage.DECISION_ISSUED, batch)
+    return cast(dict[str, object], batch.done.get(decision_id, {}))
 
 
 @flow(name="thidua-mail", description="Gửi thư thông báo đang chờ.")

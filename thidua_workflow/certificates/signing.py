@@ -1,5 +1,8 @@
 """Digital signatures (chữ ký số) on issued PDFs with pyHanko: PAdES, from a PKCS#12 file, with a visible
-stamp whose Vietnamese text is set in the bundled font (pyHanko's default stamp font garbles it)."""
+stamp whose Vietnamese text is set in the bundled font (pyHanko's default stamp font garbles it).
+
+pyHanko is imported where it signs: every flow-run process imports this module, few of them sign.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,13 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
-from pyhanko.stamp import TextStampStyle
+from typing import TYPE_CHECKING
 
 from thidua_workflow.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
+    from pyhanko.stamp import TextStampStyle
 
 STAMP = "Ký số bởi: %(signer)s\nThời gian: %(ts)s"
 
@@ -35,6 +37,8 @@ class Stamp:
 
 @lru_cache(maxsize=4)
 def _signer(key: SigningKey) -> signers.SimpleSigner:
+    from pyhanko.sign import signers
+
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
             key.pkcs12, other_certs=[], passphrase=key.password or None
@@ -47,6 +51,10 @@ def _signer(key: SigningKey) -> signers.SimpleSigner:
 
 
 def _style() -> TextStampStyle:
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
     font = resources.files("thidua_workflow.certificates") / "typefaces" / "LiberationSerif-Regular.ttf"
     with resources.as_file(font) as path:
         return TextStampStyle(
@@ -58,6 +66,9 @@ def _style() -> TextStampStyle:
 
 def sign_pdf(pdf: bytes, key: SigningKey, stamp: Stamp, *, reason: str, location: str) -> bytes:
     """An incremental update adding a PAdES signature; the original bytes stay as they were."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name="ChuKySo",

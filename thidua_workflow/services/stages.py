@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from thidua_workflow.db import models as m
+from thidua_workflow.errors import Conflict
 from thidua_workflow.services import certificates, council, decisions, nominations, notifications, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete
@@ -52,6 +54,64 @@ STAGES: dict[Stage, Callable[[Context, int], object]] = {
 
 def run_stage(ctx: Context, stage: Stage, ref_id: int) -> object:
     return STAGES[stage](ctx, ref_id)
+
+
+@dataclass
+class Batch:
+    """What one run of a stage did: each subject's result, and the subjects that failed (with why)."""
+
+    done: dict[int, object] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def run_batch(ctx: Context, stage: Stage, first: int, joined_ids: list[int]) -> Batch:
+    """Run ``stage`` for ``first``, then for each subject that joined the run and is still waiting.
+
+    A flow run of a stage also takes the wake-ups handed to it before it started (``flows.dispatch``), so
+    a burst of submissions, or of rounds closed one after another, costs one flow run, not one each.
+    ``first`` always runs (a re-run of a stage changes nothing); a subject done meanwhile by another run
+    is skipped or loses on the version check. One that fails is recorded and stays pending for the sweep;
+    the others go on.
+    """
+    batch = Batch()
+    for ref_id in dict.fromkeys([first, *joined_ids]):
+        if ref_id != first and not _waiting(ctx, stage, ref_id):
+            continue
+        try:
+            batch.done[ref_id] = run_stage(ctx, stage, ref_id)
+        except Conflict as exc:
+            if _waiting(ctx, stage, ref_id):  # not another run's doing: a real refusal
+                batch.failed[ref_id] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            log.exception("stage %s of %s failed", stage.value, ref_id)
+            batch.failed[ref_id] = f"{type(exc).__name__}: {exc}"
+    return batch
+
+
+def joined(ctx: Context, stage: Stage, flow_run_id: str) -> list[int]:
+    """The subjects whose wake-ups were handed to this flow run and are not done yet."""
+    with ctx.reader() as uow:
+        return list(
+            uow.session.scalars(
+                select(m.Wakeup.ref_id)
+                .where(
+                    m.Wakeup.kind == stage.value,
+                    m.Wakeup.flow_run_id == flow_run_id,
+                    m.Wakeup.completed_at.is_(None),
+                )
+                .order_by(m.Wakeup.id)
+            )
+        )
+
+
+def _waiting(ctx: Context, stage: Stage, ref_id: int) -> bool:
+    with ctx.reader() as uow:
+        found = uow.session.scalar(
+            select(m.Wakeup.id)
+            .where(m.Wakeup.kind == stage.value, m.Wakeup.ref_id == ref_id, m.Wakeup.completed_at.is_(None))
+            .limit(1)
+        )
+    return found is not None
 
 
 def mark_delivered(
