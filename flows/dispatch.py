@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from flows import stages as stage_flows
 from thidua_workflow.clock import SystemClock
@@ -41,7 +41,7 @@ FLOWS: dict[Stage, tuple[Any, str | None]] = {
     Stage.NOTIFY: (stage_flows.send_mail, None),
 }
 STALE_AFTER = timedelta(minutes=10)
-# Stages whose wake-ups may join a run that has not started (mail needs no joining: one wake-up at most).
+# Stages whose wake-ups may join a run still Scheduled (mail needs no joining: one wake-up at most).
 JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED, Stage.SESSION_CLOSED, Stage.DECISION_ISSUED})
 
 
@@ -82,8 +82,8 @@ def _slug(text: str) -> str:
 def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = False) -> list[str]:
     """Start a flow run of the stage's deployment for each wake-up; problems are returned, not raised.
 
-    A wake-up joins the latest run of its stage if that run has not started yet (it takes the subjects that
-    joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
+    A wake-up joins the latest run of its stage if no worker has taken that run yet (it takes the subjects
+    that joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
     """
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
@@ -121,11 +121,13 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
 
 
 def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
-    """Hand the wake-up to the latest run of its stage if that run has not started; True if it did.
+    """Hand the wake-up to the latest run of its stage if that run is still Scheduled and has room
+    (``THIDUA_STAGE_BATCH``); True if it did.
 
-    A run reads what joined it only after Prefect has recorded it Running. So: record the join, then look;
-    if the run is still Scheduled or Pending, it will see the join. If it has started, it may have missed
-    it, and the wake-up gets a run of its own (at worst both do it; a stage done twice changes nothing).
+    A run reads what joined it only after it has left Scheduled (a worker took it, then it runs). So:
+    record the join, then look; if the run is still Scheduled, it will see the join. If it has moved on,
+    it may have missed it, and the wake-up gets a run of its own (at worst both do it; a stage done twice
+    changes nothing). A Pending run is never joined: its worker may have died with it.
     """
     with ctx.reader() as uow:
         latest = uow.session.scalar(  # a run that has not started has not completed its own wake-up
@@ -135,27 +137,38 @@ def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
                 m.Wakeup.kind == wakeup.kind,
                 m.Wakeup.flow_run_id.is_not(None),
                 m.Wakeup.id != wakeup.id,
+                m.Wakeup.delivered_at >= ctx.clock.now() - STALE_AFTER,  # the sweep's redelivery: a new run
             )
             .order_by(m.Wakeup.delivered_at.desc(), m.Wakeup.id.desc())
             .limit(1)
         )
     if latest is None or latest in _seen_started:
         return False
+    with ctx.reader() as uow:
+        taken = uow.session.scalar(
+            select(func.count())
+            .select_from(m.Wakeup)
+            .where(
+                m.Wakeup.completed_at.is_(None), m.Wakeup.kind == wakeup.kind, m.Wakeup.flow_run_id == latest
+            )
+        )
+    if (taken or 0) >= ctx.settings.stage_batch:
+        return False
     mark_delivered(ctx, [wakeup.id], flow_run_ids={wakeup.id: latest})
-    return _not_started(latest)
+    return _still_scheduled(latest)
 
 
-def _not_started(flow_run_id: str) -> bool:
-    """Scheduled or Pending in Prefect: its body has not begun. Any doubt (API error, unknown run): no."""
+def _still_scheduled(flow_run_id: str) -> bool:
+    """No worker or runner has taken it yet. Any doubt (API error, unknown run): no."""
     from prefect.client.schemas.objects import StateType
 
     if flow_run_id in _seen_started:
-        return False  # a run that started does not go back (our deployments do not retry)
+        return False  # a run that was taken does not come back (our deployments do not retry)
     try:
         state = _client().read_flow_run(UUID(flow_run_id)).state
     except Exception:
         return False
-    if state is not None and state.type in (StateType.SCHEDULED, StateType.PENDING):
+    if state is not None and state.type is StateType.SCHEDULED:
         return True
     if len(_seen_started) > 10_000:
         _seen_started.clear()

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         description="how a stage follows an action: inline in this process, as a Prefect flow run in this "
         "process, or as a flow run of the served deployments (thidua serve, Prefect workers)",
     )
+    stage_batch: int = Field(
+        default=100,
+        ge=1,
+        description="how many subjects of one stage (submissions, rounds, decisions) a flow run of the "
+        "deployments may take when they arrive before it starts; 1: a run each (most spread over workers)",
+    )
     certificate_key: str | None = Field(
         default=None,
         description="secret for verification codes; default a random key kept in the data directory "

@@ -1,4 +1,4 @@
-"""A burst of submissions shares one intake flow run: a new intake joins the run that has not started.
+"""A burst of submissions shares one intake flow run: a new intake joins the run no worker has taken yet.
 
 The deployments are registered but not served here, so the runs stay Scheduled until the test moves them:
 what the dispatcher decides is checked step by step, then the scheduled run executes in this process.
@@ -6,12 +6,12 @@ what the dispatcher decides is checked step by step, then the scheduled run exec
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
 from prefect.flow_engine import run_flow
-from prefect.states import Running
+from prefect.states import Pending
 
 from flows import stages as stage_flows
 from flows.dispatch import dispatcher
@@ -27,29 +27,38 @@ def _flow_runs(ctx: Context) -> dict[int, str | None]:
     return {w.ref_id: w.flow_run_id for w in pending(ctx)}
 
 
-def test_submissions_join_the_intake_run_that_has_not_started(
+def test_submissions_join_the_intake_run_no_worker_has_taken(
     flows_ctx: Context, clock: FixedClock, prefect_api: str
 ) -> None:
     for deployment in deployments():
         deployment.apply()
     flows_ctx.dispatcher = dispatcher("deployment")
+    flows_ctx.settings = flows_ctx.settings.model_copy(update={"stage_batch": 2})
     clock.set(date(2019, 12, 5))
     first = submit_example(flows_ctx, "hoi-nguoi-cao-tuoi-2019")
     second = submit_example(flows_ctx, "hoi-nguoi-mu-2019")
+    third = submit_example(flows_ctx, "lien-minh-htx-2019")
     runs = _flow_runs(flows_ctx)
-    assert set(runs) == {first.submission_id, second.submission_id}
-    assert runs[first.submission_id] is not None
-    assert runs[second.submission_id] == runs[first.submission_id], "the second joins the scheduled run"
+    batch_run = runs[first.submission_id]
+    assert batch_run is not None
+    assert runs[second.submission_id] == batch_run, "the second joins the scheduled run"
+    assert runs[third.submission_id] not in (None, batch_run), "the run is full (THIDUA_STAGE_BATCH=2)"
 
-    # That run starts: from now on it may have read what joined it, so a new submission gets its own run.
-    batch_run = str(runs[first.submission_id])
+    # A worker takes the third's run (Pending): it may read what joined it at any moment, or its worker may
+    # die with it; a new submission gets a run of its own.
     with get_client(sync_client=True) as client:
-        client.set_flow_run_state(UUID(batch_run), Running(), force=True)
-        third = submit_example(flows_ctx, "lien-minh-htx-2019")
-        third_run = _flow_runs(flows_ctx)[third.submission_id]
-        assert third_run not in (None, batch_run)
+        client.set_flow_run_state(UUID(str(runs[third.submission_id])), Pending(), force=True)
+        fourth = submit_example(flows_ctx, "hoi-chu-thap-do-2019")
+        fourth_run = _flow_runs(flows_ctx)[fourth.submission_id]
+        assert fourth_run not in (None, batch_run, runs[third.submission_id])
 
-        # The scheduled run executes (as a worker would): its own submission, then the one that joined.
+        # Ten minutes on, the sweep would redeliver those wake-ups: nobody joins their runs any more.
+        clock.advance(timedelta(minutes=11))
+        flows_ctx.settings = flows_ctx.settings.model_copy(update={"stage_batch": 100})
+        fifth = submit_example(flows_ctx, "hoi-nha-bao-2019")
+        assert _flow_runs(flows_ctx)[fifth.submission_id] not in (None, batch_run, fourth_run)
+
+        # The first run executes (as a worker would): its own submission, then the one that joined it.
         scheduled = client.read_flow_run(UUID(batch_run))
         assert run_flow(stage_flows.intake, flow_run=scheduled, parameters=scheduled.parameters) == {
             "routed": len(first.nomination_ids),
@@ -57,7 +66,8 @@ def test_submissions_join_the_intake_run_that_has_not_started(
         }
         state = client.read_flow_run(UUID(batch_run)).state
         assert state is not None and state.is_completed()
-    assert list(_flow_runs(flows_ctx)) == [third.submission_id]
+    assert sorted(_flow_runs(flows_ctx)) == [s.submission_id for s in (third, fourth, fifth)]
     for result in (first, second):
         assert {show_nomination(flows_ctx, i).status for i in result.nomination_ids} == {"bloc_review"}
-    assert {show_nomination(flows_ctx, i).status for i in third.nomination_ids} == {"submitted"}
+    for result in (third, fourth, fifth):
+        assert {show_nomination(flows_ctx, i).status for i in result.nomination_ids} == {"submitted"}

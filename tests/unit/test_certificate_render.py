@@ -84,6 +84,13 @@ def test_the_qr_code_holds_the_verify_url(tmp_path: Path) -> None:
     assert qr_codes(pdf, tmp_path) == [DATA.verify_url]
 
 
+def test_every_verification_code_fits_even_the_widest(tmp_path: Path) -> None:
+    """Codes are random base32: one of thousands is all W and M (a 9,050-certificate run met one)."""
+    for code in ("WWWW-WWWW-WWWW-WWWW", "MMMM-MMMM-MMMM-MMMM", "IIII-IIII-IIII-IIII"):
+        pdf = _write(tmp_path, render_certificate(replace(DATA, code=code), LAYOUT, RenderOptions()))
+        assert f"Mã xác thực: {code}" in text(pdf)
+
+
 def test_long_names_wrap_and_shrink_but_not_below_the_minimum(tmp_path: Path) -> None:
     long_name = "Hội Nạn nhân chất độc da cam/dioxin và Bảo trợ người khuyết tật, trẻ mồ côi tỉnh Quảng Bình"
     pdf = _write(tmp_path, render_certificate(replace(DATA, name=long_name), LAYOUT, RenderOptions()))
