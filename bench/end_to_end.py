@@ -291,6 +291,8 @@ def waiter(ctx: Context, clock: FixedClock) -> Callable[[], None]:
             if waiting != last:
                 last, quiet = waiting, time.monotonic()
             elif time.monotonic() - quiet > 60:  # a lost flow run: what the sweep would do
+                lost = pending(ctx)
+                print(f"   ! {len(lost)} wake-ups waited 60 s: {[(w.kind, w.flow_run_id, w.last_error) for w in lost]}")
                 clock.advance(timedelta(minutes=11))
                 redeliver(ctx)
                 quiet = time.monotonic()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -41,7 +41,7 @@ FLOWS: dict[Stage, tuple[Any, str | None]] = {
     Stage.NOTIFY: (stage_flows.send_mail, None),
 }
 STALE_AFTER = timedelta(minutes=10)
-# Stages whose wake-ups may join a run still Scheduled (mail needs no joining: one wake-up at most).
+# Stages whose wake-ups may join a run that has not started (mail needs no joining: one wake-up at most).
 JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED, Stage.SESSION_CLOSED, Stage.DECISION_ISSUED})
 
 
@@ -82,8 +82,8 @@ def _slug(text: str) -> str:
 def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = False) -> list[str]:
     """Start a flow run of the stage's deployment for each wake-up; problems are returned, not raised.
 
-    A wake-up joins the latest run of its stage if no worker has taken that run yet (it takes the subjects
-    that joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
+    A wake-up joins the latest run of its stage if that run has not started yet (it takes the subjects that
+    joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
     """
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
@@ -121,13 +121,14 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
 
 
 def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
-    """Hand the wake-up to the latest run of its stage if that run is still Scheduled and has room
+    """Hand the wake-up to the latest run of its stage if that run has not started and has room
     (``THIDUA_STAGE_BATCH``); True if it did.
 
-    A run reads what joined it only after it has left Scheduled (a worker took it, then it runs). So:
-    record the join, then look; if the run is still Scheduled, it will see the join. If it has moved on,
-    it may have missed it, and the wake-up gets a run of its own (at worst both do it; a stage done twice
-    changes nothing). A Pending run is never joined: its worker may have died with it.
+    A run reads what joined it only once Prefect has recorded it Running. So: record the join, then look;
+    if the run is still Scheduled or Pending, it will see the join. If it has moved on, it may have missed
+    it, and the wake-up gets a run of its own (at worst both do it; a stage done twice changes nothing).
+    A run whose worker died with it stays Pending: joins stop after ``PENDING_JOINABLE``, and what joined
+    it before is redelivered by the sweep, as the run's own subject is (never to a run that old).
     """
     with ctx.reader() as uow:
         latest = uow.session.scalar(  # a run that has not started has not completed its own wake-up
@@ -155,11 +156,12 @@ def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
     if (taken or 0) >= ctx.settings.stage_batch:
         return False
     mark_delivered(ctx, [wakeup.id], flow_run_ids={wakeup.id: latest})
-    return _still_scheduled(latest)
+    return _not_started(latest)
 
 
-def _still_scheduled(flow_run_id: str) -> bool:
-    """No worker or runner has taken it yet. Any doubt (API error, unknown run): no."""
+def _not_started(flow_run_id: str) -> bool:
+    """Scheduled, or Pending for less than ``PENDING_JOINABLE`` (a worker took it and is starting its
+    process; one stuck Pending longer may have died with its worker). Any doubt (API error): no."""
     from prefect.client.schemas.objects import StateType
 
     if flow_run_id in _seen_started:
@@ -170,12 +172,15 @@ def _still_scheduled(flow_run_id: str) -> bool:
         return False
     if state is not None and state.type is StateType.SCHEDULED:
         return True
+    if state is not None and state.type is StateType.PENDING:
+        return bool(datetime.now(UTC) - state.timestamp < PENDING_JOINABLE)
     if len(_seen_started) > 10_000:
         _seen_started.clear()
     _seen_started.add(flow_run_id)
     return False
 
 
+PENDING_JOINABLE = timedelta(seconds=30)
 _seen_started: set[str] = set()
 _clients: dict[str, SyncPrefectClient] = {}
 _clients_lock = threading.Lock()

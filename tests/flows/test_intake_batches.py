@@ -1,4 +1,4 @@
-"""A burst of submissions shares one intake flow run: a new intake joins the run no worker has taken yet.
+"""A burst of submissions shares one intake flow run: a new intake joins the run that has not started.
 
 The deployments are registered but not served here, so the runs stay Scheduled until the test moves them:
 what the dispatcher decides is checked step by step, then the scheduled run executes in this process.
@@ -11,7 +11,7 @@ from uuid import UUID
 
 from prefect.client.orchestration import get_client
 from prefect.flow_engine import run_flow
-from prefect.states import Pending
+from prefect.states import Running
 
 from flows import stages as stage_flows
 from flows.dispatch import dispatcher
@@ -27,7 +27,7 @@ def _flow_runs(ctx: Context) -> dict[int, str | None]:
     return {w.ref_id: w.flow_run_id for w in pending(ctx)}
 
 
-def test_submissions_join_the_intake_run_no_worker_has_taken(
+def test_submissions_join_the_intake_run_that_has_not_started(
     flows_ctx: Context, clock: FixedClock, prefect_api: str
 ) -> None:
     for deployment in deployments():
@@ -44,10 +44,10 @@ def test_submissions_join_the_intake_run_no_worker_has_taken(
     assert runs[second.submission_id] == batch_run, "the second joins the scheduled run"
     assert runs[third.submission_id] not in (None, batch_run), "the run is full (THIDUA_STAGE_BATCH=2)"
 
-    # A worker takes the third's run (Pending): it may read what joined it at any moment, or its worker may
-    # die with it; a new submission gets a run of its own.
+    # The third's run starts (Running): it may have read what joined it already; a new submission gets a
+    # run of its own.
     with get_client(sync_client=True) as client:
-        client.set_flow_run_state(UUID(str(runs[third.submission_id])), Pending(), force=True)
+        client.set_flow_run_state(UUID(str(runs[third.submission_id])), Running(), force=True)
         fourth = submit_example(flows_ctx, "hoi-chu-thap-do-2019")
         fourth_run = _flow_runs(flows_ctx)[fourth.submission_id]
         assert fourth_run not in (None, batch_run, runs[third.submission_id])

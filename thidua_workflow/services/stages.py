@@ -7,13 +7,14 @@ twice, or again after a crash, changes nothing more. The Prefect flows call the 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from thidua_workflow.db import models as m
-from thidua_workflow.errors import Conflict
+from thidua_workflow.errors import Conflict, DatabaseUnavailable
 from thidua_workflow.services import certificates, council, decisions, nominations, notifications, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete
@@ -70,22 +71,45 @@ def run_batch(ctx: Context, stage: Stage, first: int, joined_ids: list[int]) -> 
     A flow run of a stage also takes the wake-ups handed to it before it started (``flows.dispatch``), so
     a burst of submissions, or of rounds closed one after another, costs one flow run, not one each.
     ``first`` always runs (a re-run of a stage changes nothing); a subject done meanwhile by another run
-    is skipped or loses on the version check. One that fails is recorded and stays pending for the sweep;
-    the others go on.
+    is skipped. A conflict with another writer is tried again (the stage re-reads everything); a subject
+    that still fails is recorded on its wake-up, stays pending for the sweep, and does not stop the others.
     """
     batch = Batch()
     for ref_id in dict.fromkeys([first, *joined_ids]):
         if ref_id != first and not _waiting(ctx, stage, ref_id):
             continue
-        try:
-            batch.done[ref_id] = run_stage(ctx, stage, ref_id)
-        except Conflict as exc:
-            if _waiting(ctx, stage, ref_id):  # not another run's doing: a real refusal
-                batch.failed[ref_id] = f"{type(exc).__name__}: {exc}"
-        except Exception as exc:
-            log.exception("stage %s of %s failed", stage.value, ref_id)
-            batch.failed[ref_id] = f"{type(exc).__name__}: {exc}"
+        for attempt in range(1, RETRIES + 1):
+            try:
+                batch.done[ref_id] = run_stage(ctx, stage, ref_id)
+                break
+            except (Conflict, DatabaseUnavailable) as exc:
+                if not _waiting(ctx, stage, ref_id):
+                    break  # another run did it in the meantime
+                if attempt == RETRIES:
+                    _failed(ctx, stage, ref_id, exc, batch)
+                else:
+                    time.sleep(0.2 * attempt)
+            except Exception as exc:
+                _failed(ctx, stage, ref_id, exc, batch)
+                break
     return batch
+
+
+RETRIES = 3
+
+
+def _failed(ctx: Context, stage: Stage, ref_id: int, exc: Exception, batch: Batch) -> None:
+    log.error("stage %s of %s failed", stage.value, ref_id, exc_info=exc)
+    message = f"{type(exc).__name__}: {exc}"
+    batch.failed[ref_id] = message
+    with ctx.uow() as uow:
+        for wakeup in uow.session.scalars(
+            select(m.Wakeup).where(
+                m.Wakeup.kind == stage.value, m.Wakeup.ref_id == ref_id, m.Wakeup.completed_at.is_(None)
+            )
+        ):
+            wakeup.last_error = message[:1000]
+        uow.commit()
 
 
 def joined(ctx: Context, stage: Stage, flow_run_id: str) -> list[int]:
