@@ -13,8 +13,9 @@ from tests.integration.helpers import QB_NOMINATIONS, example, row_counts, submi
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.errors import Conflict, InputRejected, NotPermitted, ThiduaError, ValidationFailed
-from thidua_workflow.services import rounds
+from thidua_workflow.services import eligibility, rounds
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.services.nominations import withdraw
 from thidua_workflow.services.queries import show_nomination
@@ -260,3 +261,90 @@ def test_stale_read_is_refused_by_the_version_check(qb: Context, clock: FixedClo
         merged.comment = "sửa từ bản đọc cũ"
         with pytest.raises(Conflict):
             second.commit()
+
+
+def test_the_recheck_reads_the_same_dossier_whether_or_not_it_is_loaded(qb: Context) -> None:
+    """Appraisal reads the latest dossier's content in one statement; the nomination's page has the
+    versions loaded already. Both give the rules the same entry, evidence and dissolved unit included."""
+    ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
+    today = qb.clock.today()
+    with qb.uow() as uow:
+        unit = uow.session.get(m.Unit, "qb-hoi-nguoi-mu")
+        assert unit is not None
+        unit.dissolved_on = today  # dissolved today: the rules refuse it from this day on
+        uow.commit()
+    for nomination_id in ids:
+        with qb.reader() as uow:
+            nomination = uow.session.get(m.Nomination, nomination_id)
+            assert nomination is not None
+            read = recheck(qb, uow.session, nomination, today)
+            dossier, _dissolved = eligibility._current_dossier(uow.session, nomination, today)
+            entry = eligibility.as_input(nomination, dossier)
+        with qb.reader() as uow:
+            nomination = uow.session.get(m.Nomination, nomination_id)
+            assert nomination is not None
+            stored = nomination.dossiers[-1]
+            assert [d.kind for d in stored.documents]  # evidence and the unit's file documents
+            assert recheck(qb, uow.session, nomination, today) == read
+            assert eligibility.as_input(nomination, stored) == entry
+        assert "khong_khen_don_vi_giai_the" in {c.rule for c in read if c.outcome == "failed"}
+    with qb.reader() as uow:
+        nomination = uow.session.get(m.Nomination, ids[0])
+        assert nomination is not None
+        earlier = recheck(qb, uow.session, nomination, today - timedelta(days=1))
+    assert "khong_khen_don_vi_giai_the" not in {c.rule for c in earlier}
+
+
+def test_a_nominee_whose_unit_was_dissolved_since_submission_needs_a_reason(
+    qb: Context, clock: FixedClock
+) -> None:
+    clock.set(date(2020, 5, 15))
+    data = example("hoi-lhtn-2020-dot-xuat")
+    data["nominations"][0]["nominee"] = {
+        "kind": "person",
+        "name": "Nguyễn Văn Tình Nguyện",
+        "unit": "qb-hoi-lhtn",
+        "position": "Ủy viên Ban Thường vụ",
+    }
+    nomination_id = submit_example(qb, "hoi-lhtn-2020-dot-xuat", data).nomination_ids[0]
+    task = _task_for(qb, "cv.tdkt1", nomination_id)
+    with qb.uow() as uow:
+        unit = uow.session.get(m.Unit, "qb-hoi-lhtn")
+        assert unit is not None
+        unit.dissolved_on = date(2020, 5, 14)
+        uow.commit()
+    before = row_counts(qb)
+    with pytest.raises(ValidationFailed) as caught:
+        act(qb, "cv.tdkt1", task, "pass")
+    assert [p.rule for p in caught.value.problems] == ["khong_khen_don_vi_giai_the"]
+    assert row_counts(qb) == before
+    act(qb, "cv.tdkt1", task, "pass", Payload(comment="Thành tích trước khi sáp nhập; đề nghị vẫn khen."))
+    assert show_nomination(qb, nomination_id).status == "council_approved"
+
+
+def test_deciding_cancels_the_nominations_other_open_tasks(qb: Context, clock: FixedClock) -> None:
+    nomination_id = _ad_hoc(qb, clock)
+    task = _task_for(qb, "cv.tdkt1", nomination_id)
+    with qb.uow() as uow:
+        other = m.Task(
+            kind="appraise",
+            nomination_id=nomination_id,
+            status="open",
+            assignee_role="appraiser",
+            due_on=date(2020, 5, 29),
+            created_at=qb.clock.now(),
+        )
+        uow.session.add(other)
+        uow.commit()
+        other_id = other.id
+    act(qb, "cv.tdkt1", task, "pass")
+    with qb.reader() as uow:
+        cancelled = uow.session.get(m.Task, other_id)
+        done = uow.session.get(m.Task, task)
+        assert cancelled is not None and done is not None
+        assert (cancelled.status, cancelled.completed_at, cancelled.version) == (
+            "cancelled",
+            qb.clock.now(),
+            2,
+        )
+        assert (done.status, done.decision, done.completed_by_id is not None) == ("done", "pass", True)

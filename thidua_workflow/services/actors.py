@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor, Grant
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.errors import NotPermitted
+from thidua_workflow.services.uow import read_columns
+
+# Built once: every service call starts here, and a statement object that is reused keeps its
+# SQLAlchemy cache key, so each call pays for neither building the expression nor keying it again.
+_ACTOR = (
+    select(
+        m.Person.id,
+        m.Person.username,
+        m.Person.full_name,
+        m.Person.unit_id,
+        m.Person.active,
+        m.RoleGrant.role,
+        m.RoleGrant.unit_id.label("grant_unit"),
+        m.RoleGrant.title,
+    )
+    .outerjoin(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+    .where(m.Person.username == bindparam("username"))
+    .order_by(m.RoleGrant.id)
+)
 
 
 def load_actor(session: Session, username: str) -> Actor:
-    person = session.scalar(
-        select(m.Person).options(selectinload(m.Person.grants)).where(m.Person.username == username)
-    )
-    if person is None or not person.active:
+    """The person and their grants in one statement.
+
+    Plain columns rather than entities: the actor is an immutable value read in the caller's transaction,
+    so there is nothing to track in the identity map, and building it costs no ORM bookkeeping.
+    """
+    rows = read_columns(session, _ACTOR, {"username": username}).all()
+    if not rows or not rows[0].active:
         raise NotPermitted(f"Người dùng '{username}' không tồn tại hoặc đã bị khóa.")
-    return actor_of(person)
+    first = rows[0]
+    return Actor(
+        person_id=first.id,
+        username=first.username,
+        full_name=first.full_name,
+        unit_id=first.unit_id,
+        grants=tuple(Grant(Role(r.role), r.grant_unit, r.title) for r in rows if r.role is not None),
+    )
 
 
 def actor_of(person: m.Person) -> Actor:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 
 SYSTEM_LABEL = "Hệ thống"
+_INSERT = insert(m.AuditEvent)
 
 
 def record(
@@ -25,18 +27,25 @@ def record(
     to_state: str | None = None,
     comment: str | None = None,
     data: dict[str, Any] | None = None,
-) -> m.AuditEvent:
-    event = m.AuditEvent(
-        at=at,
-        actor_id=actor.person_id if actor else None,
-        actor_label=actor.label if actor else SYSTEM_LABEL,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        data=data or {},
+) -> None:
+    """Append the event in the session's transaction, right away.
+
+    Events are never read back, changed or deleted by the action that writes them, so they bypass the
+    identity map: a plain INSERT on the session's connection instead of an entity for the flush to track.
+    Nothing pending is flushed by it (the action's own changes are flushed together at commit).
+    """
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at,
+            "actor_id": actor.person_id if actor else None,
+            "actor_label": actor.label if actor else SYSTEM_LABEL,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "from_state": from_state,
+            "to_state": to_state,
+            "comment": comment,
+            "data": data or {},
+        },
     )
-    session.add(event)
-    return event

@@ -14,18 +14,27 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import identity
 from thidua_workflow.domain.authz import Actor, conflict_of_interest, require_role
-from thidua_workflow.domain.enums import Choice, NominationStatus, NomineeKind, Role, SessionStatus, TaskKind
+from thidua_workflow.domain.enums import (
+    Choice,
+    NominationStatus,
+    NomineeKind,
+    Role,
+    SessionStatus,
+    TaskKind,
+    TaskStatus,
+)
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete, wake
+from thidua_workflow.services.uow import read_columns
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
 
 
@@ -79,21 +88,44 @@ def council_members(session: Session) -> list[m.Person]:
 
 def ensure_session_open_task(session: Session, ctx: Context, at: datetime) -> None:
     """One pending 'convene the council' task for the secretaries while work waits and no session is open."""
-    open_session_exists = session.scalar(
-        select(m.CouncilSession.id).where(m.CouncilSession.status == SessionStatus.OPEN.value).limit(1)
-    )
-    pending = session.scalar(
-        select(m.Task.id).where(m.Task.kind == TaskKind.SESSION_OPEN.value, m.Task.status == "open").limit(1)
-    )
-    if open_session_exists is None and pending is None:
-        new_task(
-            session,
-            ctx,
-            TaskKind.SESSION_OPEN,
-            Role.COUNCIL_SECRETARY,
-            at=at,
-            policy_period=_current_period_code(ctx),
+    if session_open_task_needed(session):
+        open_session_task(session, ctx, at)
+
+
+# Built once (see ``actors._ACTOR``): asked on every appraisal that passes. The role (always the
+# secretaries' for this kind) lets the inbox index find a pending task without scanning the open ones.
+_CONVENING = select(
+    or_(
+        select(m.CouncilSession.id).where(m.CouncilSession.status == SessionStatus.OPEN.value).exists(),
+        select(m.Task.id)
+        .where(
+            m.Task.status == TaskStatus.OPEN.value,
+            m.Task.assignee_role == Role.COUNCIL_SECRETARY.value,
+            m.Task.kind == TaskKind.SESSION_OPEN.value,
         )
+        .exists(),
+    )
+)
+
+
+def session_open_task_needed(session: Session) -> bool:
+    """Whether nobody has been asked to convene the council yet: no session is open, no task pending.
+
+    One statement; a caller may ask before its own writes when they cannot change the answer.
+    """
+    return not read_columns(session, _CONVENING).scalar()
+
+
+def open_session_task(session: Session, ctx: Context, at: datetime) -> m.Task:
+    """The secretaries' task to convene the council (see :func:`ensure_session_open_task`)."""
+    return new_task(
+        session,
+        ctx,
+        TaskKind.SESSION_OPEN,
+        Role.COUNCIL_SECRETARY,
+        at=at,
+        policy_period=_current_period_code(ctx),
+    )
 
 
 def _needs_vote(ctx: Context, nomination: m.Nomination) -> bool:

@@ -6,10 +6,11 @@ a concurrent update is a Conflict, a lost connection is DatabaseUnavailable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -85,6 +86,20 @@ class UnitOfWork:
             raise
         self._woken.extend(woken)
         self.committed = True
+
+
+def read_columns(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> CursorResult[Any]:
+    """Run a SELECT of plain columns (values, not entities) on the session's connection, in its transaction.
+
+    What ``session.execute`` adds is for loading entities; for values it costs about as much as the query
+    itself, which matters on the paths every action takes. Pending changes are flushed first, as
+    ``session.execute`` would do (autoflush), so the read sees the transaction's own writes.
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def translate(exc: BaseException) -> ThiduaError | None:

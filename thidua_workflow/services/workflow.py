@@ -6,9 +6,10 @@ Used inside a service's unit of work only; every move writes its audit event in 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, Ta
 from thidua_workflow.errors import Problem, TransitionNotAllowed
 from thidua_workflow.services import audit, notifications
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.uow import read_columns
 
 CLOSED = frozenset({NominationStatus.WITHDRAWN, NominationStatus.REJECTED})
 
@@ -161,6 +163,16 @@ def ask_unit_to_complete(session: Session, ctx: Context, nomination: m.Nominatio
     )
 
 
+@cache
+def _open_task_ids(columns: tuple[str, ...]) -> Select[tuple[int]]:
+    """The ids of a subject's open tasks: one statement per kind of subject, built once (a statement
+    object that is reused keeps its SQLAlchemy cache key; every decision asks this)."""
+    query = select(m.Task.id).where(m.Task.status == TaskStatus.OPEN.value)
+    for name in columns:
+        query = query.where(getattr(m.Task, name) == bindparam(name))
+    return query
+
+
 def close_open_tasks(
     session: Session,
     nomination_id: int | None = None,
@@ -171,25 +183,30 @@ def close_open_tasks(
     session_id: int | None = None,
     decision_id: int | None = None,
 ) -> int:
-    """Cancel a subject's other open tasks: once it has moved on, nobody needs to act on them."""
+    """Cancel a subject's other open tasks: once it has moved on, nobody needs to act on them.
+
+    Usually there are none besides the one being decided: their ids are read first, as values, and
+    only tasks to cancel are loaded (still open) to be changed with their version check.
+    """
     subjects = (
         (m.Task.nomination_id, nomination_id),
         (m.Task.round_id, round_id),
         (m.Task.session_id, session_id),
         (m.Task.decision_id, decision_id),
     )
-    if all(value is None for _column, value in subjects):
+    given = {column.key: value for column, value in subjects if value is not None}
+    if not given:
         raise ValueError("close_open_tasks needs a subject")
-    query = select(m.Task).where(m.Task.status == TaskStatus.OPEN.value)
-    for column, value in subjects:
-        if value is not None:
-            query = query.where(column == value)
+    found = read_columns(session, _open_task_ids(tuple(given)), given).scalars()
+    others = [task_id for task_id in found if task_id != except_id]
+    if not others:
+        return 0
     count = 0
-    for task in session.scalars(query):
-        if task.id != except_id:
-            task.status = TaskStatus.CANCELLED.value
-            task.completed_at = at
-            count += 1
+    open_ones = select(m.Task).where(m.Task.id.in_(others), m.Task.status == TaskStatus.OPEN.value)
+    for task in session.scalars(open_ones):
+        task.status = TaskStatus.CANCELLED.value
+        task.completed_at = at
+        count += 1
     return count
 
 
