@@ -292,11 +292,13 @@ def waiter(ctx: Context, clock: FixedClock) -> Callable[[], None]:
                 last, quiet = waiting, time.monotonic()
             elif time.monotonic() - quiet > 60:  # a lost flow run: what the sweep would do
                 lost = pending(ctx)
-                print(f"   ! {len(lost)} wake-ups waited 60 s: {[(w.kind, w.flow_run_id, w.last_error) for w in lost]}")
+                print(
+                    f"   ! {len(lost)} wake-ups waited 60 s: {[(w.kind, w.flow_run_id, w.last_error) for w in lost]}"
+                )
                 clock.advance(timedelta(minutes=11))
                 redeliver(ctx)
                 quiet = time.monotonic()
-            time.sleep(0.2)
+            time.sleep(0.05)
 
     return settle
 

@@ -25,10 +25,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select, text
 
 from thidua_workflow.clock import FixedClock
@@ -40,6 +39,9 @@ from thidua_workflow.services import accounts, org
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.settings import Settings
 from thidua_workflow.web.app import create_app
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "quang-binh"
@@ -249,6 +251,8 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
 def measure(
     ctx: Context, engine: Engine, requests: int, nominations: int
 ) -> list[tuple[str, float, float, float]]:
+    from fastapi.testclient import TestClient  # here: only this benchmark drives the app
+
     app = create_app(ctx)
     results = []
     rng = random.Random(11)

@@ -83,18 +83,23 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
     """Start a flow run of the stage's deployment for each wake-up; problems are returned, not raised.
 
     A wake-up joins the latest run of its stage if that run has not started yet (it takes the subjects that
-    joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each.
+    joined it when it starts: ``flows.stages``), so a burst costs a few flow runs instead of one each;
+    wake-ups delivered together join in one step.
     """
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
 
     problems = []
-    for wakeup in load(ctx, wakeup_ids):
-        if wakeup.completed_at is not None:
-            continue
+    todo = [w for w in load(ctx, wakeup_ids) if w.completed_at is None]
+    while todo:
+        wakeup = todo[0]
         stage = Stage(wakeup.kind)
-        if not wait and stage in JOINABLE and join_waiting_run(ctx, wakeup):
-            continue
+        if not wait and stage in JOINABLE:
+            joined = join_waiting_run(ctx, [w for w in todo if w.kind == wakeup.kind])
+            if joined:
+                todo = [w for w in todo if w.id not in joined]
+                continue
+        todo = todo[1:]
         try:
             flow_run = cast(
                 "FlowRun",
@@ -120,43 +125,46 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
     return problems
 
 
-def join_waiting_run(ctx: Context, wakeup: m.Wakeup) -> bool:
-    """Hand the wake-up to the latest run of its stage if that run has not started and has room
-    (``THIDUA_STAGE_BATCH``); True if it did.
+def join_waiting_run(ctx: Context, wakeups: list[m.Wakeup]) -> set[int]:
+    """Hand wake-ups of one stage, in order, to the latest run of that stage if it has not started, as many
+    as it has room for (``THIDUA_STAGE_BATCH``); the ids it took.
 
     A run reads what joined it only once Prefect has recorded it Running. So: record the join, then look;
     if the run is still Scheduled or Pending, it will see the join. If it has moved on, it may have missed
-    it, and the wake-up gets a run of its own (at worst both do it; a stage done twice changes nothing).
+    it, and the wake-ups get runs of their own (at worst both do it; a stage done twice changes nothing).
     A run whose worker died with it stays Pending: joins stop after ``PENDING_JOINABLE``, and what joined
     it before is redelivered by the sweep, as the run's own subject is (never to a run that old).
     """
+    ids = [w.id for w in wakeups]
     with ctx.reader() as uow:
         latest = uow.session.scalar(  # a run that has not started has not completed its own wake-up
             select(m.Wakeup.flow_run_id)
             .where(
                 m.Wakeup.completed_at.is_(None),
-                m.Wakeup.kind == wakeup.kind,
+                m.Wakeup.kind == wakeups[0].kind,
                 m.Wakeup.flow_run_id.is_not(None),
-                m.Wakeup.id != wakeup.id,
+                m.Wakeup.id.not_in(ids),
                 m.Wakeup.delivered_at >= ctx.clock.now() - STALE_AFTER,  # the sweep's redelivery: a new run
             )
             .order_by(m.Wakeup.delivered_at.desc(), m.Wakeup.id.desc())
             .limit(1)
         )
-    if latest is None or latest in _seen_started:
-        return False
-    with ctx.reader() as uow:
+        if latest is None or latest in _seen_started:
+            return set()
         taken = uow.session.scalar(
             select(func.count())
             .select_from(m.Wakeup)
             .where(
-                m.Wakeup.completed_at.is_(None), m.Wakeup.kind == wakeup.kind, m.Wakeup.flow_run_id == latest
+                m.Wakeup.completed_at.is_(None),
+                m.Wakeup.kind == wakeups[0].kind,
+                m.Wakeup.flow_run_id == latest,
             )
         )
-    if (taken or 0) >= ctx.settings.stage_batch:
-        return False
-    mark_delivered(ctx, [wakeup.id], flow_run_ids={wakeup.id: latest})
-    return _not_started(latest)
+    chosen = ids[: max(0, ctx.settings.stage_batch - (taken or 0))]
+    if not chosen:
+        return set()
+    mark_delivered(ctx, chosen, flow_run_ids=dict.fromkeys(chosen, latest))
+    return set(chosen) if _not_started(latest) else set()
 
 
 def _not_started(flow_run_id: str) -> bool:

@@ -33,8 +33,12 @@ def deployments() -> list[RunnerDeployment]:
 
 
 def serve_all(limit: int | None = None) -> None:
-    """Blocks until interrupted; ``limit`` caps concurrent flow runs (Prefect's default otherwise)."""
-    serve(*deployments(), limit=limit, print_starting_message=False)
+    """Blocks until interrupted; ``limit`` caps concurrent flow runs (Prefect's default otherwise).
+
+    The runner looks for new flow runs four times a second (Prefect's setting counts whole seconds): a
+    stage a person is waiting for starts a little sooner, for a cheap query to the API.
+    """
+    serve(*deployments(), limit=limit, print_starting_message=False, query_seconds=0.25)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from prefect.flow_engine import run_flow
 from prefect.states import Running
 
 from flows import stages as stage_flows
-from flows.dispatch import dispatcher
+from flows.dispatch import deliver_deployments, dispatcher
 from flows.serve import deployments
 from tests.integration.helpers import submit_example
 from thidua_workflow.clock import FixedClock
@@ -71,3 +71,21 @@ def test_submissions_join_the_intake_run_that_has_not_started(
         assert {show_nomination(flows_ctx, i).status for i in result.nomination_ids} == {"bloc_review"}
     for result in (third, fourth, fifth):
         assert {show_nomination(flows_ctx, i).status for i in result.nomination_ids} == {"submitted"}
+
+
+def test_wake_ups_delivered_together_share_one_run_up_to_the_batch_size(
+    flows_ctx: Context, clock: FixedClock, prefect_api: str
+) -> None:
+    for deployment in deployments():
+        deployment.apply()
+    flows_ctx.dispatcher = None  # committed, not yet delivered: as the web app's queue holds them
+    clock.set(date(2019, 12, 5))
+    names = ("hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019", "lien-minh-htx-2019", "hoi-chu-thap-do-2019")
+    submitted = [submit_example(flows_ctx, name).submission_id for name in names]
+    flows_ctx.settings = flows_ctx.settings.model_copy(update={"stage_batch": 3})
+    assert deliver_deployments(flows_ctx, [w.id for w in pending(flows_ctx)]) == []
+    runs = _flow_runs(flows_ctx)
+    assert set(runs) == set(submitted)
+    first_run = runs[submitted[0]]
+    assert [runs[s] for s in submitted[:3]] == [first_run] * 3, "one run takes three"
+    assert runs[submitted[3]] not in (None, first_run), "the fourth starts the next"

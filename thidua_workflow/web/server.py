@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,17 +22,28 @@ def in_background(dispatch: Dispatcher) -> Dispatcher:
     """Deliver wake-ups after the response, not during it: a person never waits for the next stage.
 
     The action is already committed with its wake-up (the outbox), so a delivery that fails here is
-    retried by the sweep. One worker keeps deliveries in commit order; each carries the caller's
-    context (Prefect's settings live in context variables).
+    retried by the sweep. One worker keeps deliveries in commit order, and takes together whatever
+    queued while it was busy (a burst of submissions is delivered in a few steps, not one each); each
+    carries the caller's context (Prefect's settings live in context variables). One per Context.
     """
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thidua-dispatch")
+    queued: list[int] = []
+    lock = threading.Lock()
 
     def deliver(ctx: Context, wakeup_ids: list[int]) -> None:
+        with lock:
+            queued.extend(wakeup_ids)
+
         def run() -> None:
+            with lock:
+                taken = queued[:]
+                queued.clear()
+            if not taken:
+                return  # an earlier run took these along
             try:
-                dispatch(ctx, wakeup_ids)
+                dispatch(ctx, taken)
             except Exception:  # the sweep redelivers; the log says why it has to
-                log.exception("wake-ups %s not delivered; the sweep will retry", wakeup_ids)
+                log.exception("wake-ups %s not delivered; the sweep will retry", taken)
 
         worker.submit(contextvars.copy_context().run, run)
 
