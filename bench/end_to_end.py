@@ -290,10 +290,10 @@ def waiter(ctx: Context, clock: FixedClock) -> Callable[[], None]:
         while waiting := len(pending(ctx)):
             if waiting != last:
                 last, quiet = waiting, time.monotonic()
-            elif time.monotonic() - quiet > 60:  # a lost flow run: what the sweep would do
+            elif time.monotonic() - quiet > 60 and not running(ctx):  # lost: what the sweep would do
                 lost = pending(ctx)
                 print(
-                    f"   ! {len(lost)} wake-ups waited 60 s: {[(w.kind, w.flow_run_id, w.last_error) for w in lost]}"
+                    f"   ! {len(lost)} wake-ups lost: {[(w.kind, w.flow_run_id, w.last_error) for w in lost]}"
                 )
                 clock.advance(timedelta(minutes=11))
                 redeliver(ctx)
@@ -301,6 +301,17 @@ def waiter(ctx: Context, clock: FixedClock) -> Callable[[], None]:
             time.sleep(0.05)
 
     return settle
+
+
+def running(ctx: Context) -> bool:
+    """Whether a flow run that pending wake-ups were handed to is still on its way (a long decision)."""
+    from uuid import UUID
+
+    from flows.dispatch import api_client
+
+    runs = {w.flow_run_id for w in pending(ctx) if w.flow_run_id}
+    states = [api_client().read_flow_run(UUID(run)).state for run in runs]
+    return any(state is not None and not state.is_final() for state in states)
 
 
 def peak_mib(who: int) -> float:

@@ -41,8 +41,9 @@ FLOWS: dict[Stage, tuple[Any, str | None]] = {
     Stage.NOTIFY: (stage_flows.send_mail, None),
 }
 STALE_AFTER = timedelta(minutes=10)
-# Stages whose wake-ups may join a run that has not started (mail needs no joining: one wake-up at most).
-JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED, Stage.SESSION_CLOSED, Stage.DECISION_ISSUED})
+# Stages whose wake-ups may join a run that has not started: light and bursty ones. A decision's run renders
+# its certificates (a run each spreads them over workers), a session closes alone, mail is one wake-up.
+JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED})
 
 
 def deployment_name(stage: Stage) -> str:
@@ -175,7 +176,7 @@ def _not_started(flow_run_id: str) -> bool:
     if flow_run_id in _seen_started:
         return False  # a run that was taken does not come back (our deployments do not retry)
     try:
-        state = _client().read_flow_run(UUID(flow_run_id)).state
+        state = api_client().read_flow_run(UUID(flow_run_id)).state
     except Exception:
         return False
     if state is not None and state.type is StateType.SCHEDULED:
@@ -194,7 +195,7 @@ _clients: dict[str, SyncPrefectClient] = {}
 _clients_lock = threading.Lock()
 
 
-def _client() -> SyncPrefectClient:
+def api_client() -> SyncPrefectClient:
     """One Prefect client per API for this process: a new one costs ~20 ms (its TLS context), a read ~3 ms."""
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -133,3 +134,27 @@ def test_draft_decision_previews_as_pdf(qb: Context, clock: FixedClock, tmp_path
     assert "Số: …/QĐ-UBND" in words
     with ctx.reader() as uow:
         assert uow.session.scalar(select(func.count()).select_from(m.Certificate)) == 0
+
+
+def test_a_long_list_goes_in_chunks_and_a_failure_keeps_what_was_committed(
+    ctx: Context, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat for thousands of awardees; a run that dies half-way is finished by the next."""
+    monkeypatch.setattr(certificates, "CHUNK", 1)
+    store = certificates._store_certificates
+    stored: list[int] = []
+
+    def store_or_fail(*args: Any) -> None:
+        if args[1] == 1 and len([d for d in stored if d == 1]) == 2:
+            raise OSError("ổ đĩa đầy")
+        store(*args)
+        stored.append(args[1])
+
+    monkeypatch.setattr(certificates, "_store_certificates", store_or_fail)
+    with pytest.raises(OSError, match="ổ đĩa đầy"):
+        Scenario(ctx, clock, EXAMPLES / "quang-binh", lambda _line: None).run()
+    assert [(c.decision_id, c.ordinal) for c in _certs(ctx)] == [(1, 1), (1, 2)]
+    monkeypatch.setattr(certificates, "_store_certificates", store)
+    report = certificates.issue(ctx, 1)
+    assert (report.created, report.existing) == (2, 2)
+    assert [c.ordinal for c in _certs(ctx) if c.decision_id == 1] == [1, 2, 3, 4]

@@ -3,8 +3,9 @@ and a layout proof per Cờ thi đua — and checking a certificate is genuine.
 
 Issuing is idempotent: each awardee's certificate is made once (golden-book number = ordinal in the
 decision, verification code = keyed hash of its record), so a re-run after a crash only makes what is
-missing. Rendering happens before the transaction, in a process pool for large decisions (ReportLab is
-not thread-safe); blobs written for a transaction that fails are removed again.
+missing. Certificates are rendered and committed in chunks (memory stays flat for a list of thousands),
+in a process pool for large decisions (ReportLab is not thread-safe), outside the transaction that
+stores them; blobs written for a transaction that fails are removed again.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import base64
 import os
 import unicodedata
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +51,7 @@ from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import move
 
 POOL_FROM = 12  # below this many certificates, one process is faster than starting a pool
+CHUNK = 200  # certificates rendered, stored and committed together
 Verdict = Literal["genuine", "unknown", "altered", "revoked"]
 
 
@@ -162,19 +167,23 @@ def certificate_stamp_box(layout: Layout) -> tuple[int, int, int, int]:
     return left, bottom, right, top
 
 
-def _render_all(
-    items: list[CertificateData],
-    layout: Layout,
-    options: RenderOptions,
-    key: SigningKey | None,
-    location: str,
-) -> list[bytes]:
-    jobs: list[Job] = [(d, layout, options, key, location) for d in items]
-    if len(items) < POOL_FROM:
-        return [_render_one(job) for job in jobs]
-    workers = min(os.cpu_count() or 1, max(1, len(items) // 4))
+@contextmanager
+def _renderer(
+    count: int, layout: Layout, options: RenderOptions, key: SigningKey | None, location: str
+) -> Iterator[Callable[[list[CertificateData]], Iterator[bytes]]]:
+    """A function that renders a chunk: in a process pool kept for the whole decision when it is large.
+
+    The pool's ``map`` starts the chunk at once and returns; the caller stores the previous chunk
+    meanwhile, so the CPU renders while the database writes.
+    """
+    if count < POOL_FROM:
+        yield lambda items: iter([_render_one((d, layout, options, key, location)) for d in items])
+        return
+    workers = min(os.cpu_count() or 1, max(1, count // 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=register_fonts) as pool:
-        return list(pool.map(_render_one, jobs, chunksize=8))
+        yield lambda items: pool.map(
+            _render_one, [(d, layout, options, key, location) for d in items], chunksize=8
+        )
 
 
 def signing_key(ctx: Context) -> SigningKey | None:
@@ -228,7 +237,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             c.nomination_id
             for c in s.scalars(select(m.Certificate).where(m.Certificate.decision_id == decision_id))
         }
-        planned: list[tuple[int, int, str, str, dict[str, Any], CertificateData]] = []
+        planned: list[Planned] = []
         all_data: list[CertificateData] = []
         flags: list[tuple[int, FlagProof]] = []
         award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
@@ -265,7 +274,17 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
     report.existing = len(have)
     key = signing_key(ctx)
     location = ctx.policy.province_name
-    pdfs = _render_all([p[5] for p in planned], layout, options, key, location)
+    # Certificates go in chunks of ``CHUNK``, one transaction each: memory stays flat however long the
+    # decision's list, and a run killed half-way keeps what it committed (the next makes the rest).
+    chunks = [planned[i : i + CHUNK] for i in range(0, len(planned), CHUNK)]
+    with _renderer(len(planned), layout, options, key, location) as render:
+        rendering = render([p[5] for p in chunks[0]]) if chunks else iter(())
+        for index, chunk in enumerate(chunks):
+            pdfs = list(rendering)
+            if index + 1 < len(chunks):
+                rendering = render([p[5] for p in chunks[index + 1]])
+            _store_certificates(ctx, decision_id, chunk, pdfs, now)
+            report.created += len(chunk)
     extra: list[tuple[str, int | None, str, bytes]] = []
     if ("decision", None) not in documents_done:
         decision_file = render_decision(decision_doc, invariant=True)
@@ -296,36 +315,10 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
                 )
             )
 
-    blobs = [_evidence(pdf, "certificate.pdf") for pdf in pdfs] + [_evidence(doc[3], doc[2]) for doc in extra]
+    blobs = [_evidence(doc[3], doc[2]) for doc in extra]
     with ctx.uow() as uow:
         s = uow.session
         with stored(ctx.store, s, blobs):
-            for (nomination_id, ordinal, golden, code, record, _), pdf in zip(planned, pdfs, strict=True):
-                s.add(
-                    m.Certificate(
-                        decision_id=decision_id,
-                        nomination_id=nomination_id,
-                        ordinal=ordinal,
-                        golden_book=golden,
-                        code=code,
-                        record=record,
-                        pdf_sha256=sha256_hex(pdf),
-                        pdf_size=len(pdf),
-                        issued_at=now,
-                    )
-                )
-                nomination = s.get(m.Nomination, nomination_id)
-                assert nomination is not None
-                if nomination.status == NominationStatus.DECIDED.value:
-                    move(
-                        s,
-                        nomination,
-                        "certify",
-                        actor=None,
-                        at=now,
-                        data={"golden_book": golden, "code": code},
-                    )
-                report.created += 1
             for kind, subject_id, name, pdf in extra:
                 existing = s.scalar(
                     select(m.IssuedDocument).where(
@@ -363,6 +356,45 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
                 )
             uow.commit()
     return report
+
+
+Planned = tuple[int, int, str, str, dict[str, Any], CertificateData]
+
+
+def _store_certificates(
+    ctx: Context, decision_id: int, chunk: list[Planned], pdfs: list[bytes], now: datetime
+) -> None:
+    """One chunk: its blobs, its certificate rows and each awardee moved to certified, in one transaction."""
+    blobs = [_evidence(pdf, "certificate.pdf") for pdf in pdfs]
+    with ctx.uow() as uow:
+        s = uow.session
+        with stored(ctx.store, s, blobs):
+            for (nomination_id, ordinal, golden, code, record, _), pdf in zip(chunk, pdfs, strict=True):
+                s.add(
+                    m.Certificate(
+                        decision_id=decision_id,
+                        nomination_id=nomination_id,
+                        ordinal=ordinal,
+                        golden_book=golden,
+                        code=code,
+                        record=record,
+                        pdf_sha256=sha256_hex(pdf),
+                        pdf_size=len(pdf),
+                        issued_at=now,
+                    )
+                )
+                nomination = s.get(m.Nomination, nomination_id)
+                assert nomination is not None
+                if nomination.status == NominationStatus.DECIDED.value:
+                    move(
+                        s,
+                        nomination,
+                        "certify",
+                        actor=None,
+                        at=now,
+                        data={"golden_book": golden, "code": code},
+                    )
+            uow.commit()
 
 
 def _issued_decision(session: Session, decision_id: int) -> m.Decision:
