@@ -41,9 +41,10 @@ FLOWS: dict[Stage, tuple[Any, str | None]] = {
     Stage.NOTIFY: (stage_flows.send_mail, None),
 }
 STALE_AFTER = timedelta(minutes=10)
-# Stages whose wake-ups may join a run that has not started: light and bursty ones. A decision's run renders
-# its certificates (a run each spreads them over workers), a session closes alone, mail is one wake-up.
-JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED})
+# Stages whose wake-ups may join a run that has not started. A council session closes alone; mail has one
+# wake-up at most. Decisions signed in a row share a run: one process pool renders them one after another,
+# which on one machine beats runs that fight over its cores (THIDUA_STAGE_BATCH=1 spreads them over workers).
+JOINABLE = frozenset({Stage.INTAKE, Stage.ROUND_CLOSED, Stage.DECISION_ISSUED})
 
 
 def deployment_name(stage: Stage) -> str:

@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     stage_batch: int = Field(
         default=100,
         ge=1,
-        description="how many submissions, or closed rounds, one flow run of the deployments may take when "
-        "they arrive before it starts; 1: a run each (most spread over workers)",
+        description="how many submissions, closed rounds or issued decisions one flow run of their stage "
+        "may take when they arrive before it starts; 1: a run each (most spread over workers)",
     )
     certificate_key: str | None = Field(
         default=None,

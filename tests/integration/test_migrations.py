@@ -11,13 +11,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from thidua_workflow.db import models as m
-from thidua_workflow.db.migrate import current_revision, ensure_schema, head_revision
+from thidua_workflow.db.migrate import HEAD, current_revision, ensure_schema, head_revision
 from thidua_workflow.services.context import Context
 
 
 def test_database_is_at_head(engine: Engine) -> None:
     assert current_revision(engine) == head_revision(engine)
     assert ensure_schema(engine) is False
+    assert head_revision(engine) == HEAD, "a new migration: set migrate.HEAD to its revision"
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from thidua_workflow.db import models as m
 from thidua_workflow.errors import Conflict, DatabaseUnavailable
-from thidua_workflow.services import certificates, council, decisions, nominations, notifications, rounds
+from thidua_workflow.services import council, decisions, nominations, notifications, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete
 
@@ -37,6 +37,8 @@ def decision_stage(ctx: Context, decision_id: int) -> dict[str, object]:
     finished by the next run.
     """
     decided = decisions.apply_issue(ctx, decision_id)
+    from thidua_workflow.services import certificates  # ReportLab: loaded by the runs that render only
+
     report = certificates.issue(ctx, decision_id)
     with ctx.uow() as uow:
         complete(uow.session, Stage.DECISION_ISSUED, decision_id, ctx.clock.now())
