@@ -21,8 +21,11 @@ Usage: ``python bench/end_to_end.py [--n 1000] [--large 10000] [--skip-pg] [--sk
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -318,10 +321,8 @@ def peak_mib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def measure(
-    label: str, url: str, schema: str | None, folder: Path, n: int, reset: Callable[[], None]
-) -> tuple[float, float]:
-    """Both ways on one database; returns (baseline, through flow runs) in seconds."""
+def one_side(side: str, url: str, schema: str | None, folder: Path, n: int) -> dict[str, Any]:
+    """One way through, in this (fresh) process: what the parent prints."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.dispatch import dispatcher
@@ -329,49 +330,80 @@ def measure(
     from thidua_workflow.demo import count_flow_runs
     from thidua_workflow.web.server import in_background
 
-    ctx, clock = prepared(url, schema, folder / "baseline")
-    started = time.perf_counter()
-    inline_phases: dict[str, float] = {}
-    issued = scenario(ctx, clock, n, lambda: None, inline_phases)
-    baseline = time.perf_counter() - started
-    baseline_peak = peak_mib(resource.RUSAGE_SELF)
-    ctx.close()
-    reset()
-
-    ctx, clock = prepared(url, schema, folder / "flows")
-    home = folder / "prefect"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {"THIDUA_DATA_DIR": str(folder / "flows"), "THIDUA_DATABASE_URL": url, "THIDUA_DISPATCH": "inline"}
-    if schema:
-        env["THIDUA_DATABASE_URL"] = f"{url}?options=-csearch_path%3D{schema}"
-    with (
-        prefect_server(home) as api,
-        runner(api, home, env),
-        temporary_settings(updates={PREFECT_API_URL: api}),
-    ):
-        ctx.dispatcher = in_background(dispatcher("deployment"))  # as the web app delivers
-        ctx.settings = ctx.settings.model_copy(update={"dispatch": "deployment"})
-        before = count_flow_runs()
+    ctx, clock = prepared(url, schema, folder)
+    phases: dict[str, float] = {}
+    runs = 0
+    if side == "baseline":
         started = time.perf_counter()
-        flow_phases: dict[str, float] = {}
-        issued_flows = scenario(ctx, clock, n, waiter(ctx, clock), flow_phases)
-        orchestrated = time.perf_counter() - started
-        runs = count_flow_runs() - before
+        issued = scenario(ctx, clock, n, lambda: None, phases)
+        elapsed = time.perf_counter() - started
+    else:
+        home = folder / "prefect"
+        home.mkdir(parents=True, exist_ok=True)
+        env = {"THIDUA_DATA_DIR": str(folder), "THIDUA_DATABASE_URL": url, "THIDUA_DISPATCH": "inline"}
+        if schema:
+            env["THIDUA_DATABASE_URL"] = f"{url}?options=-csearch_path%3D{schema}"
+        with (
+            prefect_server(home) as api,
+            runner(api, home, env),
+            temporary_settings(updates={PREFECT_API_URL: api}),
+        ):
+            ctx.dispatcher = in_background(dispatcher("deployment"))  # as the web app delivers
+            ctx.settings = ctx.settings.model_copy(update={"dispatch": "deployment"})
+            before = count_flow_runs()
+            started = time.perf_counter()
+            issued = scenario(ctx, clock, n, waiter(ctx, clock), phases)
+            elapsed = time.perf_counter() - started
+            runs = count_flow_runs() - before
     ctx.close()
+    return {
+        "seconds": elapsed,
+        "phases": phases,
+        "issued": issued,
+        "runs": runs,
+        "peak_self": peak_mib(resource.RUSAGE_SELF),
+        "peak_children": peak_mib(resource.RUSAGE_CHILDREN),
+    }
+
+
+def measure(
+    label: str, url: str, schema: str | None, folder: Path, n: int, reset: Callable[[], None]
+) -> tuple[float, float]:
+    """Both ways on one database, each in a fresh process (so that its memory is its own); returns
+    (baseline, through flow runs) in seconds."""
+    found = {}
+    for side in ("baseline", "flows"):
+        reset()
+        command = [sys.executable, __file__, "--side", side, "--url", url, "--folder", str(folder / side)]
+        command += ["--n", str(n)] + (["--schema", schema] if schema else [])
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        for line in done.stdout.splitlines():
+            if not line.startswith("{"):
+                print(line)
+        if done.returncode != 0 or not lines:
+            raise SystemExit(f"{label} {side} failed:\n{done.stderr[-3000:]}")
+        found[side] = json.loads(lines[-1])
+    inline, flows = found["baseline"], found["flows"]
     print(
-        f"== {label}: {n} nominations in {BLOCS} blocs; certificates issued: baseline {issued}, flows {issued_flows}"
+        f"== {label}: {n} nominations in {BLOCS} blocs; certificates issued: baseline {inline['issued']}, "
+        f"flows {flows['issued']}"
     )
-    print(f"   baseline (same service calls, stages inline): {baseline:8.1f} s")
-    print(f"   through Prefect flow runs:                    {orchestrated:8.1f} s  ({runs} flow runs)")
-    for name, inline in inline_phases.items():
-        print(f"     {name:<30} {inline:7.1f} s inline {flow_phases[name]:7.1f} s through flows")
-    print(f"   ratio:                                        {orchestrated / baseline:8.2f}   target ≤ 1.5")
+    print(f"   baseline (same service calls, stages inline): {inline['seconds']:8.1f} s")
     print(
-        f"   peak memory: inline (renders in this process) {baseline_peak:.0f} MiB; through flows, the "
-        f"largest process (server, runner, a flow run) {peak_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
-        "   target ≤ 1024 MiB"
+        f"   through Prefect flow runs:                    {flows['seconds']:8.1f} s  ({flows['runs']} flow runs)"
     )
-    return baseline, orchestrated
+    for name, seconds in inline["phases"].items():
+        print(f"     {name:<30} {seconds:7.1f} s inline {flows['phases'][name]:7.1f} s through flows")
+    print(
+        f"   ratio:                                        {flows['seconds'] / inline['seconds']:8.2f}   target ≤ 1.5"
+    )
+    print(
+        f"   peak memory, inline: {inline['peak_self']:.0f} MiB (its render workers {inline['peak_children']:.0f}); "
+        f"through flows: people's side {flows['peak_self']:.0f} MiB, largest of server, runner and flow runs "
+        f"{flows['peak_children']:.0f} MiB   target ≤ 1024 MiB"
+    )
+    return inline["seconds"], flows["seconds"]
 
 
 def main() -> None:
@@ -380,7 +412,16 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=10_000, help="then on PostgreSQL with this many (0: no)")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--side", choices=["baseline", "flows"], help=argparse.SUPPRESS
+    )  # one side, in a child
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--schema", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.side:
+        print(json.dumps(one_side(args.side, args.url, args.schema, Path(args.folder), args.n)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_sqlite:
             db = Path(tmp) / "bench.db"
