@@ -6,8 +6,8 @@ What it does, in order (each step is what an operator runs on the machines named
 2. ``prefect server start`` on the first [server machine];
 3. ``prefect work-pool create thidua-process --type process`` and ``prefect deploy --all --prefect-file
    deployments/prefect.yaml`` from the project's root [once];
-4. two ``prefect worker start --pool thidua-process`` processes, ``may-1`` and ``may-2``, each in its own
-   process group as if on its own machine [worker machines];
+4. two ``prefect worker start --pool thidua-process --limit 2`` processes, ``may-1`` and ``may-2``, each in
+   its own process group as if on its own machine [worker machines];
 5. a province-size bloc round of 100 nominations, driven through the services as people act, with
    ``THIDUA_DISPATCH=deployment`` [where people act]: five units submit (a flow run each,
    ``THIDUA_STAGE_BATCH=1``, so both workers take work), five more submit and ``may-1`` is killed with
@@ -125,7 +125,8 @@ def prefect_server(home: Path, database_url: str) -> Iterator[dict[str, str]]:
 
 def start_worker(name: str, env: dict[str, str], home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "prefect", "worker", "start", "--pool", POOL, "--name", name],
+        # Two runs at a time, as on a 2-core machine: a burst is shared, not taken whole by whoever polls first.
+        [sys.executable, "-m", "prefect", "worker", "start", "--pool", POOL, "--name", name, "--limit", "2"],
         cwd=ROOT,
         env=env,
         stdout=(home / f"{name}.log").open("ab"),

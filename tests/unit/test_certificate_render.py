@@ -139,3 +139,26 @@ def test_batch_has_one_page_per_certificate(tmp_path: Path) -> None:
     pdf = _write(tmp_path, render_batch(items, LAYOUT, RenderOptions(), "In hàng loạt"))
     assert info(pdf)["Pages"] == "5"
     assert "Người thứ 4" in text(pdf, page=5)
+
+
+def test_threads_drawing_at_once_get_what_one_thread_gets() -> None:
+    """Two registrars at once in the web app's threads: ReportLab keeps each document's font subset on the
+    shared font objects, and unguarded threads raise IndexError/KeyError or mix their glyphs."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    letters = "ẮẰẲẴẶẤẦẨẪẬỨỪỬỮỰỐỒỔỖỘỚỜỞỠỢ"
+    items = [
+        replace(DATA, name=f"Nguyễn Văn {letters[i % 25]}{letters[(i * 7) % 25].lower()} Số {i}")
+        for i in range(120)
+    ]
+    options = RenderOptions(invariant=True)
+    alone = [render_certificate(d, LAYOUT, options) for d in items]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            together = list(pool.map(lambda d: render_certificate(d, LAYOUT, options), items))
+    finally:
+        sys.setswitchinterval(interval)
+    assert together == alone

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from thidua_workflow.certificates.documents import PDF_AUTHOR, PDF_LANGUAGE, DecisionDocument
-from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, register_fonts
+from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, one_at_a_time, register_fonts
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
 
 KIND_GROUPS = (
@@ -224,6 +224,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             canvas.drawCentredString(A4[0] / 2 + 6 * mm, A4[1] - 12 * mm, str(document.page))
 
 
+@one_at_a_time
 def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
     register_fonts()
     buffer = io.BytesIO()

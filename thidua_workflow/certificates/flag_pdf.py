@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from thidua_workflow.certificates.documents import PDF_AUTHOR, PDF_LANGUAGE, FlagProof
-from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, one_at_a_time, register_fonts
 from thidua_workflow.domain.text import vietnamese_date
 
 FLAG_W_MM, FLAG_H_MM = 850.0, 650.0
@@ -64,6 +64,7 @@ def _star(canvas: Canvas, cx: float, cy: float, radius: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+@one_at_a_time
 def render_flag_proof(flag: FlagProof, *, invariant: bool = False) -> bytes:
     register_fonts()
     page_w, page_h = landscape(A4)

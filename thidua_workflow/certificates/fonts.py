@@ -6,8 +6,11 @@ rendering pool) and embedded, subset, in every PDF.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from importlib import resources
-from threading import Lock
+from threading import Lock, RLock
+from typing import ParamSpec, TypeVar
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -25,6 +28,22 @@ FILES = {
 }
 _lock = Lock()
 _registered = False
+_drawing = RLock()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_at_a_time(render: Callable[P, R]) -> Callable[P, R]:
+    """ReportLab keeps each document's font subsets on the shared font objects: two PDFs drawn at once in one
+    process (two threads of the web app, two registrars at once) corrupt each other. The workers of a
+    rendering pool are processes, each with its own fonts, and draw in parallel."""
+
+    @functools.wraps(render)
+    def serialized(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _drawing:
+            return render(*args, **kwargs)
+
+    return serialized
 
 
 def register_fonts() -> None:

@@ -27,6 +27,7 @@ from thidua_workflow.certificates.fonts import (
     SERIF_BOLD,
     SERIF_BOLD_ITALIC,
     SERIF_ITALIC,
+    one_at_a_time,
     register_fonts,
 )
 from thidua_workflow.certificates.layout import VARIABLE_FIELDS, Box, Layout, TextField
@@ -312,6 +313,7 @@ def _canvas(buffer: io.BytesIO, layout: Layout, title: str, options: RenderOptio
     return canvas
 
 
+@one_at_a_time
 def render_certificate(data: CertificateData, layout: Layout, options: RenderOptions) -> bytes:
     """One certificate as its own PDF; its verification code is also in the PDF's keywords."""
     buffer = io.BytesIO()
@@ -324,6 +326,7 @@ def render_certificate(data: CertificateData, layout: Layout, options: RenderOpt
     return buffer.getvalue()
 
 
+@one_at_a_time
 def render_batch(
     items: Sequence[CertificateData], layout: Layout, options: RenderOptions, title: str
 ) -> bytes:
@@ -337,6 +340,7 @@ def render_batch(
     return buffer.getvalue()
 
 
+@one_at_a_time
 def render_calibration(
     layout: Layout, offset_mm: tuple[float, float] = (0.0, 0.0), *, invariant: bool = False
 ) -> bytes:
