@@ -172,7 +172,9 @@ def the_round(
     submit(ctx, units[:5])
     settle(ctx, clock)
     shared = {name: ran_flows(home / f"{name}.log") for name in workers}
-    ctx.settings = ctx.settings.model_copy(update={"stage_batch": Settings().stage_batch})
+    ctx.settings = ctx.settings.model_copy(
+        update={"stage_batch": Settings.model_fields["stage_batch"].default}
+    )
     submit(ctx, units[5:])
     os.killpg(workers["may-1"].pid, signal.SIGKILL)  # a machine is lost with whatever it was running
     workers["may-1"].wait()
