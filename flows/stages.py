@@ -3,7 +3,8 @@
 Thin by design: each calls one service (one transaction that re-reads the database, so a re-run or a
 recovery never repeats a side effect) and publishes what operators want to see as an artifact. A run
 also takes the subjects of its stage that joined it before it started (``flows.dispatch``): a burst of
-submissions or of closed rounds is carried by a few flow runs, each subject still with its own artifact.
+submissions, closed rounds or signed decisions is carried by a few flow runs, each subject still with its
+own artifact.
 """
 
 from __future__ import annotations
