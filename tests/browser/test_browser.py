@@ -2,7 +2,8 @@
 
 A clerk submits with the form, a bloc member scores and votes, the chair closes, an appraiser passes,
 council members vote in secret, the signer signs, the registrar downloads a certificate, and the public
-verify page says genuine. Screenshots go to build/screenshots/ (THIDUA_SCREENSHOTS to change it).
+verify page says genuine. Screenshots go to build/screenshots/ (THIDUA_SCREENSHOTS to change it), with the
+downloaded certificate's first page beside them; docs/ shows a chosen few.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import struct
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -63,6 +66,32 @@ def served(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[str, Context]]:
         server.should_exit = True
         thread.join(10)
         ctx.close()
+
+
+def certificate_shot(pdf: Path, png: Path) -> None:
+    """The downloaded certificate as the awardee sees it (chromium shows no PDF when headless): its first
+    page drawn by poppler's pdftoppm, which must come out as an A3 landscape sheet."""
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(png.with_suffix("")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    header = png.read_bytes()[:24]
+    assert header.startswith(b"\x89PNG\r\n\x1a\n"), "pdftoppm wrote a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    assert round(width / height, 2) == round(420 / 297, 2), f"A3 landscape, got {width}×{height} px"
 
 
 def require_chromium() -> str:
@@ -209,6 +238,7 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
             page.check(f"input[name=present][value='{username}']")
         page.click("button:has-text('Ghi điểm danh')")
         page.wait_for_selector("text=thành viên có mặt")
+        shot("diem-danh")
         sign_in("gd.snv")
         page.goto(f"{base}/sessions/{session_id}")
         shot("phieu-kin")
@@ -253,6 +283,7 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         downloaded = Path(info.value.path())
         code = code_in_pdf(downloaded.read_bytes())
         assert code is not None
+        certificate_shot(downloaded, SHOTS / f"{next(shot_number):02d}-bang-khen.png")
 
         # 7. Anyone scanning the QR code gets the public verify page: genuine.
         context.clear_cookies()
