@@ -451,7 +451,7 @@ def _session_task(
         council.cast_ballot(ctx, username, session_id, choices)
         return f"đã bỏ phiếu kín tại phiên họp số {session_id}"
     result = council.close_session(ctx, username, session_id, proposal_ref=p.proposal_ref)
-    return f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {result['decisions']}"
+    return council.close_summary(session_id, result)
 
 
 def _decision_task(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -273,6 +273,6 @@ def session_close(request: Request, session_id: RowId, actor: User, form: Form) 
         )
         message = result.summary
     else:
-        data: dict[str, Any] = council.close_session(ctx, actor.username, session_id, proposal_ref=proposal)
-        message = f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {data['decisions']}"
+        data = council.close_session(ctx, actor.username, session_id, proposal_ref=proposal)
+        message = council.close_summary(session_id, data)
     return back(request, f"/sessions/{session_id}", f"Đã kiểm phiếu: {message}.")
