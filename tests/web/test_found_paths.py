@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -116,3 +117,23 @@ def test_an_unexpected_error_is_the_vietnamese_page_and_is_logged(
     api = browser.client.get("/api/nominations", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 500
     assert api.json() == {"error": "ServerError", "message": SERVER_ERROR}
+
+
+def test_the_secret_ballot_makes_no_choice_for_the_member(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    to_council(qb, "hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019")
+    clock.set(date(2020, 1, 15))
+    view = council.open_session(qb, "tb.tdkt")
+    council.record_attendance(qb, "tb.tdkt", view.id, COUNCIL[:9])
+    for who in (COUNCIL[0], "tb.tdkt"):  # a member's own ballot; the secretary's written-ballot form
+        page = app_client(who).get(f"/sessions/{view.id}").text
+        radios = re.findall(r'<input type="radio" name="ballot__\d+"[^>]*>', page)
+        assert radios, page
+        assert not [r for r in radios if "checked" in r]
+    # A ballot left blank is refused with the reason, and nothing is counted.
+    member = app_client(COUNCIL[0])
+    member.get(f"/sessions/{view.id}")
+    refused = member.post(f"/sessions/{view.id}/vote", {})
+    assert refused.status_code == 400 and "Phiếu chưa đủ" in refused.text
+    assert council.show_session(qb, view.id).voted == 0
