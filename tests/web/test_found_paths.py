@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 
 from tests.conftest import EXAMPLES
-from tests.integration.helpers import COUNCIL, to_council
+from tests.integration.helpers import COUNCIL, example_scores, row_counts, submit_example, to_council
 from tests.web.conftest import Browser
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.demo import Scenario
 from thidua_workflow.domain.enums import Choice, DecisionStatus
-from thidua_workflow.services import accounts, council, decisions, queries, tasks
+from thidua_workflow.services import accounts, council, decisions, queries, rounds, tasks
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.stages import run_inline
 from thidua_workflow.web.app import HTTP_PAGES, SERVER_ERROR
@@ -137,3 +137,88 @@ def test_the_secret_ballot_makes_no_choice_for_the_member(
     refused = member.post(f"/sessions/{view.id}/vote", {})
     assert refused.status_code == 400 and "Phiếu chưa đủ" in refused.text
     assert council.show_session(qb, view.id).voted == 0
+
+
+@pytest.fixture
+def voting_with_a_returned_dossier(qb: Context) -> tuple[int, int]:
+    """The 2019 round voting, with Hội Nhà báo's dossier returned by the chair before it opened."""
+    for name in ("hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019", "hoi-nha-bao-2019"):
+        submit_example(qb, name)
+    returned = next(n.id for n in queries.list_nominations(qb, unit="qb-hoi-nha-bao"))
+    rounds.return_dossier(qb, "nct.chutich", returned, "Thành tích chưa cụ thể; bổ sung số liệu.")
+    round_id = rounds.find_round(qb, "qb-khoi-hoi-dac-thu", "2019")
+    rounds.open_voting(qb, "nct.chutich", round_id)
+    return round_id, returned
+
+
+def test_a_refused_bloc_ballot_stores_neither_its_scores_nor_its_votes(
+    qb: Context, app_client: Callable[..., Browser], voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    round_id, returned = voting_with_a_returned_dossier
+    task = next(t for t in tasks.list_tasks(qb, "khkt.chutich") if t.kind == "round_vote")
+    others = [n["id"] for n in rounds.show_round(qb, round_id).nominations if n["id"] != returned]
+    token = accounts.issue_token(qb, "khkt.chutich", "kiểm thử").token
+    before = row_counts(qb)
+    refused = app_client().client.post(
+        f"/api/tasks/{task.id}/act",
+        json={"decision": "vote", "scores": example_scores("lien-hiep-khkt"), "approve": [*others, returned]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 400 and "không nằm trong vòng" in refused.json()["message"]
+    assert row_counts(qb) == before
+    # The same unit can then send its whole ballot: nothing half-stored blocks it.
+    accepted = tasks.act(
+        qb,
+        "khkt.chutich",
+        task.id,
+        "vote",
+        tasks.Payload(scores=example_scores("lien-hiep-khkt"), approve=set(others)),
+    )
+    assert accepted.summary == "đã bỏ phiếu đủ"
+
+
+def test_the_bloc_ballot_offers_only_what_is_on_it_and_refuses_a_blank_one(
+    qb: Context, app_client: Callable[..., Browser], voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    round_id, returned = voting_with_a_returned_dossier
+    member = app_client("khkt.chutich")
+    page = member.get(f"/rounds/{round_id}").text
+    assert f'name="vote__{returned}"' not in page
+    offered = sorted(int(i) for i in set(re.findall(r'name="vote__(\d+)"', page)))
+    assert offered and returned not in offered
+    scores = {
+        f"score__{unit}__{code}": str(points)
+        for unit, row in example_scores("lien-hiep-khkt").items()
+        for code, points in row.items()
+    }
+    before = row_counts(qb)
+    blank = member.post(f"/rounds/{round_id}/act", scores)
+    assert blank.status_code == 400 and "Phiếu chưa có ý kiến nào" in blank.text
+    assert row_counts(qb) == before
+    # A stale page's tick on the returned dossier is not held against the rest of the ballot.
+    votes = {f"vote__{i}": "yes" for i in offered[:1]} | {f"vote__{returned}": "yes"}
+    sent = member.post(f"/rounds/{round_id}/act", scores | votes)
+    assert sent.status_code == 303, sent.text
+    told = member.get(sent.headers["location"]).text
+    left = offered[1:]
+    assert "[" not in told.split("Đã xử lý", 1)[1].split("</p>", 1)[0]
+    assert all(f"số {i} (" in told for i in left)
+
+
+def test_members_see_no_running_tally_until_the_chair_closes(
+    qb: Context, app_client: Callable[..., Browser], voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    round_id, returned = voting_with_a_returned_dossier
+    offered = [n["id"] for n in rounds.show_round(qb, round_id).nominations if n["id"] != returned]
+    rounds.cast_ballot(
+        qb,
+        "htx.chutich",
+        round_id,
+        scores=example_scores("lien-minh-htx"),
+        approve=set(),
+        reject=set(offered),
+    )
+    member = app_client("khkt.chutich").get(f"/rounds/{round_id}").text
+    assert "Kết quả tạm tính" not in member and "/9" not in member and "Không</span>" not in member
+    chair = app_client("nct.chutich").get(f"/rounds/{round_id}").text
+    assert "Kết quả tạm tính" in chair and "0/9" in chair

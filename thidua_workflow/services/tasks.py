@@ -413,11 +413,13 @@ def _round_task(
         view = rounds.open_voting(ctx, username, round_id)
         return f"vòng bình xét số {round_id}: mở bỏ phiếu, {len(view.nominations)} hồ sơ"
     if decision == "vote":
-        if p.scores:
-            rounds.submit_scores(ctx, username, round_id, p.scores)
-        result = rounds.cast_votes(ctx, username, round_id, approve=p.approve, reject=p.reject)
-        left = result["remaining"]
-        return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {left}" if left else "đã bỏ phiếu đủ"
+        result = rounds.cast_ballot(
+            ctx, username, round_id, scores=p.scores, approve=p.approve, reject=p.reject
+        )
+        left = result["remaining_names"]
+        if left:
+            return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {', '.join(left)}"
+        return "đã bỏ phiếu đủ"
     if not p.next_chair or not p.next_deputy:
         raise InputRejected(
             "Kết thúc vòng bình xét cần trưởng khối và phó khối năm sau (--next-chair, --next-deputy)."
