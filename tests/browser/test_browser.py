@@ -242,6 +242,10 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         sign_in("gd.snv")
         page.goto(f"{base}/sessions/{session_id}")
         shot("phieu-kin")
+        # Nothing is ticked for the member: each choice is theirs to make.
+        assert not page.query_selector_all("input[type=radio][name^=ballot__]:checked")
+        for radio in page.query_selector_all("input[type=radio][name^=ballot__][value=yes]"):
+            radio.check()
         page.click("button:has-text('Bỏ phiếu')")
         page.wait_for_selector("text=Đã ghi phiếu kín")
         items = [i["nomination"] for i in council.show_session(ctx, session_id).items if i["needs_vote"]]

@@ -473,6 +473,17 @@ def close_session(
     return show_session(ctx, session_id).result
 
 
+def close_summary(session_id: int, result: dict[str, Any]) -> str:
+    """What the secretary is told after closing: the drafts if the session stage has already run (inline),
+    otherwise that the count follows (on Prefect the stage runs a moment later)."""
+    drafts = result.get("decisions")
+    if drafts is None:
+        return f"phiên họp số {session_id} kết thúc; kết quả và dự thảo quyết định sẽ có sau ít phút"
+    if not drafts:
+        return f"phiên họp số {session_id} kết thúc; không có dự thảo quyết định nào"
+    return f"phiên họp số {session_id} kết thúc; đã lập {len(drafts)} dự thảo quyết định"
+
+
 def _decide_item(
     ctx: Context,
     session: Session,

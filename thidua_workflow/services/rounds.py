@@ -7,6 +7,7 @@ votes, quota, the lead for Cờ thi đua) is computed by ``domain.bloc_round`` a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -217,72 +218,10 @@ def submit_scores(
     """A member unit's score sheets: its self-assessment and its scores for the other members."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        session = uow.session
-        actor = load_actor(session, username)
-        bloc_round = _round(session, round_id)
+        actor = load_actor(uow.session, username)
+        bloc_round = _round(uow.session, round_id)
         _require_status(bloc_round, RoundStatus.VOTING)
-        scorer = _member_unit(actor, bloc_round)
-        criteria = {c["code"]: c for c in bloc_round.criteria}
-        problems: list[Problem] = []
-        totals: dict[str, int] = {}
-        already = set(
-            session.scalars(
-                select(m.RoundScore.scored_unit_id).where(
-                    m.RoundScore.round_id == round_id, m.RoundScore.scorer_unit_id == scorer
-                )
-            )
-        )
-        for unit, points in scores.items():
-            if unit not in bloc_round.members:
-                problems.append(Problem(f"'{unit}' không phải thành viên khối", field=f"scores.{unit}"))
-                continue
-            if unit in already:
-                raise Conflict(
-                    f"Đơn vị '{scorer}' đã chấm điểm cho '{unit}' trong vòng này; không chấm lại được."
-                )
-            for code, value in points.items():
-                spec = criteria.get(code)
-                if spec is None:
-                    problems.append(
-                        Problem(f"tiêu chí '{code}' không có trong bảng tiêu chí", field=f"scores.{unit}")
-                    )
-                elif (
-                    not isinstance(value, int)
-                    or isinstance(value, bool)
-                    or not 0 <= value <= int(spec["max"])
-                ):
-                    problems.append(
-                        Problem(f"điểm '{code}' phải từ 0 đến {spec['max']}", field=f"scores.{unit}.{code}")
-                    )
-            missing = set(criteria) - set(points)
-            if missing:
-                problems.append(
-                    Problem(f"thiếu tiêu chí: {', '.join(sorted(missing))}", field=f"scores.{unit}")
-                )
-            totals[unit] = sum(v for v in points.values() if isinstance(v, int))
-        if problems:
-            raise ValidationFailed(problems, "Bảng điểm bị từ chối, không lưu gì:")
-        for unit, points in scores.items():
-            session.add(
-                m.RoundScore(
-                    round_id=round_id,
-                    scorer_unit_id=scorer,
-                    scored_unit_id=unit,
-                    points=points,
-                    total=totals[unit],
-                    cast_by_id=actor.person_id,
-                    cast_at=now,
-                )
-            )
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="round_scores",
-            entity_type="round",
-            entity_id=round_id,
-            data={"scorer": scorer, "totals": totals},
-        )
+        totals = _record_scores(uow.session, actor, bloc_round, scores, now)
         uow.commit()
         return totals
 
@@ -291,63 +230,159 @@ def cast_votes(
     ctx: Context, username: str, round_id: int, *, approve: set[int], reject: set[int]
 ) -> dict[str, Any]:
     """A member unit's votes; once on each nomination, never on its own; its task ends when all are cast."""
+    return cast_ballot(ctx, username, round_id, scores=None, approve=approve, reject=reject)
+
+
+def cast_ballot(
+    ctx: Context,
+    username: str,
+    round_id: int,
+    *,
+    scores: dict[str, dict[str, int]] | None,
+    approve: set[int],
+    reject: set[int],
+) -> dict[str, Any]:
+    """A member unit's score sheets and votes as one act: a refusal of either stores neither."""
     now = ctx.clock.now()
     if approve & reject:
         raise InputRejected(f"Hồ sơ {sorted(approve & reject)} vừa đồng ý vừa không đồng ý.")
     with ctx.uow() as uow:
-        session = uow.session
-        actor = load_actor(session, username)
-        bloc_round = _round(session, round_id)
+        actor = load_actor(uow.session, username)
+        bloc_round = _round(uow.session, round_id)
         _require_status(bloc_round, RoundStatus.VOTING)
-        voter = _member_unit(actor, bloc_round)
-        items = {n.id: n for n in _items(session, bloc_round)}
-        cast = set(
-            session.scalars(
-                select(m.RoundVote.nomination_id).where(
-                    m.RoundVote.round_id == round_id, m.RoundVote.voter_unit_id == voter
-                )
-            )
-        )
-        for nomination_id in sorted(approve | reject):
-            nomination = items.get(nomination_id)
-            if nomination is None:
-                raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
-            if voter in {nomination.submitting_unit_id, nomination.nominee_unit_id}:
-                raise NotPermitted(
-                    f"Đơn vị '{voter}' không bỏ phiếu cho hồ sơ số {nomination_id} của chính đơn vị mình."
-                )
-            if nomination_id in cast:
-                raise Conflict(
-                    f"Đơn vị '{voter}' đã bỏ phiếu cho hồ sơ số {nomination_id}; không bỏ phiếu lại."
-                )
-        for nomination_id in sorted(approve | reject):
-            session.add(
-                m.RoundVote(
-                    round_id=round_id,
-                    voter_unit_id=voter,
-                    nomination_id=nomination_id,
-                    approve=nomination_id in approve,
-                    cast_by_id=actor.person_id,
-                    cast_at=now,
-                )
-            )
-        due = {n.id for n in items.values() if voter not in {n.submitting_unit_id, n.nominee_unit_id}}
-        remaining = sorted(due - cast - approve - reject)
-        if not remaining:
-            finish_open_task(
-                session, actor, TaskKind.ROUND_VOTE, "vote", at=now, round_id=round_id, unit_id=voter
-            )
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="round_votes",
-            entity_type="round",
-            entity_id=round_id,
-            data={"voter": voter, "approve": sorted(approve), "reject": sorted(reject)},
-        )
+        if scores:
+            _record_scores(uow.session, actor, bloc_round, scores, now)
+        result = _record_votes(uow.session, actor, bloc_round, approve, reject, now)
         uow.commit()
-        return {"voter": voter, "remaining": remaining}
+        return result
+
+
+def _record_scores(
+    session: Session, actor: Actor, bloc_round: m.BlocRound, scores: dict[str, dict[str, int]], now: datetime
+) -> dict[str, int]:
+    round_id = bloc_round.id
+    scorer = _member_unit(actor, bloc_round)
+    criteria = {c["code"]: c for c in bloc_round.criteria}
+    problems: list[Problem] = []
+    totals: dict[str, int] = {}
+    already = set(
+        session.scalars(
+            select(m.RoundScore.scored_unit_id).where(
+                m.RoundScore.round_id == round_id, m.RoundScore.scorer_unit_id == scorer
+            )
+        )
+    )
+    for unit, points in scores.items():
+        if unit not in bloc_round.members:
+            problems.append(Problem(f"'{unit}' không phải thành viên khối", field=f"scores.{unit}"))
+            continue
+        if unit in already:
+            raise Conflict(
+                f"Đơn vị '{scorer}' đã chấm điểm cho '{unit}' trong vòng này; không chấm lại được."
+            )
+        for code, value in points.items():
+            spec = criteria.get(code)
+            if spec is None:
+                problems.append(
+                    Problem(f"tiêu chí '{code}' không có trong bảng tiêu chí", field=f"scores.{unit}")
+                )
+            elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= int(spec["max"]):
+                problems.append(
+                    Problem(f"điểm '{code}' phải từ 0 đến {spec['max']}", field=f"scores.{unit}.{code}")
+                )
+        missing = set(criteria) - set(points)
+        if missing:
+            problems.append(Problem(f"thiếu tiêu chí: {', '.join(sorted(missing))}", field=f"scores.{unit}"))
+        totals[unit] = sum(v for v in points.values() if isinstance(v, int))
+    if problems:
+        raise ValidationFailed(problems, "Bảng điểm bị từ chối, không lưu gì:")
+    for unit, points in scores.items():
+        session.add(
+            m.RoundScore(
+                round_id=round_id,
+                scorer_unit_id=scorer,
+                scored_unit_id=unit,
+                points=points,
+                total=totals[unit],
+                cast_by_id=actor.person_id,
+                cast_at=now,
+            )
+        )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="round_scores",
+        entity_type="round",
+        entity_id=round_id,
+        data={"scorer": scorer, "totals": totals},
+    )
+    return totals
+
+
+def _record_votes(
+    session: Session,
+    actor: Actor,
+    bloc_round: m.BlocRound,
+    approve: set[int],
+    reject: set[int],
+    now: datetime,
+) -> dict[str, Any]:
+    round_id = bloc_round.id
+    voter = _member_unit(actor, bloc_round)
+    items = {n.id: n for n in _items(session, bloc_round)}
+    cast = set(
+        session.scalars(
+            select(m.RoundVote.nomination_id).where(
+                m.RoundVote.round_id == round_id, m.RoundVote.voter_unit_id == voter
+            )
+        )
+    )
+    due = {n.id for n in items.values() if voter not in {n.submitting_unit_id, n.nominee_unit_id}}
+    if not approve | reject and due - cast:
+        raise InputRejected(
+            "Phiếu chưa có ý kiến nào: chọn Đồng ý hoặc Không đồng ý cho từng hồ sơ rồi gửi lại."
+        )
+    for nomination_id in sorted(approve | reject):
+        nomination = items.get(nomination_id)
+        if nomination is None:
+            raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
+        if voter in {nomination.submitting_unit_id, nomination.nominee_unit_id}:
+            raise NotPermitted(
+                f"Đơn vị '{voter}' không bỏ phiếu cho hồ sơ số {nomination_id} của chính đơn vị mình."
+            )
+        if nomination_id in cast:
+            raise Conflict(f"Đơn vị '{voter}' đã bỏ phiếu cho hồ sơ số {nomination_id}; không bỏ phiếu lại.")
+    for nomination_id in sorted(approve | reject):
+        session.add(
+            m.RoundVote(
+                round_id=round_id,
+                voter_unit_id=voter,
+                nomination_id=nomination_id,
+                approve=nomination_id in approve,
+                cast_by_id=actor.person_id,
+                cast_at=now,
+            )
+        )
+    remaining = sorted(due - cast - approve - reject)
+    if not remaining:
+        finish_open_task(
+            session, actor, TaskKind.ROUND_VOTE, "vote", at=now, round_id=round_id, unit_id=voter
+        )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="round_votes",
+        entity_type="round",
+        entity_id=round_id,
+        data={"voter": voter, "approve": sorted(approve), "reject": sorted(reject)},
+    )
+    return {
+        "voter": voter,
+        "remaining": remaining,
+        "remaining_names": [f"số {i} ({items[i].nominee_name})" for i in remaining],
+    }
 
 
 def _tally(

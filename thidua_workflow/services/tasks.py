@@ -413,11 +413,13 @@ def _round_task(
         view = rounds.open_voting(ctx, username, round_id)
         return f"vòng bình xét số {round_id}: mở bỏ phiếu, {len(view.nominations)} hồ sơ"
     if decision == "vote":
-        if p.scores:
-            rounds.submit_scores(ctx, username, round_id, p.scores)
-        result = rounds.cast_votes(ctx, username, round_id, approve=p.approve, reject=p.reject)
-        left = result["remaining"]
-        return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {left}" if left else "đã bỏ phiếu đủ"
+        result = rounds.cast_ballot(
+            ctx, username, round_id, scores=p.scores, approve=p.approve, reject=p.reject
+        )
+        left = result["remaining_names"]
+        if left:
+            return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {', '.join(left)}"
+        return "đã bỏ phiếu đủ"
     if not p.next_chair or not p.next_deputy:
         raise InputRejected(
             "Kết thúc vòng bình xét cần trưởng khối và phó khối năm sau (--next-chair, --next-deputy)."
@@ -451,7 +453,7 @@ def _session_task(
         council.cast_ballot(ctx, username, session_id, choices)
         return f"đã bỏ phiếu kín tại phiên họp số {session_id}"
     result = council.close_session(ctx, username, session_id, proposal_ref=p.proposal_ref)
-    return f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {result['decisions']}"
+    return council.close_summary(session_id, result)
 
 
 def _decision_task(

@@ -6,12 +6,14 @@ builds it from the resolved settings, so the web app, the CLI and the flows can 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +23,14 @@ from thidua_workflow.services.context import Context
 from thidua_workflow.web.core import LoginRequired, login_redirect, render
 
 SESSION_HOURS = 10
+log = logging.getLogger(__name__)
+
+# What a person is told when the address or the method is wrong; the JSON API keeps its JSON body.
+HTTP_PAGES = {
+    404: ("Không tìm thấy trang", "Địa chỉ này không có trong hệ thống, hoặc mục bạn tìm không còn nữa."),
+    405: ("Không thực hiện được", "Thao tác này không dùng được ở địa chỉ này."),
+}
+SERVER_ERROR = "Máy chủ gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để người vận hành kiểm tra."
 
 # Everything the pages use is served from here: no script, style or font from elsewhere.
 SECURITY_HEADERS = [
@@ -33,6 +43,61 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_page(
+    request: Request, status: int, heading: str, message: str, *, unchanged: bool = True
+) -> Response:
+    """The project's Vietnamese error page; a plain one if even that cannot be drawn (the database down)."""
+    try:
+        return render(
+            request, "error.html", status, heading=heading, message=message, problems=[], unchanged=unchanged
+        )
+    except Exception:
+        log.exception("could not render the error page")
+        body = (
+            '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Lỗi</title></head><body>'
+            f'<h1>{heading}</h1><p>{message}</p><p><a href="/">Về trang đầu</a></p></body></html>'
+        )
+        return HTMLResponse(body, status_code=status)
+
+
+class CrashPage:
+    """An unexpected error answers with the Vietnamese page (or JSON for the API), not Starlette's bare
+    English one; it sits inside the session middleware so the page knows who is signed in."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            request = Request(scope)
+            response: Response
+            if wants_json(request):
+                response = JSONResponse({"error": "ServerError", "message": SERVER_ERROR}, status_code=500)
+            else:
+                response = error_page(request, 500, "Lỗi máy chủ", SERVER_ERROR, unchanged=False)
+            await response(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -88,6 +153,7 @@ def create_app(ctx: Context) -> FastAPI:
     )
     app.state.ctx = ctx
     secret = ctx.settings.web_secret or local_secret(ctx.settings.data_dir / "web-session.key")
+    app.add_middleware(CrashPage)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -109,15 +175,29 @@ def create_app(ctx: Context) -> FastAPI:
     @app.exception_handler(ThiduaError)
     async def _refused(request: Request, exc: ThiduaError) -> Response:
         status = http_status(exc)
-        if request.url.path.startswith("/api/"):
+        if wants_json(request):
             return JSONResponse(exc.to_dict(), status_code=status)
         problems = [p.describe() for p in getattr(exc, "problems", [])]
         headline = exc.message.splitlines()[0] if problems else exc.message
         return render(request, "error.html", status, message=headline, problems=problems)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_json(request):
+            name = "NotFound" if exc.status_code == 404 else "HTTPError"
+            return JSONResponse(
+                {"error": name, "message": HTTP_PAGES.get(exc.status_code, ("", str(exc.detail)))[1]},
+                status_code=exc.status_code,
+                headers=exc.headers,
+            )
+        heading, message = HTTP_PAGES.get(
+            exc.status_code, ("Không thực hiện được", "Yêu cầu không thực hiện được.")
+        )
+        return error_page(request, exc.status_code, heading, message, unchanged=exc.status_code != 404)
+
     @app.exception_handler(RequestValidationError)
     async def _malformed(request: Request, exc: RequestValidationError) -> Response:
-        if request.url.path.startswith("/api/"):
+        if wants_json(request):
             return JSONResponse(
                 {"error": "InputRejected", "message": "Yêu cầu không hợp lệ.", "detail": exc.errors()},
                 status_code=422,

@@ -300,8 +300,15 @@ TEMPLATES.env.filters.update(
 TEMPLATES.env.globals["Role"] = Role
 
 
-def download(data: bytes, file_name: str, media_type: str) -> Response:
-    """A file for the browser to save, with its Vietnamese name kept (RFC 6266 filename*)."""
+def content_disposition(file_name: str, *, inline: bool = False) -> str:
+    """RFC 6266: the Vietnamese name in ``filename*`` and an ASCII stand-in for old clients (a header is
+    latin-1, so "Đ" in a plain ``filename=`` cannot even be sent)."""
     ascii_name = file_name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
+
+
+def download(data: bytes, file_name: str, media_type: str, *, inline: bool = False) -> Response:
+    """A file for the browser to save (or, ``inline``, to show), with its Vietnamese name kept."""
+    disposition = content_disposition(file_name, inline=inline)
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})

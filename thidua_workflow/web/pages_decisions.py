@@ -56,9 +56,7 @@ def decision_preview(request: Request, decision_id: RowId, actor: User) -> Respo
     view = _seen(request, actor, decision_id)
     pdf = certificates.decision_pdf(context(request), decision_id)
     name = f"quyet-dinh-{view.number_text or f'du-thao-{decision_id}'}.pdf".replace("/", "-")
-    return Response(
-        pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
-    )
+    return download(pdf, name, "application/pdf", inline=True)
 
 
 @router.get("/decisions/{decision_id}/annex.xlsx")

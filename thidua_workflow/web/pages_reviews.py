@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from thidua_workflow import spreadsheets
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.domain.enums import Choice, Role, RoundStatus, SessionStatus, TaskKind
+from thidua_workflow.domain.enums import Choice, NominationStatus, Role, RoundStatus, SessionStatus, TaskKind
 from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import council, rounds
 from thidua_workflow.services import tasks as task_service
@@ -61,7 +61,7 @@ def round_page(request: Request, round_id: RowId, actor: User) -> Response:
     task = my_task(request, actor, round_id=round_id)
     my_units = actor.units_for(Role.BLOC_REPRESENTATIVE) & set(view.members)
     my_unit = next(iter(sorted(my_units)), None)
-    summary = view.result if view.status == RoundStatus.CLOSED.value else (view.preview or {})
+    summary = _summary_seen(view, actor)
     return render(
         request,
         "round.html",
@@ -72,14 +72,29 @@ def round_page(request: Request, round_id: RowId, actor: User) -> Response:
         scored=bool(my_unit and view.scores_cast.get(my_unit)),
         summary=summary,
         outcomes={o["nomination"]: o for o in summary.get("outcomes", [])},
-        is_chair=bool(view.chair and actor.has(Role.BLOC_REPRESENTATIVE, view.chair)),
+        is_chair=_is_chair(view, actor),
     )
+
+
+def _is_chair(view: rounds.RoundView, actor: Actor) -> bool:
+    return bool(view.chair and actor.has(Role.BLOC_REPRESENTATIVE, view.chair))
+
+
+def _summary_seen(view: rounds.RoundView, actor: Actor) -> dict[str, Any]:
+    """The round's result once closed; while voting only the chair, who closes it, sees the running
+    count and ranking — members would otherwise vote knowing how others voted."""
+    if view.status == RoundStatus.CLOSED.value:
+        return dict(view.result or {})
+    preview = dict(view.preview or {})
+    if _is_chair(view, actor):
+        return preview
+    return {"quotas": preview.get("quotas", {})}
 
 
 @router.get("/rounds/{round_id}/ranking.xlsx")
 def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
     view = _seen_round(request, actor, round_id)
-    summary = view.result if view.status == RoundStatus.CLOSED.value else (view.preview or {})
+    summary = _summary_seen(view, actor)
     outcomes = {o["nomination"]: o for o in summary.get("outcomes", [])}
     rows = []
     for n in view.nominations:
@@ -147,6 +162,8 @@ def round_act(request: Request, round_id: RowId, actor: User, form: Form) -> Res
     if task.kind == TaskKind.ROUND_VOTE.value:
         payload.scores = _scores(form, view)
         for n in view.nominations:
+            if n["status"] != NominationStatus.BLOC_REVIEW.value:
+                continue  # returned or withdrawn since the page was drawn: not on the ballot
             choice = field(form, f"vote__{n['id']}")
             if choice == "yes":
                 payload.approve.add(n["id"])
@@ -273,6 +290,6 @@ def session_close(request: Request, session_id: RowId, actor: User, form: Form) 
         )
         message = result.summary
     else:
-        data: dict[str, Any] = council.close_session(ctx, actor.username, session_id, proposal_ref=proposal)
-        message = f"phiên họp số {session_id} kết thúc; dự thảo quyết định: {data['decisions']}"
+        data = council.close_session(ctx, actor.username, session_id, proposal_ref=proposal)
+        message = council.close_summary(session_id, data)
     return back(request, f"/sessions/{session_id}", f"Đã kiểm phiếu: {message}.")
