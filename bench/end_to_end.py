@@ -279,7 +279,12 @@ def prepared(url: str, schema: str | None, folder: Path) -> tuple[Context, Fixed
     engine = make_engine(url, schema=schema) if schema else make_engine(url)
     upgrade(engine)
     clock = FixedClock(date(2019, 12, 2))
-    ctx = bootstrap(Settings(data_dir=folder, database_url=url), clock=clock, engine=engine, migrate=False)
+    ctx = bootstrap(
+        Settings(data_dir=folder, database_url=url, verify_url_local=True),
+        clock=clock,
+        engine=engine,
+        migrate=False,
+    )
     org.load_organisation(ctx, organisation(BLOCS))
     return ctx, clock
 

@@ -125,7 +125,9 @@ def scenario(ctx: Context, clock: FixedClock) -> int:
 
 def _context(folder: Path) -> tuple[Context, FixedClock]:
     clock = FixedClock(date(2019, 12, 2))
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'thidua.db'}")
+    settings = Settings(
+        data_dir=folder, database_url=f"sqlite:///{folder / 'thidua.db'}", verify_url_local=True
+    )
     ctx = bootstrap(settings, clock=clock)
     org.load_organisation(ctx, _org())
     return ctx, clock

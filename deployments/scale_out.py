@@ -259,7 +259,9 @@ def rehearse(admin_url: str, workdir: Path, *, keep: bool = False, say: Say = pr
     ):
         thidua_url = thidua_db.replace("postgresql://", "postgresql+psycopg://", 1)
         clock = FixedClock(date(2019, 12, 2))
-        ctx = bootstrap(Settings(data_dir=workdir / "data", database_url=thidua_url), clock=clock)
+        ctx = bootstrap(
+            Settings(data_dir=workdir / "data", database_url=thidua_url, verify_url_local=True), clock=clock
+        )
         try:
             org.load_organisation(ctx, round_100._org())
             say(f"1. databases {prefect_db.rsplit('/', 1)[1]} and {thidua_db.rsplit('/', 1)[1]}")

@@ -27,6 +27,9 @@ from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.settings import Settings
 
+# The tests' certificates point at the test app (127.0.0.1): allowed here and in every process they start.
+os.environ.setdefault("THIDUA_VERIFY_URL_LOCAL", "true")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PG_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

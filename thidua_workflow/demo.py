@@ -18,6 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
 from thidua_workflow.domain.text import search_key
@@ -257,6 +258,13 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = settings.model_copy(update={"database_url": settings.database_url or f"sqlite:///{db_path}"})
+    local = local_host(settings.verify_url)
+    if local is not None:
+        settings = settings.model_copy(update={"verify_url_local": True})
+        out.print(
+            f"Mã QR trên bằng của bản chạy thử trỏ tới ứng dụng web trên máy này ({local}): "
+            "khi triển khai thật, đặt THIDUA_VERIFY_URL là địa chỉ công khai của trang xác thực."
+        )
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(settings, clock=clock)
     try:
@@ -278,7 +286,10 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
     out.print(
         "Giao diện web và Prefect (mở trình duyệt ở http://127.0.0.1:8000/, Prefect ở http://127.0.0.1:4200):"
     )
-    out.print(f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF} .venv/bin/thidua serve")
+    local_flag = " THIDUA_VERIFY_URL_LOCAL=true" if local is not None else ""
+    out.print(
+        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF}{local_flag} .venv/bin/thidua serve"
+    )
     out.print(
         f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
         + "; ".join(f"{who} ({role})" for who, role in DEMO_PEOPLE)

@@ -12,6 +12,7 @@ Each error carries a Vietnamese message meant for a person and the exit code the
     │   └── TransitionNotAllowed         the lifecycle has no such arrow from the current state
     ├── DatabaseUnavailable          1  the connection failed; nothing was saved, try again
     └── ConfigurationError           1  a settings, policy or organisation file is wrong
+        └── NotConfigured                a setting this action needs is missing (HTTP 503)
 """
 
 from __future__ import annotations
@@ -121,3 +122,9 @@ class DatabaseUnavailable(ThiduaError):
 
 class ConfigurationError(ThiduaError):
     exit_code = 1
+
+
+class NotConfigured(ConfigurationError):
+    """A setting must be made before this action can be taken: the person is told, the operator acts."""
+
+    http_status = 503

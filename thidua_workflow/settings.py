@@ -53,7 +53,13 @@ class Settings(BaseSettings):
         "(set the same value on every machine that issues certificates)",
     )
     verify_url: str = Field(
-        default="http://127.0.0.1:8000/verify/{code}", description="what a certificate's QR code points at"
+        default="http://127.0.0.1:8000/verify/{code}",
+        description="what a certificate's QR code points at: the public address of the verification page",
+    )
+    verify_url_local: bool = Field(
+        default=False,
+        description="allow a loopback or private verification address on issued certificates (demos, "
+        "tests); otherwise registering a decision is refused until THIDUA_VERIFY_URL is public",
     )
     web_secret: str | None = Field(
         default=None,

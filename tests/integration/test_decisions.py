@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from tests.integration.helpers import COUNCIL, row_counts, submit_example, to_co
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, HoldGround
-from thidua_workflow.errors import Conflict, InputRejected, NotPermitted
+from thidua_workflow.errors import Conflict, InputRejected, NotConfigured, NotPermitted
 from thidua_workflow.services import council, decisions, holds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.org import load_organisation
@@ -201,3 +202,34 @@ def test_a_held_nomination_is_not_decided_by_the_council(qb: Context, clock: Fix
     assert show_nomination(qb, CSTD).status == "on_hold"
     holds.release(qb, "cv.tdkt1", CSTD, "Không bị kỷ luật.")
     assert show_nomination(qb, CSTD).status == "council_vote"
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("http://127.0.0.1:8000/verify/{code}", "127.0.0.1"),
+        ("http://localhost:8000/verify/{code}", "localhost"),
+        ("https://10.2.3.4/verify/{code}", "10.2.3.4"),
+        ("https://[::1]/verify/{code}", "::1"),
+        ("https://tdkt-server/verify/{code}", "tdkt-server"),
+        ("https://thiduakhenthuong.quangbinh.gov.vn/verify/{code}", None),
+    ],
+)
+def test_registering_needs_a_verification_address_citizens_can_open(
+    drafted: Context, address: str, refused: str | None
+) -> None:
+    """The QR code printed on a certificate holds this address for good (issue 13 item 10)."""
+    drafted.settings = drafted.settings.model_copy(update={"verify_url": address, "verify_url_local": False})
+    decision = _by_form(drafted)["bang_khen_tinh"]
+    decisions.sign(drafted, "ct.ubnd", decision.id)
+    before = row_counts(drafted)
+    if refused is None:
+        assert decisions.register(drafted, "vt.ubnd", decision.id, 162).status == "issued"
+        return
+    with pytest.raises(NotConfigured, match=f"'{re.escape(refused)}'.*THIDUA_VERIFY_URL") as caught:
+        decisions.register(drafted, "vt.ubnd", decision.id, 162)
+    assert caught.value.http_status == 503
+    assert row_counts(drafted) == before
+    # An operator who means it (a demo, a closed network) says so explicitly.
+    drafted.settings = drafted.settings.model_copy(update={"verify_url_local": True})
+    assert decisions.register(drafted, "vt.ubnd", decision.id, 162).status == "issued"

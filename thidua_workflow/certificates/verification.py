@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 CODE_PATTERN = re.compile(r"\b([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})\b")
 KEYWORD_PATTERN = re.compile(rb"thidua-verify:([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})")
@@ -46,3 +48,20 @@ def code_in_pdf(data: bytes) -> str | None:
     """The code a certificate PDF carries in its metadata (the QR holds it too)."""
     found = KEYWORD_PATTERN.search(data)
     return found.group(1).decode() if found else None
+
+
+def local_host(url_template: str) -> str | None:
+    """The host of a verification address if no citizen's phone could reach it (loopback, a private or
+    link-local address, a name without a domain), else None: a QR code printed on a certificate is for life."""
+    host = urlsplit(url_template.replace("{code}", "code")).hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return (
+            host
+            if host == "localhost" or "." not in host or host.endswith((".local", ".localhost"))
+            else None
+        )
+    if address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified:
+        return host
+    return None

@@ -14,11 +14,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor, require_role
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, NomineeKind, Role, TaskKind
 from thidua_workflow.domain.text import search_key, vietnamese_date
-from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
+from thidua_workflow.errors import (
+    Conflict,
+    InputRejected,
+    NotConfigured,
+    NotFound,
+    NotPermitted,
+    TransitionNotAllowed,
+)
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
@@ -144,6 +152,18 @@ def sign(ctx: Context, username: str, decision_id: int) -> DecisionView:
     return show_decision(ctx, decision_id)
 
 
+def _require_public_verify_url(ctx: Context) -> None:
+    """Registering issues the certificates, whose QR codes hold the verification address for good."""
+    host = local_host(ctx.settings.verify_url)
+    if host is not None and not ctx.settings.verify_url_local:
+        raise NotConfigured(
+            f"Chưa vào sổ được: mã QR trên bằng khen sẽ trỏ tới '{host}', địa chỉ mà người dân không mở được. "
+            "Người vận hành cần đặt THIDUA_VERIFY_URL là địa chỉ công khai của trang xác thực "
+            "(ví dụ https://tdkt.example.gov.vn/verify/{code}), hoặc THIDUA_VERIFY_URL_LOCAL=true khi chạy thử. "
+            "Không có gì thay đổi."
+        )
+
+
 def register(
     ctx: Context, username: str, decision_id: int, number: int, *, dated: date | None = None
 ) -> DecisionView:
@@ -152,6 +172,7 @@ def register(
     day = dated or now.astimezone(ctx.clock.tz).date()
     if number <= 0:
         raise InputRejected("Số quyết định phải là số nguyên dương.")
+    _require_public_verify_url(ctx)
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)
