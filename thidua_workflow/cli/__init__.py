@@ -7,10 +7,11 @@ One module per resource, as the web app's pages; this module mounts them. A new 
 module of its resource (a new resource: a new module, mounted below). A module imports at its top only
 what ``thidua --help`` needs (typer, rich's console, the domain's enums and text helpers); a command
 imports the services, SQLAlchemy, Prefect or ReportLab it uses inside its function, so that starting the
-CLI stays cheap (``bench/cli_startup.py``; ``tests/cli/test_cli_startup.py`` guards it).
+CLI stays cheap (``bench/cli_startup.py``; ``tests/cli/test_cli_startup.py`` guards it). For the same
+reason the command modules do without ``from __future__ import annotations``: typer reads the signature of
+every command on every start, and string annotations are evaluated twice there (``inspect.signature``,
+``get_type_hints``), about 40 ms of a start that costs a few hundred.
 """
-
-from __future__ import annotations
 
 import sys
 from datetime import date

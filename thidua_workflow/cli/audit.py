@@ -1,8 +1,6 @@
 """``thidua audit``: the audit log, and how one of its events reads to a person (also in a nomination's
 history)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

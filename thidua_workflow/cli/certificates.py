@@ -1,7 +1,5 @@
 """``thidua certificates``: issue and export the printed certificates, verify, revoke, calibrate."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

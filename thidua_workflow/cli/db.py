@@ -1,7 +1,5 @@
 """``thidua db``: the database schema's revision, and bringing it to the newest."""
 
-from __future__ import annotations
-
 import typer
 
 from thidua_workflow.cli._console import handled, out

@@ -1,7 +1,5 @@
 """``thidua decisions``: the Chairman's award decisions: drafts, signature, registration, the PDF."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``thidua demo``: the Quảng Bình 2019–2020 scenario replayed end to end."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``thidua nominations``: submit, list and show nominations; appraise, return, hold and withdraw them."""
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 from typing import Annotated

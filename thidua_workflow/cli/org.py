@@ -1,7 +1,5 @@
 """``thidua org``: the province's organisation (units, blocs, people) from its YAML file."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -6,8 +6,6 @@ answer (PostgreSQL, no database yet, no or several provinces) does it open a ser
 the same answer or the same error as every other command, at the cost of importing SQLAlchemy.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 import typer
@@ -36,7 +34,7 @@ def policy_show(as_json: JsonFlag = False) -> None:
     out.print(render_policy(policy))
 
 
-def current_policy(current: Settings) -> Policy:
+def current_policy(current: "Settings") -> "Policy":
     """What ``Context.policy`` answers, checked the same way, without a context where possible."""
     from thidua_workflow.db.sqlite_peek import active_province
     from thidua_workflow.domain.policy import bundled_policy, load_policy

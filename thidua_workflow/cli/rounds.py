@@ -1,7 +1,5 @@
 """``thidua rounds``: a bloc's review round: its dossiers, scores, votes and result."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

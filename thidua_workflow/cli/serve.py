@@ -1,8 +1,6 @@
 """Running the system on this machine: ``thidua web``, ``thidua serve`` (every deployment and the web
 app), ``thidua sweep`` (one pass of the periodic sweep without Prefect)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

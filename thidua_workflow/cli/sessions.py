@@ -1,7 +1,5 @@
 """``thidua sessions``: the provincial council's sessions: attendance, secret ballots, the count."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

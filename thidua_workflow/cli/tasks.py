@@ -1,7 +1,5 @@
 """``thidua tasks``: a person's inbox, acting on a task, and what is overdue."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated

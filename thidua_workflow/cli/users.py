@@ -1,7 +1,5 @@
 """``thidua users``: web passwords and API tokens."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 
