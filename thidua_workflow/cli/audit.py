@@ -1,5 +1,5 @@
 """``thidua audit``: the audit log, and how one of its events reads to a person (also in a nomination's
-history)."""
+history). ``audit_log`` is a command of the root, mounted by ``cli/__init__``."""
 
 from typing import Annotated, Any
 

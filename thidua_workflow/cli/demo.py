@@ -1,4 +1,5 @@
-"""``thidua demo``: the Quảng Bình 2019–2020 scenario replayed end to end."""
+"""``thidua demo``: the Quảng Bình 2019–2020 scenario replayed end to end (a command of the root, mounted by
+``cli/__init__``)."""
 
 from pathlib import Path
 from typing import Annotated

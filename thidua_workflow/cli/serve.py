@@ -1,5 +1,6 @@
 """Running the system on this machine: ``thidua web``, ``thidua serve`` (every deployment and the web
-app), ``thidua sweep`` (one pass of the periodic sweep without Prefect)."""
+app), ``thidua sweep`` (one pass of the periodic sweep without Prefect). Commands of the root:
+``cli/__init__`` mounts them under these names."""
 
 from typing import Annotated, Any
 
@@ -10,8 +11,6 @@ from thidua_workflow.cli._context import context, settings
 from thidua_workflow.cli._options import JsonFlag
 
 WebHost = Annotated[str, typer.Option(help="Địa chỉ lắng nghe của giao diện web.")]
-
-
 WebPort = Annotated[
     int, typer.Option(help="Cổng của giao diện web (mã QR trên bằng trỏ tới THIDUA_VERIFY_URL).")
 ]
