@@ -254,8 +254,11 @@ class Policy(_Model):
 
 
 def _read_yaml(text: str, origin: str) -> Policy:
+    # PyYAML's libyaml parser, where it was built with it, reads a policy about 8× faster than the pure
+    # Python one (the same safe constructor, the same data): every `thidua policy show` pays this read.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"Tệp chính sách {origin} không đọc được: {exc}") from exc
     if not isinstance(data, dict):
