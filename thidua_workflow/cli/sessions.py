@@ -140,6 +140,9 @@ def sessions_close(
     out.print(
         f"Phiên họp số {session_id}: có mặt {result['present']}/{result['members_total']}, bỏ phiếu {result['voted']}."
     )
+    if "items" not in result:  # the session stage runs as a flow run, a moment later
+        out.print(council.close_summary(session_id, result) + ".")
+        return
     for item in result["items"]:
         tally = (
             f"đồng ý {item['yes']}, không đồng ý {item['no']}, không biểu quyết {item['abstain']}"
@@ -148,4 +151,4 @@ def sessions_close(
         )
         outcome = OUTCOME_LABEL.get(item["outcome"], item["outcome"])
         out.print(f"  hồ sơ số {item['nomination']}: {tally} → {outcome}")
-    out.print(f"Dự thảo quyết định: {', '.join(map(str, result['decisions'])) or 'không có'}")
+    out.print(f"Dự thảo quyết định: {', '.join(map(str, result.get('decisions', []))) or 'không có'}")
