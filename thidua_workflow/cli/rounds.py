@@ -132,7 +132,9 @@ def rounds_vote(
     with context() as ctx:
         result = rounds.cast_votes(ctx, actor, round_id, approve=parse_ids(yes), reject=parse_ids(no))
     left = result["remaining_names"]
-    out.print(f"Đơn vị {result['voter']} đã bỏ phiếu" + (f"; còn hồ sơ {', '.join(left)}." if left else " đủ."))
+    out.print(
+        f"Đơn vị {result['voter']} đã bỏ phiếu" + (f"; còn hồ sơ {', '.join(left)}." if left else " đủ.")
+    )
 
 
 @app.command("return")
