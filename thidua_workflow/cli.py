@@ -168,7 +168,9 @@ def warn(problem: str) -> None:
 @contextmanager
 def context() -> Iterator[Context]:
     current = settings()
-    ctx = bootstrap(current)
+    from flows.inline import run_inline
+
+    ctx = bootstrap(current, dispatcher=run_inline)
     if current.dispatch != "inline":
         from flows.dispatch import dispatcher
 
@@ -225,7 +227,7 @@ def read_data_file(path: Path) -> tuple[Any, str]:
 @handled
 def db_upgrade() -> None:
     """Đưa lược đồ cơ sở dữ liệu lên phiên bản mới nhất."""
-    ctx = bootstrap(settings(), migrate=False)
+    ctx = bootstrap(settings(), dispatcher=None, migrate=False)
     try:
         upgrade(ctx.engine)
         out.print(
@@ -239,7 +241,7 @@ def db_upgrade() -> None:
 @handled
 def db_current() -> None:
     """Phiên bản lược đồ hiện tại và mới nhất."""
-    ctx = bootstrap(settings(), migrate=False)
+    ctx = bootstrap(settings(), dispatcher=None, migrate=False)
     try:
         out.print(f"hiện tại: {current_revision(ctx.engine)} · mới nhất: {head_revision(ctx.engine)}")
     finally:

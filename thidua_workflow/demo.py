@@ -18,6 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
 from thidua_workflow.domain.text import search_key
@@ -258,7 +259,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = settings.model_copy(update={"database_url": settings.database_url or f"sqlite:///{db_path}"})
     clock = FixedClock(date(2019, 12, 2))
-    ctx = bootstrap(settings, clock=clock)
+    ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     try:
         if with_prefect:
             runs = _with_prefect(ctx, clock, example, out)
