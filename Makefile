@@ -30,10 +30,12 @@ test: install tools
 test-slow: install tools
 	$(PY) -m pytest -m slow -n $(WORKERS) --dist loadgroup -q
 
+# ruff, mypy (strict), and the import contracts in pyproject.toml's [tool.importlinter].
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 # Every benchmark runs; those that missed their target are named at the end, and the target fails.
 bench: install

@@ -37,6 +37,7 @@ from typing import Any
 from inbox import organisation  # the province's blocs of 10 units, each with a clerk and a representative
 from sqlalchemy import func, select, text
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
@@ -284,6 +285,7 @@ def prepared(url: str, schema: str | None, folder: Path) -> tuple[Context, Fixed
         clock=clock,
         engine=engine,
         migrate=False,
+        dispatcher=run_inline,
     )
     org.load_organisation(ctx, organisation(BLOCS))
     return ctx, clock

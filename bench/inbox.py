@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 import yaml
 from sqlalchemy import Connection, Engine, Table, insert, select, text
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
@@ -340,7 +341,7 @@ def run(label: str, url: str, schema: str | None, args: argparse.Namespace, data
     engine = make_engine(url, schema=schema) if schema else make_engine(url)
     upgrade(engine)
     settings = Settings(data_dir=data_dir, database_url=url)
-    ctx = bootstrap(settings, clock=FixedClock(TODAY), engine=engine, migrate=False)
+    ctx = bootstrap(settings, clock=FixedClock(TODAY), engine=engine, migrate=False, dispatcher=run_inline)
     started = time.perf_counter()
     sizes = fill(ctx, engine, args.nominations, args.events)
     print(

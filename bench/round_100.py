@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.demo import COUNCIL, REPRESENTATIVES
 from thidua_workflow.services import council, decisions, nominations, org, rounds, tasks
@@ -128,7 +129,7 @@ def _context(folder: Path) -> tuple[Context, FixedClock]:
     settings = Settings(
         data_dir=folder, database_url=f"sqlite:///{folder / 'thidua.db'}", verify_url_local=True
     )
-    ctx = bootstrap(settings, clock=clock)
+    ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     org.load_organisation(ctx, _org())
     return ctx, clock
 

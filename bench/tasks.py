@@ -25,6 +25,7 @@ from pathlib import Path
 from inbox import TODAY, fill  # the province-size fixture of bench/inbox.py
 from sqlalchemy import Engine, insert, select, text, update
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
@@ -111,7 +112,11 @@ def measure(label: str, url: str, schema: str | None, data_dir: Path, n: int) ->
     engine = make_engine(url, schema=schema) if schema else make_engine(url)
     upgrade(engine)
     ctx = bootstrap(
-        Settings(data_dir=data_dir, database_url=url), clock=FixedClock(TODAY), engine=engine, migrate=False
+        Settings(data_dir=data_dir, database_url=url),
+        clock=FixedClock(TODAY),
+        engine=engine,
+        migrate=False,
+        dispatcher=run_inline,
     )
     # Every 5th nomination waits for appraisal: 2n tasks for the two timed runs, WARMUP more to warm up.
     fill(ctx, engine, nominations=10 * n + 5 * WARMUP, events=10 * n)

@@ -45,6 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import round_100  # noqa: E402  the benchmark's province-size round: its organisation and files
 
 from flows.dispatch import dispatcher, redeliver  # noqa: E402
+from flows.inline import run_inline  # noqa: E402
 from flows.local_server import QUIET, free_port, stop, wait_healthy  # noqa: E402
 from thidua_workflow.clock import FixedClock  # noqa: E402
 from thidua_workflow.db import models as m  # noqa: E402
@@ -260,7 +261,9 @@ def rehearse(admin_url: str, workdir: Path, *, keep: bool = False, say: Say = pr
         thidua_url = thidua_db.replace("postgresql://", "postgresql+psycopg://", 1)
         clock = FixedClock(date(2019, 12, 2))
         ctx = bootstrap(
-            Settings(data_dir=workdir / "data", database_url=thidua_url, verify_url_local=True), clock=clock
+            Settings(data_dir=workdir / "data", database_url=thidua_url, verify_url_local=True),
+            clock=clock,
+            dispatcher=run_inline,
         )
         try:
             org.load_organisation(ctx, round_100._org())

@@ -16,16 +16,19 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from sqlalchemy import func, select
-
 from flows import stages as stage_flows
+from flows.inline import run_inline
 from thidua_workflow.clock import SystemClock
-from thidua_workflow.db import models as m
-from thidua_workflow.domain.text import search_key
-from thidua_workflow.services import outbox
 from thidua_workflow.services.context import Context, Dispatcher
+from thidua_workflow.services.delivery import (
+    WakeupView,
+    due_for_delivery,
+    latest_open_run,
+    load,
+    mark_delivered,
+    run_name,
+)
 from thidua_workflow.services.outbox import Stage
-from thidua_workflow.services.stages import load, mark_delivered, run_inline
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
@@ -59,26 +62,6 @@ def parameters(ctx: Context, stage: Stage, ref_id: int) -> dict[str, Any]:
     if not isinstance(ctx.clock, SystemClock):
         params["as_of"] = ctx.clock.today().isoformat()
     return params
-
-
-def run_name(ctx: Context, stage: Stage, ref_id: int) -> str:
-    """Readable flow-run names: 'qb-khoi-hoi-dac-thu-2019-tong-ket', 'quyet-dinh-162-qd-ubnd-2020'."""
-    with ctx.reader() as uow:
-        s = uow.session
-        if stage is Stage.ROUND_CLOSED and (r := s.get(m.BlocRound, ref_id)):
-            phase = "so-ket" if r.period_code.endswith("-H1") else "tong-ket"
-            return _slug(f"{r.bloc_id}-{r.period_code.removesuffix('-H1')}-{phase}")
-        if stage is Stage.DECISION_ISSUED and (d := s.get(m.Decision, ref_id)) and d.number_text:
-            return _slug(f"quyet-dinh-{d.number_text}-{d.year}")
-        if stage is Stage.SESSION_CLOSED and (c := s.get(m.CouncilSession, ref_id)):
-            return _slug(f"hoi-dong-phien-{c.id}-{c.opened_at.astimezone(ctx.clock.tz):%Y-%m-%d}")
-        if stage is Stage.INTAKE and (sub := s.get(m.Submission, ref_id)):
-            return _slug(f"tiep-nhan-to-trinh-{sub.id}-{sub.unit_id}")
-    return _slug(f"{stage.value}-{ref_id}")
-
-
-def _slug(text: str) -> str:
-    return "-".join(search_key(text).replace("/", "-").replace("_", "-").split())
 
 
 def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = False) -> list[str]:
@@ -127,7 +110,7 @@ def deliver_deployments(ctx: Context, wakeup_ids: list[int], *, wait: bool = Fal
     return problems
 
 
-def join_waiting_run(ctx: Context, wakeups: list[m.Wakeup]) -> set[int]:
+def join_waiting_run(ctx: Context, wakeups: list[WakeupView]) -> set[int]:
     """Hand wake-ups of one stage, in order, to the latest run of that stage if it has not started, as many
     as it has room for (``THIDUA_STAGE_BATCH``); the ids it took.
 
@@ -138,35 +121,20 @@ def join_waiting_run(ctx: Context, wakeups: list[m.Wakeup]) -> set[int]:
     it before is redelivered by the sweep, as the run's own subject is (never to a run that old).
     """
     ids = [w.id for w in wakeups]
-    with ctx.reader() as uow:
-        latest = uow.session.scalar(  # a run that has not started has not completed its own wake-up
-            select(m.Wakeup.flow_run_id)
-            .where(
-                m.Wakeup.completed_at.is_(None),
-                m.Wakeup.kind == wakeups[0].kind,
-                m.Wakeup.flow_run_id.is_not(None),
-                m.Wakeup.id.not_in(ids),
-                m.Wakeup.delivered_at >= ctx.clock.now() - STALE_AFTER,  # the sweep's redelivery: a new run
-            )
-            .order_by(m.Wakeup.delivered_at.desc(), m.Wakeup.id.desc())
-            .limit(1)
-        )
-        if latest is None or latest in _seen_started:
-            return set()
-        taken = uow.session.scalar(
-            select(func.count())
-            .select_from(m.Wakeup)
-            .where(
-                m.Wakeup.completed_at.is_(None),
-                m.Wakeup.kind == wakeups[0].kind,
-                m.Wakeup.flow_run_id == latest,
-            )
-        )
-    chosen = ids[: max(0, ctx.settings.stage_batch - (taken or 0))]
+    run = latest_open_run(
+        ctx,
+        wakeups[0].kind,
+        besides=ids,
+        since=ctx.clock.now() - STALE_AFTER,  # the sweep's redelivery: a new run
+        known_started=_seen_started,
+    )
+    if run is None:
+        return set()
+    chosen = ids[: max(0, ctx.settings.stage_batch - run.taken)]
     if not chosen:
         return set()
-    mark_delivered(ctx, chosen, flow_run_ids=dict.fromkeys(chosen, latest))
-    return set(chosen) if _not_started(latest) else set()
+    mark_delivered(ctx, chosen, flow_run_ids=dict.fromkeys(chosen, run.flow_run_id))
+    return set(chosen) if _not_started(run.flow_run_id) else set()
 
 
 def _not_started(flow_run_id: str) -> bool:
@@ -254,8 +222,7 @@ def redeliver(ctx: Context) -> int:
     Delivered as the installation is configured (``THIDUA_DISPATCH``): served deployments, or flow runs
     in this process.
     """
-    with ctx.reader() as uow:
-        due = [w.id for w in outbox.due_for_delivery(uow.session, ctx.clock.now(), stale_after=STALE_AFTER)]
+    due = due_for_delivery(ctx, stale_after=STALE_AFTER)
     if due:
         if ctx.settings.dispatch == "flow":
             deliver_in_process(ctx, due)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from flows.inline import run_inline
 from thidua_workflow.config import resolve_settings
 from thidua_workflow.services.context import Context, bootstrap
 
@@ -16,7 +17,7 @@ def flow_context(as_of: date | None = None) -> Iterator[Context]:
 
     ``as_of`` replays a past date (the demo's 2019–2020 scenario); production runs leave it empty.
     """
-    ctx = bootstrap(resolve_settings(**({"as_of": as_of} if as_of else {})))
+    ctx = bootstrap(resolve_settings(**({"as_of": as_of} if as_of else {})), dispatcher=run_inline)
     try:
         yield ctx
     finally:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, text
 
+from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.db.migrate import upgrade
@@ -135,7 +136,7 @@ def database_url(engine: Engine, request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def ctx(engine: Engine, database_url: str, tmp_path: Path, clock: FixedClock) -> Context:
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
-    return bootstrap(settings, clock=clock, engine=engine, migrate=False)
+    return bootstrap(settings, clock=clock, engine=engine, migrate=False, dispatcher=run_inline)
 
 
 def read_yaml(path: Path) -> Any:

@@ -18,6 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from flows.inline import run_inline
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
@@ -266,7 +267,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             "khi triển khai thật, đặt THIDUA_VERIFY_URL là địa chỉ công khai của trang xác thực."
         )
     clock = FixedClock(date(2019, 12, 2))
-    ctx = bootstrap(settings, clock=clock)
+    ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     try:
         if with_prefect:
             runs = _with_prefect(ctx, clock, example, out)

@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 from playwright import sync_api as playwright_sync
 
+from flows.inline import run_inline
 from tests.conftest import EXAMPLES, ROOT, read_yaml
 from tests.integration.helpers import QB_NOMINATIONS, submit_example
 from thidua_workflow import demo
@@ -50,7 +51,7 @@ def free_port() -> int:
 @pytest.fixture
 def served(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[str, Context]]:
     settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'thidua.db'}")
-    ctx = bootstrap(settings, clock=clock)
+    ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))

@@ -171,7 +171,8 @@ def test_round_follows_the_periods_chair(qb: Context, clock: FixedClock) -> None
 
 def test_a_dossier_that_reaches_intake_after_voting_opened_is_refused_with_the_reason(qb: Context) -> None:
     """Submitted in time, but its intake ran after the chair opened voting (e.g. Prefect was down)."""
-    from thidua_workflow.services.stages import pending, run_inline
+    from flows.inline import run_inline
+    from thidua_workflow.services.stages import pending
 
     submit_example(qb, "hoi-nguoi-mu-2019")
     qb.dispatcher = lambda _ctx, _ids: None  # the next intake waits

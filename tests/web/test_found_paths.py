@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from flows.inline import run_inline
 from tests.conftest import EXAMPLES
 from tests.integration.helpers import COUNCIL, example_scores, row_counts, submit_example, to_council
 from tests.web.conftest import Browser
@@ -16,7 +17,6 @@ from thidua_workflow.demo import Scenario
 from thidua_workflow.domain.enums import Choice, DecisionStatus
 from thidua_workflow.services import accounts, council, decisions, queries, rounds, tasks
 from thidua_workflow.services.context import Context
-from thidua_workflow.services.stages import run_inline
 from thidua_workflow.web.app import HTTP_PAGES, SERVER_ERROR
 
 

@@ -41,14 +41,18 @@ def open_context(current: Settings, *, migrate: bool = True, dispatch: bool = Tr
     """Open the database and assemble the services' context. With ``dispatch``, the stages that follow
     an action run as ``THIDUA_DISPATCH`` says (inline, or as Prefect flow runs); without, the command
     only reads or migrates and never dispatches."""
-    from thidua_workflow.services.context import bootstrap
+    from thidua_workflow.services.context import Dispatcher, bootstrap
 
-    ctx = bootstrap(current, migrate=migrate)
-    if dispatch and current.dispatch != "inline":
+    chosen: Dispatcher | None = None
+    if dispatch and current.dispatch == "inline":
+        from flows.inline import run_inline
+
+        chosen = run_inline
+    elif dispatch:
         from flows.dispatch import dispatcher
 
-        ctx.dispatcher = dispatcher(current.dispatch, on_problem=warn)
-    return ctx
+        chosen = dispatcher(current.dispatch, on_problem=warn)
+    return bootstrap(current, migrate=migrate, dispatcher=chosen)
 
 
 @contextmanager

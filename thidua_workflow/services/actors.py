@@ -9,6 +9,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor, Grant
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.errors import NotPermitted
+from thidua_workflow.services.context import Context
 from thidua_workflow.services.uow import read_columns
 
 # Built once: every service call starts here, and a statement object that is reused keeps its
@@ -47,6 +48,13 @@ def load_actor(session: Session, username: str) -> Actor:
         unit_id=first.unit_id,
         grants=tuple(Grant(Role(r.role), r.grant_unit, r.title) for r in rows if r.role is not None),
     )
+
+
+def read_actor(ctx: Context, username: str) -> Actor:
+    """The person and their grants, read in a transaction of their own: who is signed in to a page or
+    calls the API (a person made inactive since is refused at once)."""
+    with ctx.reader() as uow:
+        return load_actor(uow.session, username)
 
 
 def actor_of(person: m.Person) -> Actor:

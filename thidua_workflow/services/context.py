@@ -25,8 +25,9 @@ Dispatcher = Callable[["Context", list[int]], None]
 
 @dataclass
 class Context:
-    """``dispatcher`` receives each committed transaction's wake-ups: by default the stages run inline,
-    in this process; an entry point that runs Prefect flows replaces it (``flows.dispatch``)."""
+    """``dispatcher`` receives each committed transaction's wake-ups. The entry point hands it in: the
+    services never choose how their stages run (``flows.inline`` runs them in this process,
+    ``flows.dispatch`` as Prefect flow runs); None leaves the wake-ups pending for the sweep."""
 
     settings: Settings
     engine: Engine
@@ -97,20 +98,23 @@ class Context:
 def bootstrap(
     settings: Settings,
     *,
+    dispatcher: Dispatcher | None,
     clock: Clock | None = None,
     engine: Engine | None = None,
     migrate: bool = True,
 ) -> Context:
-    """Open the database (bringing its schema to head) and assemble the context for the services."""
+    """Open the database (bringing its schema to head) and assemble the context for the services.
+
+    ``dispatcher`` has no default, so that every entry point says how the stages after an action run
+    (an entry point that forgot would otherwise leave them waiting for the sweep without a word).
+    """
     engine = engine or make_engine(settings.effective_database_url, echo=settings.sql_echo)
     if migrate:
         ensure_schema(engine)
-    from thidua_workflow.services.stages import run_inline
-
     return Context(
         settings=settings,
         engine=engine,
         clock=clock or settings.make_clock(),
         store=BlobStore(settings.blob_dir),
-        dispatcher=run_inline,
+        dispatcher=dispatcher,
     )

@@ -3,12 +3,13 @@
 A service that completes a stage calls :func:`wake`; after the unit of work commits, the context hands
 the new wake-ups to its dispatcher (run inline, or as Prefect flow runs). A stage marks its wake-up
 completed in the stage's own transaction, so a wake-up is pending until its work is really done.
+The dispatchers' reads and records after the commit are in ``services.delivery``.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -50,17 +51,3 @@ def complete(session: Session, stage: Stage, ref_id: int, at: datetime) -> None:
         )
     ):
         wakeup.completed_at = at
-
-
-def due_for_delivery(session: Session, now: datetime, *, stale_after: timedelta) -> list[m.Wakeup]:
-    """Never delivered, or delivered long ago and still not completed (its flow run died or was lost)."""
-    return list(
-        session.scalars(
-            select(m.Wakeup)
-            .where(
-                m.Wakeup.completed_at.is_(None),
-                (m.Wakeup.delivered_at.is_(None)) | (m.Wakeup.delivered_at < now - stale_after),
-            )
-            .order_by(m.Wakeup.id)
-        )
-    )

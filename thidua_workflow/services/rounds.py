@@ -32,6 +32,7 @@ from thidua_workflow.services.actors import actor_of, holders, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
+from thidua_workflow.services.visibility import require_round, visible_rounds
 from thidua_workflow.services.workflow import (
     ask_unit_to_complete,
     bloc_reviewer,
@@ -512,11 +513,18 @@ def _clean_reason(text: str, field: str) -> str:
         raise ValidationFailed([Problem(str(exc), field=field)]) from exc
 
 
-def show_round(ctx: Context, round_id: int, *, preview: bool = True) -> RoundView:
-    """The round with its nominations, who has voted and scored, and (while voting) the result so far."""
+def show_round(
+    ctx: Context, round_id: int, *, preview: bool = True, viewer: Actor | None = None
+) -> RoundView:
+    """The round with its nominations, who has voted and scored, and (while voting) the result so far.
+
+    With ``viewer``, only if that person may see the round (NotPermitted otherwise).
+    """
     with ctx.reader() as uow:
         session = uow.session
         bloc_round = _round(session, round_id)
+        if viewer is not None:
+            require_round(session, viewer, bloc_round)
         bloc = session.get(m.Bloc, bloc_round.bloc_id)
         items = list(
             session.scalars(
@@ -561,9 +569,12 @@ def show_round(ctx: Context, round_id: int, *, preview: bool = True) -> RoundVie
         )
 
 
-def list_rounds(ctx: Context) -> list[dict[str, Any]]:
+def list_rounds(ctx: Context, *, viewer: Actor | None = None) -> list[dict[str, Any]]:
+    """Every round, oldest first; with ``viewer``, the ones that person may see."""
     with ctx.reader() as uow:
         rows = uow.session.scalars(select(m.BlocRound).order_by(m.BlocRound.id)).all()
+        if viewer is not None:
+            rows = visible_rounds(uow.session, viewer, rows)
         return [
             {
                 "id": r.id,

@@ -1,7 +1,8 @@
-"""The stages that follow a person's action, and running them inline (without Prefect).
+"""The stages that follow a person's action: what each one does, and running one or a batch of them.
 
 Each stage is one transaction that re-reads the database and marks its wake-up completed, so running it
-twice, or again after a crash, changes nothing more. The Prefect flows call the same functions.
+twice, or again after a crash, changes nothing more. Who runs them is the dispatcher's business, a layer
+above the services: ``flows.inline`` in the acting process, ``flows.dispatch`` as Prefect flow runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.errors import Conflict, DatabaseUnavailable
 from thidua_workflow.services import council, decisions, nominations, notifications, rounds
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.delivery import WakeupView, read_wakeups
 from thidua_workflow.services.outbox import Stage, complete
 
 log = logging.getLogger(__name__)
@@ -140,56 +142,7 @@ def _waiting(ctx: Context, stage: Stage, ref_id: int) -> bool:
     return found is not None
 
 
-def mark_delivered(
-    ctx: Context,
-    wakeup_ids: list[int],
-    *,
-    flow_run_ids: dict[int, str] | None = None,
-    error: str | None = None,
-) -> None:
-    now = ctx.clock.now()
-    with ctx.uow() as uow:
-        for wakeup in uow.session.scalars(select(m.Wakeup).where(m.Wakeup.id.in_(wakeup_ids))):
-            wakeup.attempts += 1
-            if error is None:
-                wakeup.delivered_at = now
-                wakeup.flow_run_id = (flow_run_ids or {}).get(wakeup.id)
-                wakeup.last_error = None
-            else:
-                wakeup.last_error = error[:1000]
-        uow.commit()
-
-
-def load(ctx: Context, wakeup_ids: list[int]) -> list[m.Wakeup]:
+def pending(ctx: Context) -> list[WakeupView]:
+    """Every stage still waiting to run (or to finish), oldest first."""
     with ctx.reader() as uow:
-        rows = uow.session.scalars(
-            select(m.Wakeup).where(m.Wakeup.id.in_(wakeup_ids)).order_by(m.Wakeup.id)
-        ).all()
-        uow.session.expunge_all()
-        return list(rows)
-
-
-def run_inline(ctx: Context, wakeup_ids: list[int]) -> None:
-    """The default dispatcher: run each stage right here, after the action's commit.
-
-    A failing stage leaves its wake-up pending (the sweep, or the next run, tries again) and is raised,
-    so that the person who acted learns that their action was saved but what follows did not run.
-    """
-    for wakeup in load(ctx, wakeup_ids):
-        if wakeup.completed_at is not None:
-            continue
-        try:
-            run_stage(ctx, Stage(wakeup.kind), wakeup.ref_id)
-        except Exception as exc:
-            mark_delivered(ctx, [wakeup.id], error=f"{type(exc).__name__}: {exc}")
-            raise
-        mark_delivered(ctx, [wakeup.id])
-
-
-def pending(ctx: Context) -> list[m.Wakeup]:
-    with ctx.reader() as uow:
-        rows = uow.session.scalars(
-            select(m.Wakeup).where(m.Wakeup.completed_at.is_(None)).order_by(m.Wakeup.id)
-        ).all()
-        uow.session.expunge_all()
-        return list(rows)
+        return read_wakeups(uow.session, m.Wakeup.completed_at.is_(None))

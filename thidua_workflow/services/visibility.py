@@ -7,6 +7,8 @@ decisions and their awardees are public (tra cứu); drafts are not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
@@ -75,6 +77,35 @@ def may_see_round(session: Session, actor: Actor, bloc_round: m.BlocRound) -> bo
         session, bloc_round.bloc_id, bloc_round.period_year
     )
     return bool(own_units(actor) & members)
+
+
+def visible_rounds(session: Session, actor: Actor, rounds: Sequence[m.BlocRound]) -> list[m.BlocRound]:
+    """The rounds ``actor`` may see, by the rule of :func:`may_see_round`, in one query for all of them:
+    the members of the blocs whose rounds have not fixed their electorate yet."""
+    if province_wide(actor):
+        return list(rounds)
+    mine = own_units(actor)
+    open_blocs = {r.bloc_id for r in rounds if not r.members}
+    spans: dict[str, list[tuple[str, int, int | None]]] = {}
+    if mine and open_blocs:
+        for bloc_id, unit_id, from_year, to_year in session.execute(
+            select(
+                m.BlocMember.bloc_id, m.BlocMember.unit_id, m.BlocMember.from_year, m.BlocMember.to_year
+            ).where(m.BlocMember.bloc_id.in_(open_blocs))
+        ).tuples():
+            spans.setdefault(bloc_id, []).append((unit_id, from_year, to_year))
+
+    def members(r: m.BlocRound) -> set[str]:
+        if r.members:
+            return set(r.members)
+        year = r.period_year
+        return {
+            u
+            for u, since, until in spans.get(r.bloc_id, [])
+            if since <= year and (until is None or until >= year)
+        }
+
+    return [r for r in rounds if mine & members(r)]
 
 
 def require_round(session: Session, actor: Actor, bloc_round: m.BlocRound) -> None:

@@ -15,15 +15,14 @@ from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, TaskKind
 from thidua_workflow.errors import InputRejected, NotPermitted
 from thidua_workflow.services import accounts, certificates, council, decisions, lookup, queries, rounds
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.actors import read_actor
 from thidua_workflow.services.evidence import MappingSource
-from thidua_workflow.services.visibility import require_province, require_round
+from thidua_workflow.services.visibility import require_province
 from thidua_workflow.web.core import RowId, context
 
 router = APIRouter(tags=["thidua"])
@@ -142,8 +141,7 @@ class Verification(BaseModel):
 
 @router.get("/me", response_model=Me)
 def me(request: Request, username: User) -> Me:
-    with context(request).reader() as uow:
-        actor = load_actor(uow.session, username)
+    actor = read_actor(context(request), username)
     return Me(
         username=actor.username,
         full_name=actor.full_name,
@@ -197,8 +195,7 @@ def nomination_list(
     limit: Annotated[int, Field(ge=1, le=1000)] = 200,
 ) -> list[NominationRow]:
     ctx = context(request)
-    with ctx.reader() as uow:
-        actor = load_actor(uow.session, username)
+    actor = read_actor(ctx, username)
     rows = queries.list_nominations(ctx, status=status, year=year, search=search, limit=limit, viewer=actor)
     return [NominationRow(**{k: v for k, v in r.to_dict().items() if k != "updated_at"}) for r in rows]
 
@@ -206,8 +203,7 @@ def nomination_list(
 @router.get("/nominations/{nomination_id}")
 def nomination(request: Request, nomination_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
-    with ctx.reader() as uow:
-        actor = load_actor(uow.session, username)
+    actor = read_actor(ctx, username)
     return queries.show_nomination(ctx, nomination_id, viewer=actor).to_dict()
 
 
@@ -238,19 +234,13 @@ def withdraw(request: Request, nomination_id: RowId, body: WithdrawIn, username:
 @router.get("/rounds/{round_id}")
 def round_detail(request: Request, round_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
-    with ctx.reader() as uow:
-        actor = load_actor(uow.session, username)
-        found = uow.session.get(m.BlocRound, round_id)
-        if found is not None:
-            require_round(uow.session, actor, found)
-    return rounds.show_round(ctx, round_id).to_dict()
+    return rounds.show_round(ctx, round_id, viewer=read_actor(ctx, username)).to_dict()
 
 
 @router.get("/sessions/{session_id}")
 def session_detail(request: Request, session_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
-    with ctx.reader() as uow:
-        require_province(load_actor(uow.session, username), "phiên họp Hội đồng")
+    require_province(read_actor(ctx, username), "phiên họp Hội đồng")
     return council.show_session(ctx, session_id).to_dict()
 
 
@@ -259,8 +249,7 @@ def decision_detail(request: Request, decision_id: RowId, username: User) -> dic
     ctx = context(request)
     view = decisions.show_decision(ctx, decision_id)
     if view.status != "issued":
-        with ctx.reader() as uow:
-            require_province(load_actor(uow.session, username), f"dự thảo quyết định số {decision_id}")
+        require_province(read_actor(ctx, username), f"dự thảo quyết định số {decision_id}")
     return view.to_dict()
 
 

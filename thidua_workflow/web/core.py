@@ -18,11 +18,9 @@ from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from thidua_workflow.clock import VIETNAM
-from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import (
@@ -38,7 +36,8 @@ from thidua_workflow.domain.enums import (
 )
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services import directory
+from thidua_workflow.services.actors import read_actor
 from thidua_workflow.services.context import Context
 
 # A row's number in a URL: what the database's integer column can hold.
@@ -73,10 +72,8 @@ def signed_in(request: Request) -> Actor | None:
     username = request.session.get("user")
     if not isinstance(username, str):
         return None
-    ctx = context(request)
     try:
-        with ctx.reader() as uow:
-            return load_actor(uow.session, username)
+        return read_actor(context(request), username)
     except NotPermitted:
         request.session.pop("user", None)
         return None
@@ -185,15 +182,7 @@ class UnitNames:
         if not unit_id:
             return ""
         if self._names is None:
-            today = self.ctx.clock.today()
-            with self.ctx.reader() as uow:
-                rows = uow.session.execute(
-                    select(m.UnitName.unit_id, m.UnitName.name).where(
-                        m.UnitName.valid_from <= today,
-                        (m.UnitName.valid_until.is_(None)) | (m.UnitName.valid_until >= today),
-                    )
-                )
-                self._names = dict(rows.tuples().all())
+            self._names = directory.unit_names(self.ctx, self.ctx.clock.today())
         return self._names.get(unit_id, unit_id)
 
 

@@ -8,17 +8,15 @@ from typing import Annotated, Any
 import yaml
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from thidua_workflow import spreadsheets
-from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import matches
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
+from thidua_workflow.services import directory, queries
 from thidua_workflow.services import nominations as nomination_service
-from thidua_workflow.services import queries
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.web.core import (
@@ -160,31 +158,13 @@ def nomination_list(
 
 def _clerk_units(request: Request, actor: Actor) -> list[tuple[str, str]]:
     units = sorted(actor.units_for(Role.UNIT_CLERK))
-    today = context(request).clock.today()
-    with context(request).reader() as uow:
-        names: dict[str, str] = dict(
-            uow.session.execute(
-                select(m.UnitName.unit_id, m.UnitName.name).where(
-                    m.UnitName.unit_id.in_(units),
-                    m.UnitName.valid_from <= today,
-                    (m.UnitName.valid_until.is_(None)) | (m.UnitName.valid_until >= today),
-                )
-            )
-            .tuples()
-            .all()
-        )
+    ctx = context(request)
+    names = directory.unit_names(ctx, ctx.clock.today(), units)
     return [(u, names.get(u, u)) for u in units]
 
 
 def _unit_heads(request: Request, units: list[str]) -> list[tuple[str, str]]:
-    with context(request).reader() as uow:
-        rows = uow.session.execute(
-            select(m.Person.username, m.Person.full_name)
-            .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-            .where(m.RoleGrant.role == Role.UNIT_HEAD.value, m.RoleGrant.unit_id.in_(units))
-            .order_by(m.Person.username)
-        ).tuples()
-        return [(u, n) for u, n in rows]
+    return directory.people_with_role(context(request), Role.UNIT_HEAD, units)
 
 
 def _award_forms(request: Request) -> list[tuple[str, str]]:

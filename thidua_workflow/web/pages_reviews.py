@@ -9,13 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from thidua_workflow import spreadsheets
-from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, RoundStatus, SessionStatus, TaskKind
 from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import council, rounds
 from thidua_workflow.services import tasks as task_service
-from thidua_workflow.services.visibility import may_see_round, require_province, require_round
+from thidua_workflow.services.visibility import require_province
 from thidua_workflow.web.core import RowId, back, checked_form, context, download, field, page_user, render
 
 router = APIRouter()
@@ -35,23 +34,12 @@ def my_task(
 
 
 def _seen_round(request: Request, actor: Actor, round_id: RowId) -> rounds.RoundView:
-    ctx = context(request)
-    with ctx.reader() as uow:
-        found = uow.session.get(m.BlocRound, round_id)
-        if found is not None:
-            require_round(uow.session, actor, found)
-    return rounds.show_round(ctx, round_id)
+    return rounds.show_round(context(request), round_id, viewer=actor)
 
 
 @router.get("/rounds", response_class=HTMLResponse)
 def round_list(request: Request, actor: User) -> Response:
-    ctx = context(request)
-    with ctx.reader() as uow:
-        visible = []
-        for row in rounds.list_rounds(ctx):
-            found = uow.session.get(m.BlocRound, row["id"])
-            if found is not None and may_see_round(uow.session, actor, found):
-                visible.append(row)
+    visible = rounds.list_rounds(context(request), viewer=actor)
     return render(request, "rounds.html", actor=actor, rounds=visible)
 
 

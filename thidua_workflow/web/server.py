@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import uvicorn
 from fastapi import FastAPI
 
+from flows.inline import run_inline
 from thidua_workflow.services.context import Context, Dispatcher, bootstrap
 from thidua_workflow.settings import Settings
 from thidua_workflow.web.app import create_app
@@ -53,14 +54,12 @@ def in_background(dispatch: Dispatcher) -> Dispatcher:
 def web_context(settings: Settings, on_problem: Callable[[str], None] | None = None) -> Context:
     """The web app's context: stages follow people's actions as ``THIDUA_DISPATCH`` says, after the
     response has gone."""
-    ctx = bootstrap(settings)
+    dispatch: Dispatcher = run_inline
     if settings.dispatch != "inline":
-        from flows.dispatch import dispatcher
+        from flows.dispatch import dispatcher  # Prefect: loaded only when the stages run as flow runs
 
-        ctx.dispatcher = dispatcher(settings.dispatch, on_problem=on_problem)
-    if ctx.dispatcher is not None:
-        ctx.dispatcher = in_background(ctx.dispatcher)
-    return ctx
+        dispatch = dispatcher(settings.dispatch, on_problem=on_problem)
+    return bootstrap(settings, dispatcher=in_background(dispatch))
 
 
 def build_app(settings: Settings, on_problem: Callable[[str], None] | None = None) -> FastAPI:

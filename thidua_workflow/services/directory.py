@@ -1,0 +1,39 @@
+"""The organisation as the pages show it: units by the name they bear on a day, people by their role.
+
+Reads only, each in a transaction of its own; what a page needs in one statement, never a row at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import select
+
+from thidua_workflow.db import models as m
+from thidua_workflow.domain.enums import Role
+from thidua_workflow.services.context import Context
+
+
+def unit_names(ctx: Context, on: date, units: Collection[str] | None = None) -> dict[str, str]:
+    """Each unit's name on ``on`` by its id: of ``units``, or of every unit when None."""
+    query = select(m.UnitName.unit_id, m.UnitName.name).where(
+        m.UnitName.valid_from <= on,
+        (m.UnitName.valid_until.is_(None)) | (m.UnitName.valid_until >= on),
+    )
+    if units is not None:
+        query = query.where(m.UnitName.unit_id.in_(units))
+    with ctx.reader() as uow:
+        return dict(uow.session.execute(query).tuples().all())
+
+
+def people_with_role(ctx: Context, role: Role, units: Collection[str]) -> list[tuple[str, str]]:
+    """(username, full name) of everyone granted ``role`` for one of ``units``, by username."""
+    with ctx.reader() as uow:
+        rows = uow.session.execute(
+            select(m.Person.username, m.Person.full_name)
+            .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+            .where(m.RoleGrant.role == role.value, m.RoleGrant.unit_id.in_(units))
+            .order_by(m.Person.username)
+        ).tuples()
+        return [(username, name) for username, name in rows]
