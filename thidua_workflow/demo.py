@@ -305,7 +305,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
 def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) -> int:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.dispatch import dispatcher
+    from flows.dispatch import deliver_deployments
     from flows.local_server import prefect_server, runner
 
     home = ctx.settings.data_dir / "prefect"
@@ -319,10 +319,20 @@ def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) 
         with runner(api_url, home, flow_env), temporary_settings(updates={PREFECT_API_URL: api_url}):
             out.print(f"Prefect API: {api_url}")
 
-            def fail(problem: str) -> None:
-                raise RuntimeError(f"flow run failed: {problem}")
+            def patient(ctx: Context, wakeup_ids: list[int]) -> None:
+                """Each stage is waited for. A Prefect server still busy after its client's own retries
+                (HTTP 503 on a loaded machine) gets a few more tries, as the sweep would give it."""
+                for pause in RETRY_PAUSES:
+                    problems = deliver_deployments(ctx, wakeup_ids, wait=True)
+                    if not problems:
+                        return
+                    out.print(f"    (Prefect chưa chạy xong: {problems[0]}; thử lại sau {pause} s)")
+                    time.sleep(pause)
+                problems = deliver_deployments(ctx, wakeup_ids, wait=True)
+                if problems:
+                    raise RuntimeError(f"flow run failed: {'; '.join(problems)}")
 
-            ctx.dispatcher = dispatcher("deployment", wait=True, on_problem=fail)
+            ctx.dispatcher = patient
             before = count_flow_runs()
             Scenario(ctx, clock, example, out.print).run()
             return count_flow_runs() - before
@@ -347,6 +357,7 @@ def count_flow_runs() -> int:
 
 # The web app replays the end of 2020: the next year-end round is for a person to take through.
 WEB_AS_OF = date(2020, 12, 7)
+RETRY_PAUSES = (2, 5, 15)  # seconds before each further try of a stage Prefect could not take
 DEMO_PASSWORD = "thidua-demo-2020"
 DEMO_PEOPLE = [
     ("mu.canbo", "cán bộ thi đua Hội Người mù"),
