@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 from uuid import UUID
 
 import pytest
@@ -77,7 +78,8 @@ def test_prefects_scheduler_creates_the_sweeps_runs(scheduling_server: tuple[str
     api_url, log = scheduling_server
     sweep = next(d for d in deployments() if d.name == stages.sweep.name)
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        deployment_id = sweep.apply()
+        # apply returns the deployment's id itself when called from synchronous code.
+        deployment_id = cast(UUID, sweep.apply())
         runs = scheduled_runs(deployment_id)
     assert len(runs) >= MIN_RUNS, "no runs scheduled; the server's log:\n" + log.read_text(errors="replace")
     assert all(run.auto_scheduled and run.state_type == StateType.SCHEDULED for run in runs)
