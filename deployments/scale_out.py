@@ -217,23 +217,17 @@ def check(ctx: Context, report: Report) -> None:
     with ctx.reader() as uow:
         s = uow.session
         report.nominations = int(s.scalar(select(func.count()).select_from(m.Nomination)) or 0)
-        decided = (
-            s.execute(
-                select(m.AuditEvent.entity_id, func.count())
-                .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.action == "decide")
-                .group_by(m.AuditEvent.entity_id)
-            )
-            .tuples()
-            .all()
-        )
+        decided = s.execute(
+            select(m.AuditEvent.entity_id, func.count())
+            .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.action == "decide")
+            .group_by(m.AuditEvent.entity_id)
+        ).all()
         certified = s.scalar(
             select(func.count()).select_from(m.Nomination).where(m.Nomination.status == "certified")
         )
-        certificates = (
-            s.execute(select(m.Certificate.nomination_id, func.count()).group_by(m.Certificate.nomination_id))
-            .tuples()
-            .all()
-        )
+        certificates = s.execute(
+            select(m.Certificate.nomination_id, func.count()).group_by(m.Certificate.nomination_id)
+        ).all()
     report.decided_once = sum(1 for _id, n in decided if n == 1)
     report.certificates = sum(n for _id, n in certificates)
     if not all(report.flow_runs_per_worker.values()):

@@ -276,7 +276,7 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     row = session.execute(_TASK_WITH_NOMINATION, {"task_id": task_id}).first()
     if row is None:
         raise NotFound("việc", task_id)
-    task, nomination = row._tuple()
+    task, nomination = row  # a Row unpacks as the tuple it is (SQLAlchemy 2.1 deprecates `_tuple()`)
     role = Role(task.assignee_role)
     unit = task.assignee_unit_id if role in UNIT_SCOPED else None
     mine = actor.has(role, unit) and task.assignee_person_id in (None, actor.person_id)

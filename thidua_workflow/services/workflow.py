@@ -164,7 +164,7 @@ def ask_unit_to_complete(session: Session, ctx: Context, nomination: m.Nominatio
 
 
 @cache
-def _open_task_ids(columns: tuple[str, ...]) -> Select[tuple[int]]:
+def _open_task_ids(columns: tuple[str, ...]) -> Select[int]:
     """The ids of a subject's open tasks: one statement per kind of subject, built once (a statement
     object that is reused keeps its SQLAlchemy cache key; every decision asks this)."""
     query = select(m.Task.id).where(m.Task.status == TaskStatus.OPEN.value)
