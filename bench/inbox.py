@@ -133,7 +133,7 @@ def fill(ctx: Context, engine: Engine, nominations: int, events: int) -> dict[st
     org.load_organisation(ctx, organisation())
     rng = random.Random(7)
     with engine.connect() as conn:
-        people = dict(conn.execute(select(m.Person.username, m.Person.id)).tuples().all())
+        people = dict(conn.execute(select(m.Person.username, m.Person.id)).all())
         blocs = [
             (
                 bloc_id,

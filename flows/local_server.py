@@ -43,7 +43,7 @@ def server_env(home: Path, port: int) -> dict[str, str]:
     }
 
 
-def wait_healthy(api_url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def wait_healthy(api_url: str, process: subprocess.Popen[bytes], timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

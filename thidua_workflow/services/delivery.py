@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -54,11 +53,7 @@ _COLUMNS = (
 def read_wakeups(session: Session, *where: ColumnElement[bool]) -> list[WakeupView]:
     """The wake-ups that match, in the order they were written (plain columns: nothing to track)."""
     rows = session.execute(select(*_COLUMNS).where(*where).order_by(m.Wakeup.id))
-    return [_view(row) for row in rows]
-
-
-def _view(row: Row[Any]) -> WakeupView:
-    return WakeupView(**row._asdict())
+    return [WakeupView(**row._asdict()) for row in rows]
 
 
 def load(ctx: Context, wakeup_ids: list[int]) -> list[WakeupView]:

@@ -24,7 +24,7 @@ def unit_names(ctx: Context, on: date, units: Collection[str] | None = None) -> 
     if units is not None:
         query = query.where(m.UnitName.unit_id.in_(units))
     with ctx.reader() as uow:
-        return dict(uow.session.execute(query).tuples().all())
+        return dict(uow.session.execute(query).all())
 
 
 def people_with_role(ctx: Context, role: Role, units: Collection[str]) -> list[tuple[str, str]]:
@@ -35,5 +35,5 @@ def people_with_role(ctx: Context, role: Role, units: Collection[str]) -> list[t
             .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
             .where(m.RoleGrant.role == role.value, m.RoleGrant.unit_id.in_(units))
             .order_by(m.Person.username)
-        ).tuples()
+        )
         return [(username, name) for username, name in rows]

@@ -92,7 +92,7 @@ def visible_rounds(session: Session, actor: Actor, rounds: Sequence[m.BlocRound]
             select(
                 m.BlocMember.bloc_id, m.BlocMember.unit_id, m.BlocMember.from_year, m.BlocMember.to_year
             ).where(m.BlocMember.bloc_id.in_(open_blocs))
-        ).tuples():
+        ):
             spans.setdefault(bloc_id, []).append((unit_id, from_year, to_year))
 
     def members(r: m.BlocRound) -> set[str]:
