@@ -222,3 +222,28 @@ def test_members_see_no_running_tally_until_the_chair_closes(
     assert "Kết quả tạm tính" not in member and "/9" not in member and "Không</span>" not in member
     chair = app_client("nct.chutich").get(f"/rounds/{round_id}").text
     assert "Kết quả tạm tính" in chair and "0/9" in chair
+
+
+def test_the_api_documents_every_answer_it_gives(qb: Context, app_client: Callable[..., Browser]) -> None:
+    document = app_client().client.get("/api/openapi.json").json()
+    components = document["components"]["schemas"]
+    assert {"error", "message", "problems"} <= set(components["ErrorOut"]["properties"])
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"400", "404", "409", "503"} <= codes, f"{method} {path}: {sorted(codes)}"
+            public = path.startswith(("/api/verify", "/api/awardees"))
+            assert public or {"401", "403"} <= codes, f"{method} {path}: {sorted(codes)}"
+            assert "$ref" in str(operation["responses"]["400"]["content"]), f"{method} {path}"
+    # A request valid by the schema but not by the rules gets the documented body.
+    submitted = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids[0]
+    token = accounts.issue_token(qb, "mu.canbo", "kiểm thử").token
+    before = row_counts(qb)
+    refused = app_client().client.post(
+        f"/api/nominations/{submitted}/withdraw",
+        json={"reason": ""},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 400, refused.text
+    assert set(refused.json()) <= {"error", "message", "problems"} and refused.json()["message"]
+    assert row_counts(qb) == before

@@ -12,6 +12,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -25,7 +27,53 @@ from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.services.visibility import require_province
 from thidua_workflow.web.core import RowId, context
 
-router = APIRouter(tags=["thidua"])
+
+class ProblemOut(BaseModel):
+    """One thing wrong with one entry of the input, with the rule and the legal article it breaks."""
+
+    message: str
+    field: str | None = None
+    entry: int | None = None
+    nominee: str | None = None
+    rule: str | None = None
+    article: str | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every refusal: nothing was stored. ``error`` names the kind (InputRejected, ValidationFailed,
+    NotFound, Unauthenticated, NotPermitted, Conflict, StaleVersion, TransitionNotAllowed, NotConfigured…)."""
+
+    error: str
+    message: str = Field(description="for a person, in Vietnamese")
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class MalformedOut(BaseModel):
+    """A request that does not match the schema (types, lengths, required fields)."""
+
+    error: str
+    message: str
+    detail: list[dict[str, Any]]
+
+
+def _answer(text: str, model: type[BaseModel] = ErrorOut) -> dict[str, Any]:
+    return {"model": model, "description": text}
+
+
+# What every operation may answer besides its success; 401 and 403 are added to those that need a token.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _answer("The input breaks a rule (which field, which rule, which article); nothing was stored."),
+    404: _answer("No such item, or not one this token may see."),
+    409: _answer("Somebody acted first, or the item has moved on; nothing was stored."),
+    422: _answer("The request does not match the schema.", MalformedOut),
+    503: _answer("The database is unreachable, or a setting the action needs is missing; try again later."),
+}
+TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _answer("No token, or one that is unknown or revoked."),
+    403: _answer("The token's person may not do this (role, own unit, conflict of interest)."),
+}
+
+router = APIRouter(tags=["thidua"], responses=ERRORS)
 bearer = HTTPBearer(auto_error=False, description="A personal API token from the account page (tdk_…)")
 
 
@@ -268,3 +316,12 @@ def awardees(
 ) -> list[dict[str, Any]]:
     """Public: awardees of issued decisions, accent-insensitive."""
     return [a.to_dict() for a in lookup.find_awardees(context(request), name=name, unit=unit, year=year)]
+
+
+def _needs_token(dependant: Dependant) -> bool:
+    return any(d.call is api_user or _needs_token(d) for d in dependant.dependencies)
+
+
+for _route in router.routes:
+    if isinstance(_route, APIRoute) and _needs_token(_route.dependant):
+        _route.responses = {**_route.responses, **TOKEN_ERRORS}
