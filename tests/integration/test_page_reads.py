@@ -133,7 +133,7 @@ def test_the_round_list_shows_what_each_round_page_would(
                 rounds.show_round(ctx, round_id, preview=False, viewer=actor)
 
 
-def test_the_round_list_reads_in_two_statements_however_many_rounds(ctx: Context) -> None:
+def test_the_round_list_reads_in_three_statements_however_many_rounds(ctx: Context) -> None:
     load_organisation(ctx, _organisation())
     for year in range(2000, 2030):
         _round(ctx, OTHER_BLOC, year, RoundStatus.COLLECTING, [])
@@ -141,7 +141,9 @@ def test_the_round_list_reads_in_two_statements_however_many_rounds(ctx: Context
     with statements(ctx) as seen:
         listed = rounds.list_rounds(ctx, viewer=actor)
     assert [r["period"] for r in listed] == [f"Năm {y}" for y in range(2016, 2030)]
-    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 2
+    # The rounds, the blocs' members of each year (who may see what), the blocs' names.
+    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 3
+    assert all(r["bloc_name"] != r["bloc"] for r in listed)
     assert rounds.list_rounds(ctx) == rounds.list_rounds(ctx, viewer=read_actor(ctx, "quantri"))
 
 

@@ -19,6 +19,8 @@ from thidua_workflow.services import accounts, council, decisions, queries, roun
 from thidua_workflow.services.context import Context
 from thidua_workflow.web.app import HTTP_PAGES, SERVER_ERROR
 
+BLOC_NAME = "Khối thi đua các hội đặc thù"
+
 
 def test_an_issued_decisions_preview_downloads_under_its_vietnamese_name(
     qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
@@ -222,6 +224,13 @@ def test_members_see_no_running_tally_until_the_chair_closes(
     assert "Kết quả tạm tính" not in member and "/9" not in member and "Không</span>" not in member
     chair = app_client("nct.chutich").get(f"/rounds/{round_id}").text
     assert "Kết quả tạm tính" in chair and "0/9" in chair
+
+
+def test_the_round_list_names_blocs_not_their_codes(
+    app_client: Callable[..., Browser], voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    listing = app_client("khkt.chutich").get("/rounds").text
+    assert "qb-khoi-hoi-dac-thu" not in listing and BLOC_NAME in listing
 
 
 def test_the_api_documents_every_answer_it_gives(qb: Context, app_client: Callable[..., Browser]) -> None:

@@ -575,10 +575,16 @@ def list_rounds(ctx: Context, *, viewer: Actor | None = None) -> list[dict[str, 
         rows = uow.session.scalars(select(m.BlocRound).order_by(m.BlocRound.id)).all()
         if viewer is not None:
             rows = visible_rounds(uow.session, viewer, rows)
+        names = dict(
+            uow.session.execute(
+                select(m.Bloc.id, m.Bloc.name).where(m.Bloc.id.in_({r.bloc_id for r in rows}))
+            ).all()
+        )
         return [
             {
                 "id": r.id,
                 "bloc": r.bloc_id,
+                "bloc_name": names.get(r.bloc_id, r.bloc_id),
                 "period": r.period_label,
                 "status": r.status,
                 "created_at": r.created_at,
