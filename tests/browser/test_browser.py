@@ -144,11 +144,11 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         page.click("text=Lập đề nghị khen thưởng")
         evidence = QB_NOMINATIONS / "evidence" / "hoi-nguoi-mu"
         page.fill("input[name=to_trinh_number]", "31/TTr-HNM")
-        page.fill("input[name=to_trinh_date]", "2019-12-03")
+        page.fill("input[name=to_trinh_date]", "03/12/2019")
         page.select_option("select[name=to_trinh_signer]", "mu.chutich")
         page.set_input_files("input[name=to_trinh_file]", str(evidence / "to-trinh-2019.pdf"))
         page.set_input_files("input[name=bien_ban_file]", str(evidence / "bien-ban-2019.pdf"))
-        page.fill("input[name=bien_ban_date]", "2019-11-29")
+        page.fill("input[name=bien_ban_date]", "29/11/2019")
         page.select_option("select[name=kind]", "collective")
         page.fill("input[name=name]", "Hội Người mù tỉnh Quảng Bình")
         page.select_option("select[name=award_form]", "bang_khen_tinh")
@@ -158,7 +158,7 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
             "textarea[name=achievement]", "Đã có thành tích xuất sắc trong phong trào thi đua năm 2019."
         )
         page.set_input_files("input[name=evidence_file]", str(evidence / "bao-cao-tap-the-2019.pdf"))
-        page.fill("input[name=evidence_date]", "2019-11-20")
+        page.fill("input[name=evidence_date]", "20/11/2019")
         shot("lap-de-nghi")
         page.click("button:has-text('Nộp hồ sơ')")
         page.wait_for_selector(".flash, .error-box")

@@ -18,6 +18,7 @@ from thidua_workflow.domain.enums import Choice, DecisionStatus
 from thidua_workflow.services import accounts, council, decisions, queries, rounds, tasks
 from thidua_workflow.services.context import Context
 from thidua_workflow.web.app import HTTP_PAGES, SERVER_ERROR
+from thidua_workflow.web.core import DATE_PATTERN, parse_typed_date, typed_date
 
 BLOC_NAME = "Khối thi đua các hội đặc thù"
 
@@ -255,4 +256,41 @@ def test_the_api_documents_every_answer_it_gives(qb: Context, app_client: Callab
     )
     assert refused.status_code == 400, refused.text
     assert set(refused.json()) <= {"error", "message", "problems"} and refused.json()["message"]
+    assert row_counts(qb) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("05/01/2020", date(2020, 1, 5)), ("5/1/2020", date(2020, 1, 5)), ("2020-01-05", date(2020, 1, 5))],
+)
+def test_dates_are_typed_day_first(typed: str, read: date) -> None:
+    assert parse_typed_date(typed) == read
+    assert typed_date(typed) == "05/01/2020"
+
+
+@pytest.mark.parametrize("typed", ["01/13/2020", "31/02/2020", "2020/01/05", "hôm qua"])
+def test_a_date_that_is_no_day_first_date_is_not_read(typed: str) -> None:
+    assert parse_typed_date(typed) is None
+    assert typed_date(typed) == typed  # shown back as typed, for the person to correct
+
+
+def test_date_fields_take_dd_mm_yyyy_whatever_the_browsers_locale(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    clerk = app_client("mu.canbo")
+    page = clerk.get("/nominations/new").text
+    assert 'type="date"' not in page
+    for name in ("to_trinh_date", "bien_ban_date", "evidence_date"):
+        assert re.search(
+            rf'<input type="text"[^>]*pattern="{re.escape(DATE_PATTERN)}"[^>]*name="{name}"', page
+        )
+    before = row_counts(qb)
+    refused = clerk.client.post(
+        "/nominations/new",
+        data={"csrf_token": clerk.csrf, "to_trinh_date": "12/31/2019", "year": "2019"},
+        files={"to_trinh_file": ("to-trinh.pdf", b"%PDF-1.4 to trinh", "application/pdf")},
+    )
+    assert refused.status_code == 400
+    assert "Ngày tờ trình: &#39;12/31/2019&#39; không phải ngày dạng ngày/tháng/năm" in refused.text
+    assert 'value="12/31/2019"' in refused.text  # kept for the clerk to correct
     assert row_counts(qb) == before

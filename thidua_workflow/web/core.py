@@ -7,6 +7,7 @@ CSRF token; a post without it changes nothing.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -108,6 +109,42 @@ def field(form: FormData, name: str, *, required: bool = False, label: str | Non
     if required and not text:
         raise InputRejected(f"Chưa nhập '{label or name}'.")
     return text or None
+
+
+VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# What every date input carries, so that a date is typed and shown dd/mm/yyyy whatever the browser's locale.
+DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A date as a person types it here (dd/mm/yyyy), or as ISO (programs, pre-filled values)."""
+    cleaned = text.strip()
+    found = VN_DATE.fullmatch(cleaned)
+    try:
+        if found:
+            return date(int(found[3]), int(found[2]), int(found[1]))
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        return None
+
+
+def date_field(form: FormData, name: str, *, label: str) -> str | None:
+    """A typed date as ISO for the services; anything else is refused naming the field."""
+    text = field(form, name)
+    if text is None:
+        return None
+    parsed = parse_typed_date(text)
+    if parsed is None:
+        raise InputRejected(f"{label}: '{text}' không phải ngày dạng ngày/tháng/năm (ví dụ 05/01/2020).")
+    return parsed.isoformat()
+
+
+def typed_date(value: str | None) -> str:
+    """A date field's value shown back as dd/mm/yyyy; what cannot be read is shown as it was typed."""
+    if not value:
+        return ""
+    parsed = parse_typed_date(value)
+    return f"{parsed:%d/%m/%Y}" if parsed else value
 
 
 def ids_in(form: FormData, name: str) -> set[int]:
@@ -270,6 +307,7 @@ OUTCOMES = {"approved": "Thông qua", "rejected": "Không thông qua"}
 TEMPLATES.env.filters.update(
     {
         "vn_date": vn_date,
+        "typed_date": typed_date,
         "action_label": action_label,
         "vn_datetime": vn_datetime,
         "long_date": lambda d: vietnamese_date(d) if d else "",
@@ -287,6 +325,7 @@ TEMPLATES.env.filters.update(
     }
 )
 TEMPLATES.env.globals["Role"] = Role
+TEMPLATES.env.globals["date_pattern"] = DATE_PATTERN
 
 
 def content_disposition(file_name: str, *, inline: bool = False) -> str:

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
 from thidua_workflow.errors import InputRejected, Problem
-from thidua_workflow.web.core import field, uploads
+from thidua_workflow.web.core import date_field, field, uploads
 
 TITLE_ROWS = 3
 INITIATIVE_ROWS = 2
@@ -81,13 +81,17 @@ def submission_from_form(form: FormData, limit: int) -> tuple[dict[str, Any], di
                 "kind": DocumentKind.TO_TRINH.value,
                 "file": stored,
                 "number": field(form, "to_trinh_number"),
-                "dated": field(form, "to_trinh_date"),
+                "dated": date_field(form, "to_trinh_date", label="Ngày tờ trình"),
                 "signed_by": field(form, "to_trinh_signer"),
             }
         )
     for stored in take("bien_ban_file"):
         documents.append(
-            {"kind": DocumentKind.BIEN_BAN.value, "file": stored, "dated": field(form, "bien_ban_date")}
+            {
+                "kind": DocumentKind.BIEN_BAN.value,
+                "file": stored,
+                "dated": date_field(form, "bien_ban_date", label="Ngày họp"),
+            }
         )
 
     year_text = field(form, "year", required=True, label="Năm thành tích") or ""
@@ -117,7 +121,7 @@ def submission_from_form(form: FormData, limit: int) -> tuple[dict[str, Any], di
             {
                 "kind": DocumentKind.BAO_CAO_THANH_TICH.value,
                 "file": stored,
-                "dated": field(form, "evidence_date"),
+                "dated": date_field(form, "evidence_date", label="Ngày lập báo cáo"),
             }
             for stored in take("evidence_file")
         ]

@@ -16,7 +16,17 @@ from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import certificates, decisions
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import province_wide, require_province
-from thidua_workflow.web.core import RowId, back, checked_form, context, download, field, page_user, render
+from thidua_workflow.web.core import (
+    RowId,
+    back,
+    checked_form,
+    context,
+    date_field,
+    download,
+    field,
+    page_user,
+    render,
+)
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -93,11 +103,8 @@ def decision_act(request: Request, decision_id: RowId, actor: User, form: Form) 
         if not number.isdigit():
             raise InputRejected(f"Số quyết định '{number}' phải là số nguyên theo sổ đăng ký văn bản.")
         payload.number = int(number)
-    dated = field(form, "dated")
+    dated = date_field(form, "dated", label="Ngày ban hành")
     if dated:
-        try:
-            payload.dated = date.fromisoformat(dated)
-        except ValueError as exc:
-            raise InputRejected(f"Ngày quyết định '{dated}' không đúng dạng YYYY-MM-DD.") from exc
+        payload.dated = date.fromisoformat(dated)
     result = task_service.act(ctx, actor.username, task.id, decision, payload)
     return back(request, f"/decisions/{decision_id}", f"Đã xử lý: {result.summary}.")

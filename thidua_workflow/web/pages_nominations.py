@@ -24,6 +24,7 @@ from thidua_workflow.web.core import (
     back,
     checked_form,
     context,
+    date_field,
     download,
     field,
     flash,
@@ -339,7 +340,11 @@ def resubmit(request: Request, nomination_id: RowId, actor: User, form: Form) ->
         "achievement": field(form, "achievement", required=True, label="Thành tích"),
         "note": field(form, "note"),
         "evidence": [
-            {"kind": "bao_cao_thanh_tich", "file": name, "dated": field(form, "evidence_date")}
+            {
+                "kind": "bao_cao_thanh_tich",
+                "file": name,
+                "dated": date_field(form, "evidence_date", label="Ngày lập báo cáo"),
+            }
             for name in files
         ],
     }
