@@ -170,15 +170,16 @@ def tasks_nobody_can_act_on(ctx: Context) -> list[str]:
                 found.append(f"{name}: hồ sơ ở '{nomination.status if nomination else None}'")
             if task.kind == "late_dossier" and nomination is not None and nomination.round_id is not None:
                 found.append(f"{name}: hồ sơ đã thuộc vòng số {nomination.round_id}")
-            checks = (
-                (_ROUND_STATE, m.BlocRound, task.round_id),
-                (_SESSION_STATE, m.CouncilSession, task.session_id),
-            )
-            for states, model, row_id in checks:
-                if task.kind in states:
-                    row = session.get(model, row_id) if row_id else None
-                    if row is None or row.status != states[task.kind]:
-                        found.append(f"{name}: {model.__tablename__} ở '{row.status if row else None}'")
+            if task.kind in _ROUND_STATE:
+                bloc_round = session.get(m.BlocRound, task.round_id) if task.round_id else None
+                status = bloc_round.status if bloc_round else None
+                if status != _ROUND_STATE[task.kind]:
+                    found.append(f"{name}: vòng bình xét ở '{status}'")
+            if task.kind in _SESSION_STATE:
+                council = session.get(m.CouncilSession, task.session_id) if task.session_id else None
+                status = council.status if council else None
+                if status != _SESSION_STATE[task.kind]:
+                    found.append(f"{name}: phiên họp ở '{status}'")
             if task.kind in _DECISION_STATE:
                 decision = session.get(m.Decision, task.decision_id) if task.decision_id else None
                 if decision is None or decision.status not in _DECISION_STATE[task.kind]:
