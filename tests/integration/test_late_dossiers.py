@@ -265,3 +265,42 @@ def test_the_invariant_helper_finds_a_task_nobody_can_act_on(
 
     stuck: list[Any] = tasks_nobody_can_act_on(qb)
     assert any("late_dossier" in line for line in stuck), stuck
+
+
+def test_a_hold_cancels_the_chairs_task_and_the_release_gives_it_back(
+    qb: Context, voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    from thidua_workflow.domain.enums import HoldGround
+    from thidua_workflow.services import holds
+
+    round_id, returned = voting_with_a_returned_dossier
+    complete(qb, returned)
+    holds.hold(qb, "cv.tdkt1", returned, HoldGround.COMPLAINT, "Có đơn khiếu nại.")
+    assert tasks.list_tasks(qb, "nct.chutich", nomination_id=returned) == []
+    assert_every_open_task_has_someone(qb)
+    holds.release(qb, "cv.tdkt1", returned, "Đơn khiếu nại đã giải quyết.")
+    assert late_task(qb, "nct.chutich", returned).round_id == round_id
+    assert queries.show_nomination(qb, returned).round_id is None
+    assert_every_open_task_has_someone(qb)
+
+
+def test_the_chairs_choice_and_a_close_of_the_round_cannot_both_win(
+    qb: Context, voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    """Deciding writes the round's row: a close that read the round before cannot commit after it."""
+    from thidua_workflow.errors import Conflict
+
+    round_id, returned = voting_with_a_returned_dossier
+    complete(qb, returned)
+    task = late_task(qb, "nct.chutich", returned)
+    with qb.uow() as uow:  # the close, as it was read before the chair's decision committed
+        stale = uow.session.get(m.BlocRound, round_id)
+        assert stale is not None
+        uow.session.expunge(stale)
+    tasks.act(qb, "nct.chutich", task.id, "add", tasks.Payload(comment="Đưa vào phiếu."))
+    with qb.uow() as uow:
+        stale = uow.session.merge(stale, load=False)
+        stale.status = "closed"
+        with pytest.raises(Conflict):
+            uow.commit()
+    assert rounds.show_round(qb, round_id).status == "voting"

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
@@ -48,7 +49,10 @@ def place_in_bloc(session: Session, ctx: Context, nomination: m.Nomination, *, a
     bloc_round = session.get(m.BlocRound, nomination.round_id) if nomination.round_id else None
     if bloc_round is None:
         attach_to_round(session, ctx, nomination, at=at)
-    elif bloc_round.status == RoundStatus.VOTING.value:
+        return
+    if bloc_round.status != RoundStatus.CLOSED.value:
+        claim(bloc_round)
+    if bloc_round.status == RoundStatus.VOTING.value:
         _ask_chair(session, ctx, nomination, bloc_round, at=at)
     elif bloc_round.status == RoundStatus.CLOSED.value:
         defer(
@@ -61,6 +65,12 @@ def place_in_bloc(session: Session, ctx: Context, nomination: m.Nomination, *, a
             at=at,
         )
     # still collecting: the dossier is in its round already
+
+
+def claim(bloc_round: m.BlocRound) -> None:
+    """Write the round's row (its version goes up) in this transaction: a concurrent opening or closing
+    of the round then conflicts at commit instead of missing this dossier or leaving its task dangling."""
+    flag_modified(bloc_round, "members")
 
 
 def _ask_chair(
@@ -196,6 +206,7 @@ def decide(ctx: Context, username: str, task_id: int, decision: str, comment: st
             raise Conflict(
                 f"Hồ sơ số {nomination.id} hoặc vòng bình xét số {bloc_round.id} đã thay đổi; hãy tải lại."
             )
+        claim(bloc_round)
         if decision == "add":
             asked = _add(session, ctx, nomination, bloc_round, actor, reason, now)
             summary = (
