@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
@@ -258,7 +259,7 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
         return detail
 
 
-def _where(session: Any, n: m.Nomination, detail: NominationDetail) -> str:
+def _where(session: Session, n: m.Nomination, detail: NominationDetail) -> str:
     """The truth about where the dossier is: a submitted one is still being routed (the intake stage
     runs after the clerk's request has been answered), a bloc's one says which bloc and round."""
     status = NominationStatus(n.status)
@@ -275,6 +276,7 @@ def _where(session: Any, n: m.Nomination, detail: NominationDetail) -> str:
     late = next((t for t in detail.open_tasks if t.kind == TaskKind.LATE_DOSSIER.value), None)
     if late is not None:
         task = session.get(m.Task, late.id)
+        assert task is not None
         return (
             f"{status.label} — {bloc}: hồ sơ hoàn thiện khi vòng bình xét số {task.round_id} đang bỏ phiếu, "
             "chờ trưởng khối quyết định đưa vào phiếu hay chuyển sang vòng sau"
