@@ -117,3 +117,62 @@ def test_certificates_issue_export_and_verify(tmp_path: Path, monkeypatch: pytes
     assert "KHÔNG RÕ" in unknown.output
     assert runner.invoke(app, ["decisions", "pdf", "1", "--out", str(tmp_path / "qd.pdf")]).exit_code == 0
     assert (tmp_path / "qd.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_chair_decides_a_dossier_completed_while_the_bloc_votes(thidua: Any) -> None:
+    """Issue 13 item 5 from the command line: the clerk completes, the chair's task defers it."""
+    nominations = QB / "nominations"
+    for name, clerk in (("hoi-nguoi-mu-2019", "mu.canbo"), ("hoi-nha-bao-2019", "nhabao.canbo")):
+        thidua(
+            "--as-of", "2019-12-05", "nominations", "submit", str(nominations / f"{name}.yaml"), "--as", clerk
+        )
+    rows = json.loads(thidua("nominations", "list", "--json"))
+    returned = str(next(r["id"] for r in rows if r["unit"] == "qb-hoi-nha-bao"))
+    thidua(
+        "--as-of",
+        "2019-12-06",
+        "rounds",
+        "return",
+        returned,
+        "--as",
+        "nct.chutich",
+        "--reason",
+        "Bổ sung số liệu.",
+    )
+    round_id = str(json.loads(thidua("rounds", "list", "--json"))[0]["id"])
+    thidua("--as-of", "2019-12-06", "rounds", "open", round_id, "--as", "nct.chutich")
+    done = thidua(
+        "--as-of",
+        "2019-12-16",
+        "nominations",
+        "resubmit",
+        returned,
+        "--as",
+        "nhabao.canbo",
+        "--file",
+        str(nominations / "hoi-nha-bao-2019-hoan-thien.yaml"),
+    )
+    assert "Khối thi đua đang xét" in done
+    listed = thidua("--as-of", "2019-12-16", "tasks", "list", "--as", "nct.chutich")
+    assert "Xét hồ sơ hoàn thiện sau khi khối mở" in listed and "add | defer" in listed
+    tasks = json.loads(thidua("--as-of", "2019-12-16", "tasks", "list", "--as", "nct.chutich", "--json"))
+    late = str(next(t["id"] for t in tasks if t["kind"] == "late_dossier"))
+    thidua(
+        "--as-of", "2019-12-16", "tasks", "act", late, "--as", "nct.chutich", "--decision", "defer", code=2
+    )
+    out = thidua(
+        "--as-of",
+        "2019-12-16",
+        "tasks",
+        "act",
+        late,
+        "--as",
+        "nct.chutich",
+        "--decision",
+        "defer",
+        "--comment",
+        "Xét ở vòng sau.",
+    )
+    assert "vòng bình xét sau của khối" in out
+    shown = thidua("nominations", "show", returned)
+    assert "chuyển sang vòng bình xét sau của khối" in shown and "Xét ở vòng sau." in shown

@@ -131,3 +131,75 @@ def to_council(ctx: Context, *names: str) -> None:
     vote_round(ctx, round_id)
     close_round(ctx, round_id)
     appraise_all(ctx)
+
+
+# --- invariant: every open task can be acted on ------------------------------------------------------
+
+# The state a task's subject must be in for its decision to be possible.
+_NOMINATION_STATE = {
+    "appraise": "appraisal",
+    "complete_dossier": "returned",
+    "late_dossier": "bloc_review",
+}
+_ROUND_STATE = {
+    "round_open": "collecting",
+    "round_vote": "voting",
+    "round_close": "voting",
+    "late_dossier": "voting",
+}
+_SESSION_STATE = {"council_vote": "open", "session_close": "open"}
+_DECISION_STATE = {"decision_sign": {"draft"}, "decision_register": {"signed"}}
+
+
+def tasks_nobody_can_act_on(ctx: Context) -> list[str]:
+    """Every open task whose subject is not in the state it acts on, or that no active person may take
+    (holding its role, for its unit or as the named person, and free of a conflict of interest)."""
+    from thidua_workflow.domain.authz import conflict_of_interest
+    from thidua_workflow.domain.enums import UNIT_SCOPED_ROLES, Role
+    from thidua_workflow.services.actors import holders, load_actor
+    from thidua_workflow.services.workflow import subject_of
+
+    found = []
+    with ctx.reader() as uow:
+        session = uow.session
+        for task in session.scalars(select(m.Task).where(m.Task.status == "open").order_by(m.Task.id)):
+            name = f"việc số {task.id} ({task.kind})"
+            nomination = session.get(m.Nomination, task.nomination_id) if task.nomination_id else None
+            wanted = _NOMINATION_STATE.get(task.kind)
+            if wanted and (nomination is None or nomination.status != wanted):
+                found.append(f"{name}: hồ sơ ở '{nomination.status if nomination else None}'")
+            if task.kind == "late_dossier" and nomination is not None and nomination.round_id is not None:
+                found.append(f"{name}: hồ sơ đã thuộc vòng số {nomination.round_id}")
+            if task.kind in _ROUND_STATE:
+                bloc_round = session.get(m.BlocRound, task.round_id) if task.round_id else None
+                status = bloc_round.status if bloc_round else None
+                if status != _ROUND_STATE[task.kind]:
+                    found.append(f"{name}: vòng bình xét ở '{status}'")
+            if task.kind in _SESSION_STATE:
+                council = session.get(m.CouncilSession, task.session_id) if task.session_id else None
+                status = council.status if council else None
+                if status != _SESSION_STATE[task.kind]:
+                    found.append(f"{name}: phiên họp ở '{status}'")
+            if task.kind in _DECISION_STATE:
+                decision = session.get(m.Decision, task.decision_id) if task.decision_id else None
+                if decision is None or decision.status not in _DECISION_STATE[task.kind]:
+                    found.append(f"{name}: quyết định ở '{decision.status if decision else None}'")
+            role = Role(task.assignee_role)
+            people = holders(session, role, task.assignee_unit_id if role in UNIT_SCOPED_ROLES else None)
+            if task.assignee_person_id is not None:
+                person = session.get(m.Person, task.assignee_person_id)
+                people = [p for p in people if person is not None and p == person.username]
+            if nomination is not None and task.kind in ("appraise", "late_dossier"):  # judging it
+                people = [
+                    p
+                    for p in people
+                    if conflict_of_interest(load_actor(session, p), subject_of(nomination)) is None
+                ]
+            if not people:
+                found.append(f"{name}: không ai được xử lý")
+    return found
+
+
+def assert_every_open_task_has_someone(ctx: Context) -> None:
+    stuck = tasks_nobody_can_act_on(ctx)
+    assert not stuck, "\n".join(stuck)

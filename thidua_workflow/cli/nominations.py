@@ -129,14 +129,14 @@ def nominations_show(
         f"[bold]Hồ sơ số {d.id}[/]: {escape(nominee['name'])} — {escape(d.award_form_name)}", markup=True
     )
     details = [
-        ("Trạng thái", d.status_label),
+        ("Trạng thái", d.where or d.status_label),
         ("Kỳ", f"{d.period} (quy định: {d.policy_period})"),
         ("Đơn vị trình", d.submitting_unit),
         ("Đơn vị của đối tượng", nominee.get("unit_name") or nominee.get("unit") or "—"),
         ("Chức vụ", nominee.get("position") or "—"),
         ("Địa chỉ", nominee.get("address") or "—"),
         ("Phong trào", d.movement or "—"),
-        ("Khối", d.bloc or "— (thủ tục đơn giản)"),
+        ("Khối", d.bloc_name or "— (thủ tục đơn giản)"),
     ]
     for label, value in details:
         out.print(f"  {label}: {value}")

@@ -272,6 +272,9 @@ class Nomination(Versioned, Base):
     nominee_key: Mapped[str] = mapped_column(String(400), index=True)
     bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
+    # A dossier completed after its round opened voting and sent on to the bloc's next round: the round
+    # it left (kept on record after a later round takes it in).
+    deferred_from_round_id: Mapped[int | None] = mapped_column(ForeignKey("bloc_rounds.id"))
     status: Mapped[str] = mapped_column(String(24), index=True)
     returned_from: Mapped[str | None] = mapped_column(String(24))
     held_from: Mapped[str | None] = mapped_column(String(24))

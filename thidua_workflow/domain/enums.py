@@ -87,6 +87,7 @@ class TaskKind(LabelledEnum):
     ROUND_CLOSE = ("round_close", "Kết thúc bình xét của khối")
     APPRAISE = ("appraise", "Thẩm định hồ sơ")
     COMPLETE_DOSSIER = ("complete_dossier", "Hoàn thiện hồ sơ bị trả lại")
+    LATE_DOSSIER = ("late_dossier", "Xét hồ sơ hoàn thiện sau khi khối mở bỏ phiếu")
     SESSION_OPEN = ("session_open", "Triệu tập phiên họp Hội đồng")
     COUNCIL_VOTE = ("council_vote", "Bỏ phiếu kín tại phiên họp Hội đồng")
     SESSION_CLOSE = ("session_close", "Kết thúc phiên họp, kiểm phiếu")

@@ -109,6 +109,40 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
     ),
     _t("resubmit_to_bloc", {S.RETURNED}, S.BLOC_REVIEW, {Role.UNIT_CLERK}, "Nộp lại hồ sơ đã hoàn thiện"),
+    # A dossier completed after its round opened voting waits for the chair (or deputy): onto the open
+    # ballot, or on to the bloc's next round. If the round closes first, it goes to the next round.
+    # These arrows keep the state (the bloc still reviews it) and put the choice and reason on record.
+    _t(
+        "bloc_add_to_ballot",
+        {S.BLOC_REVIEW},
+        S.BLOC_REVIEW,
+        {Role.BLOC_REPRESENTATIVE},
+        "Trưởng khối đưa hồ sơ đã hoàn thiện vào phiếu bình xét đang bỏ phiếu",
+        needs_reason=True,
+    ),
+    _t(
+        "bloc_defer",
+        {S.BLOC_REVIEW},
+        S.BLOC_REVIEW,
+        {Role.BLOC_REPRESENTATIVE},
+        "Trưởng khối chuyển hồ sơ sang vòng bình xét sau của khối",
+        needs_reason=True,
+    ),
+    _t(
+        "bloc_defer_auto",
+        {S.BLOC_REVIEW},
+        S.BLOC_REVIEW,
+        {Role.SYSTEM},
+        "Chuyển sang vòng bình xét sau của khối (vòng đã kết thúc trước khi trưởng khối quyết định)",
+        needs_reason=True,
+    ),
+    _t(
+        "bloc_carry_over",
+        {S.BLOC_REVIEW},
+        S.BLOC_REVIEW,
+        {Role.SYSTEM},
+        "Đưa vào vòng bình xét mới của khối (hồ sơ chuyển từ vòng trước)",
+    ),
     _t("resubmit_to_appraisal", {S.RETURNED}, S.APPRAISAL, {Role.UNIT_CLERK}, "Nộp lại hồ sơ đã hoàn thiện"),
     _t("council_approve", {S.COUNCIL_VOTE}, S.COUNCIL_APPROVED, {Role.SYSTEM}, "Hội đồng thông qua"),
     _t(

@@ -15,6 +15,7 @@ from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
+from thidua_workflow.services.late_dossiers import place_in_bloc
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import ask_unit_to_complete, close_open_tasks, move, open_task
 
@@ -96,6 +97,16 @@ def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str
         )
         if target is NominationStatus.APPRAISAL:
             open_task(session, ctx, nomination, TaskKind.APPRAISE, Role.APPRAISER, at=now)
+        elif target is NominationStatus.BLOC_REVIEW and nomination.round_id is None:
+            if nomination.deferred_from_round_id is None:  # held while its chair had to decide
+                back = session.scalar(
+                    select(m.Task.round_id)
+                    .where(m.Task.nomination_id == nomination.id, m.Task.kind == TaskKind.LATE_DOSSIER.value)
+                    .order_by(m.Task.id.desc())
+                    .limit(1)
+                )
+                nomination.round_id = back
+                place_in_bloc(session, ctx, nomination, at=now)
         elif target is NominationStatus.RETURNED:
             ask_unit_to_complete(session, ctx, nomination, at=now)
         elif target in (NominationStatus.COUNCIL_VOTE, NominationStatus.COUNCIL_APPROVED):

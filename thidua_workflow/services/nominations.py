@@ -41,6 +41,7 @@ from thidua_workflow.services import audit, eligibility
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evidence, stored
+from thidua_workflow.services.late_dossiers import place_in_bloc
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
@@ -671,7 +672,10 @@ def resubmit(
             data={"dossier_version": number},
         )
         nomination.returned_from = None
-        route(session, ctx, nomination, at=now, to_appraisal=action == "resubmit_to_appraisal")
+        if action == "resubmit_to_appraisal":
+            route(session, ctx, nomination, at=now, to_appraisal=True)
+        else:  # its round may be collecting, voting (the chair decides) or closed (the next round)
+            place_in_bloc(session, ctx, nomination, at=now)
         uow.flush()
     return dossier
 

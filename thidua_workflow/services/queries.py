@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.domain.enums import NominationStatus, NomineeKind, TaskKind, TaskStatus
+from thidua_workflow.domain.enums import NominationStatus, NomineeKind, Procedure, TaskKind, TaskStatus
 from thidua_workflow.domain.identity import list_order
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import NotFound
@@ -96,6 +97,10 @@ class NominationDetail:
     submitting_unit: str
     bloc: str | None
     round_id: int | None
+    bloc_name: str | None = None
+    # Where the dossier is, in one sentence: the state's label and, where it matters, what happens next.
+    where: str = ""
+    deferred_from_round: int | None = None
     current_checks: list[dict[str, Any]] | None = None  # re-run today, while under appraisal
     dossiers: list[DossierView] = field(default_factory=list)
     timeline: list[EventView] = field(default_factory=list)
@@ -212,7 +217,10 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             submitting_unit=n.submitting_unit_id,
             bloc=n.bloc_id,
             round_id=n.round_id,
+            deferred_from_round=n.deferred_from_round_id,
         )
+        bloc = session.get(m.Bloc, n.bloc_id) if n.bloc_id else None
+        detail.bloc_name = bloc.name if bloc else n.bloc_id
         for d in n.dossiers:
             detail.dossiers.append(
                 DossierView(
@@ -247,7 +255,36 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             OpenTaskView(t.id, TaskKind(t.kind).value, t.assignee_role, t.assignee_unit_id, t.due_on)
             for t in tasks
         ]
+        detail.where = _where(session, n, detail)
         return detail
+
+
+def _where(session: Session, n: m.Nomination, detail: NominationDetail) -> str:
+    """The truth about where the dossier is: a submitted one is still being routed (the intake stage
+    runs after the clerk's request has been answered), a bloc's one says which bloc and round."""
+    status = NominationStatus(n.status)
+    bloc = detail.bloc_name
+    if status is NominationStatus.SUBMITTED:
+        if n.procedure == Procedure.SIMPLIFIED.value or not bloc:
+            return f"{status.label} — đang chuyển Ban Thi đua – Khen thưởng thẩm định"
+        return f"{status.label} — đang chuyển đến {bloc}"
+    if status is not NominationStatus.BLOC_REVIEW:
+        return status.label
+    if n.round_id is not None:
+        came = f", chuyển từ vòng số {n.deferred_from_round_id}" if n.deferred_from_round_id else ""
+        return f"{status.label} — {bloc}, vòng bình xét số {n.round_id}{came}"
+    late = next((t for t in detail.open_tasks if t.kind == TaskKind.LATE_DOSSIER.value), None)
+    if late is not None:
+        task = session.get(m.Task, late.id)
+        assert task is not None
+        return (
+            f"{status.label} — {bloc}: hồ sơ hoàn thiện khi vòng bình xét số {task.round_id} đang bỏ phiếu, "
+            "chờ trưởng khối quyết định đưa vào phiếu hay chuyển sang vòng sau"
+        )
+    return (
+        f"{status.label} — {bloc}: chuyển sang vòng bình xét sau của khối "
+        f"(từ vòng số {n.deferred_from_round_id}), chờ vòng mới"
+    )
 
 
 def audit_events(ctx: Context, *, limit: int = 200) -> list[EventView]:

@@ -6,7 +6,7 @@ votes, quota, the lead for Cờ thi đua) is computed by ``domain.bloc_round`` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import bloc_round as tally_rules
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind
+from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
 from thidua_workflow.domain.text import TextError, clean_text
 from thidua_workflow.errors import (
     Conflict,
@@ -27,7 +27,7 @@ from thidua_workflow.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from thidua_workflow.services import audit
+from thidua_workflow.services import audit, late_dossiers
 from thidua_workflow.services.actors import actor_of, holders, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete, wake
@@ -60,6 +60,8 @@ class RoundView:
     chair: str | None
     preview: dict[str, Any] | None
     result: dict[str, Any]
+    # Dossiers completed while the round voted: waiting for the chair, or sent on to a later round.
+    late: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -192,7 +194,7 @@ def return_dossier(ctx: Context, username: str, nomination_id: int, reason: str)
         bloc_round = _round(session, nomination.round_id)
         _require_status(bloc_round, RoundStatus.COLLECTING)
         concerned = {u for u in (nomination.submitting_unit_id, nomination.nominee_unit_id) if u}
-        reviewer, problem = bloc_reviewer(session, nomination.bloc_id, nomination.period_year, concerned)
+        reviewer, problem = bloc_reviewer(session, bloc_round.bloc_id, bloc_round.period_year, concerned)
         if reviewer is None or not actor.has(Role.BLOC_REPRESENTATIVE, reviewer):
             names = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, reviewer)) if reviewer else problem
             raise NotPermitted(
@@ -483,6 +485,8 @@ def close_round(
         }
         if order or leader:
             data["tie_break"] = {"order": order, "leader": leader, "reason": tie_reason}
+        # A dossier completed while the round voted, not yet decided on by the chair: to the next round.
+        data["deferred"] = late_dossiers.defer_undecided(session, bloc_round, at=now)
         bloc_round.status = RoundStatus.CLOSED.value
         bloc_round.closed_at = now
         bloc_round.closed_by_id = actor.person_id
@@ -558,6 +562,7 @@ def show_round(
                     "award_form": n.award_form,
                     "unit": n.submitting_unit_id,
                     "status": n.status,
+                    "deferred_from": n.deferred_from_round_id,
                 }
                 for n in items
             ],
@@ -566,6 +571,61 @@ def show_round(
             chair=chair_unit(session, bloc_round.bloc_id, bloc_round.period_year),
             preview=preview_data,
             result=dict(bloc_round.result),
+            late=_late(session, round_id),
+        )
+
+
+def _late(session: Session, round_id: int) -> list[dict[str, Any]]:
+    """The round's late dossiers: those its chair must decide on, and those deferred from it."""
+    waiting = session.execute(
+        select(m.Nomination, m.Task.assignee_unit_id)
+        .join(m.Task, m.Task.nomination_id == m.Nomination.id)
+        .where(
+            m.Task.kind == TaskKind.LATE_DOSSIER.value,
+            m.Task.round_id == round_id,
+            m.Task.status == TaskStatus.OPEN.value,
+        )
+        .order_by(m.Nomination.id)
+    ).all()
+    deferred = session.scalars(
+        select(m.Nomination).where(m.Nomination.deferred_from_round_id == round_id).order_by(m.Nomination.id)
+    ).all()
+    rows = [
+        {
+            "id": n.id,
+            "nominee": n.nominee_name,
+            "award_form": n.award_form,
+            "unit": n.submitting_unit_id,
+            "state": "waiting",
+            "decides": unit,
+            "next_round": None,
+        }
+        for n, unit in waiting
+    ]
+    rows += [
+        {
+            "id": n.id,
+            "nominee": n.nominee_name,
+            "award_form": n.award_form,
+            "unit": n.submitting_unit_id,
+            "state": "deferred",
+            "decides": None,
+            "next_round": n.round_id,
+        }
+        for n in deferred
+    ]
+    return rows
+
+
+def voted_on(ctx: Context, round_id: int, unit_id: str) -> set[int]:
+    """The nominations a member unit has already voted on in the round (its ballot offers the others)."""
+    with ctx.reader() as uow:
+        return set(
+            uow.session.scalars(
+                select(m.RoundVote.nomination_id).where(
+                    m.RoundVote.round_id == round_id, m.RoundVote.voter_unit_id == unit_id
+                )
+            )
         )
 
 

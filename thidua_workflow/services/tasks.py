@@ -21,7 +21,7 @@ from thidua_workflow.domain.authz import Actor, authorize, conflict_of_interest
 from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
-from thidua_workflow.services import council, decisions, rounds
+from thidua_workflow.services import council, decisions, late_dossiers, rounds
 from thidua_workflow.services.actors import holders, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
@@ -45,6 +45,7 @@ DECISIONS: dict[TaskKind, tuple[str, ...]] = {
     TaskKind.ROUND_CLOSE: ("close",),
     TaskKind.APPRAISE: ("pass", "return", "reject"),
     TaskKind.COMPLETE_DOSSIER: ("resubmit",),
+    TaskKind.LATE_DOSSIER: ("add", "defer"),
     TaskKind.SESSION_OPEN: ("open",),
     TaskKind.COUNCIL_VOTE: ("vote",),
     TaskKind.SESSION_CLOSE: ("close",),
@@ -473,7 +474,12 @@ def _decision_task(
     return f"quyết định{number}: {view.status_label}"
 
 
+def _late_task(ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload) -> str:
+    return late_dossiers.decide(ctx, username, task_id, decision, p.comment)
+
+
 _HANDLERS: dict[TaskKind, Handler] = {
+    TaskKind.LATE_DOSSIER: _late_task,
     TaskKind.ROUND_OPEN: _round_task,
     TaskKind.ROUND_VOTE: _round_task,
     TaskKind.ROUND_CLOSE: _round_task,

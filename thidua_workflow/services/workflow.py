@@ -333,7 +333,33 @@ def _create_round(session: Session, ctx: Context, nomination: m.Nomination, at: 
         at=at,
         unit_id=chair_unit(session, bloc.id, nomination.period_year),
     )
+    carry_over(session, created, at=at)
     return created
+
+
+def carry_over(session: Session, bloc_round: m.BlocRound, *, at: datetime) -> int:
+    """A new round of the bloc takes in the dossiers deferred from its earlier rounds."""
+    waiting = session.scalars(
+        select(m.Nomination)
+        .where(
+            m.Nomination.bloc_id == bloc_round.bloc_id,
+            m.Nomination.status == NominationStatus.BLOC_REVIEW.value,
+            m.Nomination.round_id.is_(None),
+            m.Nomination.deferred_from_round_id.is_not(None),
+        )
+        .order_by(m.Nomination.id)
+    ).all()
+    for nomination in waiting:
+        move(
+            session,
+            nomination,
+            "bloc_carry_over",
+            actor=None,
+            at=at,
+            data={"round": bloc_round.id, "from_round": nomination.deferred_from_round_id},
+        )
+        nomination.round_id = bloc_round.id
+    return len(waiting)
 
 
 def open_round_task(

@@ -47,6 +47,10 @@ WITHDRAWABLE = {
 }
 
 
+# The chair's choice on a dossier completed while the round voted, shown with its reason.
+BLOC_CHOICES = frozenset({"bloc_add_to_ballot", "bloc_defer", "bloc_defer_auto"})
+
+
 def task_url(task: task_service.TaskView) -> str:
     if task.nomination_id is not None:
         return f"/nominations/{task.nomination_id}#viec"
@@ -288,6 +292,7 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
     returned_because = next(
         (e.comment for e in reversed(detail.timeline) if e.to_state == NominationStatus.RETURNED.value), None
     )
+    bloc_choice = next((e for e in reversed(detail.timeline) if e.action in BLOC_CHOICES), None)
     return render(
         request,
         "nomination.html",
@@ -295,6 +300,7 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
         n=detail,
         task=mine[0] if mine else None,
         returned_because=returned_because,
+        bloc_choice=bloc_choice,
         may_withdraw=detail.status in WITHDRAWABLE and actor.has(Role.UNIT_CLERK, detail.submitting_unit),
         checks=detail.current_checks
         if detail.current_checks is not None
@@ -318,6 +324,20 @@ def appraise(request: Request, nomination_id: RowId, actor: User, form: Form) ->
 def _version(form: FormData) -> int | None:
     text = field(form, "version")
     return int(text) if text and text.isdigit() else None
+
+
+@router.post("/nominations/{nomination_id}/late")
+def late_dossier(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    """The chair's choice on a dossier completed while the round votes: onto the ballot, or deferred."""
+    decision = field(form, "decision", required=True, label="Quyết định") or ""
+    result = task_service.act_on_nomination(
+        context(request),
+        actor.username,
+        nomination_id,
+        decision,
+        task_service.Payload(comment=field(form, "comment"), expected_version=_version(form)),
+    )
+    return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
 
 
 @router.post("/nominations/{nomination_id}/withdraw")

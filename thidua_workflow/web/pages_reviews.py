@@ -26,11 +26,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def my_task(
     request: Request, actor: Actor, *, round_id: int | None = None, session_id: int | None = None
 ) -> task_service.TaskView | None:
-    """The person's open task on this round or session."""
+    """The person's open task on this round or session (a late dossier's decision, on its own page, apart)."""
     found = task_service.list_tasks(
-        context(request), actor.username, limit=1, round_id=round_id, session_id=session_id
+        context(request), actor.username, round_id=round_id, session_id=session_id
     )
-    return found[0] if found else None
+    return next((t for t in found if t.kind != TaskKind.LATE_DOSSIER.value), None)
 
 
 def _seen_round(request: Request, actor: Actor, round_id: RowId) -> rounds.RoundView:
@@ -58,6 +58,7 @@ def round_page(request: Request, round_id: RowId, actor: User) -> Response:
         task=task,
         my_unit=my_unit,
         scored=bool(my_unit and view.scores_cast.get(my_unit)),
+        voted=rounds.voted_on(context(request), round_id, my_unit) if my_unit else set(),
         summary=summary,
         outcomes={o["nomination"]: o for o in summary.get("outcomes", [])},
         is_chair=_is_chair(view, actor),
