@@ -40,6 +40,8 @@ CODE_LIKE = [
     re.compile(r"\bqb-[a-z0-9-]+"),  # organisation codes
     re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),  # snake_case rule and field codes
     re.compile(r"\[[a-z_]+\]"),  # bracketed rule codes
+    re.compile(r"(?<![\w-])--[a-z][a-z-]+"),  # the CLI's options
+    re.compile(r"\b[a-z]{2,}\.(?!(?:pdf|xlsx|docx|yaml|png|jpg|vn)\b)[a-z0-9]{2,}\b"),  # usernames (gd.stc)
 ]
 ENGLISH = {
     "the", "not", "found", "is", "are", "error", "invalid", "field", "required", "must", "allowed",

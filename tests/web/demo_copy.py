@@ -1,7 +1,8 @@
 """The demo's database, built once per test session and handed out as fresh copies.
 
 The crawler signs in as every person of the example organisation; each starts from the state
-`thidua demo --without-prefect` leaves (a whole 2020 cycle, passwords set), untouched by the others.
+`thidua demo --without-prefect` leaves (a whole cycle, passwords set) with the 2020 work left open on top
+(tests/web/work_in_progress.py), untouched by the others.
 Building it takes a while, copying it is quick: SQLite copies its file, PostgreSQL clones a template
 database (CREATE DATABASE … TEMPLATE), and the files the demo stored are copied beside it.
 """
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from flows.inline import run_inline
 from tests.conftest import EXAMPLES, PG_URL, require_postgres
+from tests.web.work_in_progress import add_work_in_progress
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.demo import DEMO_PASSWORD, WEB_AS_OF, run_demo
@@ -91,6 +93,15 @@ def build_demo_state(backend: str, where: Path, worker: str) -> DemoState:
         url = _database_url(template)
     settings = Settings(data_dir=data_dir, database_url=url)
     run_demo(settings, EXAMPLES / "quang-binh", Console(file=io.StringIO()), with_prefect=False)
+    clock = FixedClock(WEB_AS_OF)
+    settings = settings.model_copy(
+        update={"database_url": url or f"sqlite:///{data_dir / 'thidua.db'}", "verify_url_local": True}
+    )
+    ctx = bootstrap(settings, clock=clock, dispatcher=run_inline, migrate=False)
+    try:
+        add_work_in_progress(ctx, clock)
+    finally:
+        ctx.close()
     if url is not None:
         # A template must have no connection left: the demo's engine is gone with its context, and the
         # server is told to drop any pooled one (run_demo closed its context).
