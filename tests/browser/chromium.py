@@ -23,8 +23,8 @@ from thidua_workflow.web.app import create_app
 
 CHROMIUM = shutil.which("chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: playwright_sync.ViewportSize = {"width": 390, "height": 844}
+DESKTOP: playwright_sync.ViewportSize = {"width": 1280, "height": 900}
 
 
 def require_chromium() -> str:
