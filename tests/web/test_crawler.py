@@ -12,11 +12,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import EXAMPLES, read_yaml
-from tests.web.crawler import Crawler
+from tests.web.crawler import Crawler, refusal_problems, route_pattern
 from tests.web.demo_copy import DEMO_PASSWORD, DemoState, build_demo_state
 from tests.web.html_forms import read_page
 from thidua_workflow.web.app import create_app
@@ -27,10 +28,9 @@ ANONYMOUS = "(khách)"
 
 
 @pytest.fixture(scope="session")
-def demo_states(
-    tmp_path_factory: pytest.TempPathFactory, xdist_worker: str
-) -> Iterator[dict[str, DemoState]]:
-    """The demo's state per backend, built the first time a walk on that backend asks for it."""
+def demo_states() -> Iterator[dict[str, DemoState]]:
+    """The demo's state per backend, built the first time a walk on that backend asks for it (and its
+    PostgreSQL template database dropped at the end)."""
     states: dict[str, DemoState] = {}
     yield states
     for state in states.values():
@@ -52,7 +52,9 @@ def demo_state(
 
 
 def walks() -> list[object]:
-    # One xdist group per backend: each worker builds one demo state and walks everyone over it.
+    # One xdist group per backend, so that a worker builds one demo state and walks everyone over it.
+    # (With pytest 9.2 and xdist 3.8 here, loadgroup does not keep groups together: then each worker
+    # builds the state of each backend it meets, once — slower, still correct.)
     return [
         pytest.param(backend, who, marks=pytest.mark.xdist_group(f"crawl-{backend}"), id=f"{backend}-{who}")
         for backend in BACKENDS
@@ -80,3 +82,26 @@ def test_every_link_and_form_shown_works(demo_state: DemoState, who: str, tmp_pa
     elapsed = time.perf_counter() - started
     print(f"{who}: {crawler.requests} requests, {len(crawler.patterns)} routes, {elapsed:.1f} s")
     assert not crawler.findings, f"{who} found:\n" + "\n".join(crawler.findings)
+
+
+def html(status: int, main: str) -> httpx.Response:
+    body = f'<!doctype html><html lang="vi"><body><main>{main}</main></body></html>'
+    return httpx.Response(status, text=body, headers={"content-type": "text/html; charset=utf-8"})
+
+
+def test_the_crawler_tells_a_bare_or_leaky_refusal_from_the_vietnamese_page() -> None:
+    vietnamese = '<h1>Không tìm thấy trang</h1><div class="error-box"><p>Địa chỉ này không có.</p></div>'
+    assert refusal_problems(html(404, vietnamese)) == []
+    assert refusal_problems(httpx.Response(404, json={"detail": "Not Found"}))
+    english = '<div class="error-box"><p>Field required: the value is missing.</p></div>'
+    assert any("English" in p for p in refusal_problems(html(400, english)))
+    for leak in ("qb-hoi-nguoi-mu", "[tep_minh_chung]", "gd.stc", "--next-chair", "award_form"):
+        page = f'<div class="error-box"><p>Không thực hiện được: {leak} chưa đúng.</p></div>'
+        assert any("codes" in p for p in refusal_problems(html(400, page))), leak
+    assert any("error box" in p for p in refusal_problems(html(403, "<p>Lỗi</p>")))
+
+
+def test_routes_are_told_apart_by_their_shape_not_their_ids() -> None:
+    assert route_pattern("/nominations/12/files/9af3") == "/nominations/{id}/files/{id}"
+    assert route_pattern("/nominations?status=&q=a") == "/nominations?q&status"
+    assert route_pattern("/nominations/new") == "/nominations/new"
