@@ -2,28 +2,26 @@
 
 A clerk submits with the form, a bloc member scores and votes, the chair closes, an appraiser passes,
 council members vote in secret, the signer signs, the registrar downloads a certificate, and the public
-verify page says genuine. Screenshots go to build/screenshots/ (THIDUA_SCREENSHOTS to change it), with the
-downloaded certificate's first page beside them; docs/ shows a chosen few.
+verify page says genuine. The walk is at an office PC's width (1280 px); every page of it is also shown at
+a phone's (390 px), where it must not scroll sideways. Screenshots go to build/screenshots/
+(THIDUA_SCREENSHOTS to change it), both widths side by side, named "NN-page-1280px.png" and
+"NN-page-390px.png", with the downloaded certificate's first page beside them; docs/ shows a chosen few.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import struct
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright import sync_api as playwright_sync
 
 from flows.inline import run_inline
+from tests.browser.chromium import DESKTOP, LAUNCH_ARGS, PHONE, overflow, require_chromium, serve, widest
 from tests.conftest import EXAMPLES, ROOT, read_yaml
 from tests.integration.helpers import QB_NOMINATIONS, submit_example
 from thidua_workflow import demo
@@ -34,18 +32,10 @@ from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.settings import Settings
-from thidua_workflow.web.app import create_app
 
-CHROMIUM = shutil.which("chromium")
 SHOTS = Path(os.environ.get("THIDUA_SCREENSHOTS", ROOT / "build" / "screenshots"))
 PASSWORD = "mat-khau-trinh-duyet"
 BLOC = "qb-khoi-hoi-dac-thu"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -53,19 +43,10 @@ def served(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[str, Context]]:
     settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'thidua.db'}")
     ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the web app did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", ctx
+        with serve(ctx) as base:
+            yield base, ctx
     finally:
-        server.should_exit = True
-        thread.join(10)
         ctx.close()
 
 
@@ -95,16 +76,6 @@ def certificate_shot(pdf: Path, png: Path) -> None:
     assert round(width / height, 2) == round(420 / 297, 2), f"A3 landscape, got {width}×{height} px"
 
 
-def require_chromium() -> str:
-    """Debian's chromium is part of the suite: in CI its absence fails the run; on a developer's machine
-    without it, the browser test is skipped with the reason (`make tools` names the package)."""
-    if CHROMIUM is not None:
-        return CHROMIUM
-    if os.environ.get("CI"):
-        pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
-    pytest.skip("Debian's chromium is not installed here (apt-get install chromium)")
-
-
 def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedClock) -> None:
     chromium = require_chromium()
     base, ctx = served
@@ -117,17 +88,26 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         browser = p.chromium.launch(
             executable_path=chromium,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=LAUNCH_ARGS,
         )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
-        )
+        context = browser.new_context(viewport=DESKTOP, locale="vi-VN", accept_downloads=True)
         page = context.new_page()
         console_errors: list[str] = []
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
 
+        too_wide: list[str] = []
+
         def shot(name: str) -> None:
-            page.screenshot(path=str(SHOTS / f"{next(shot_number):02d}-{name}.png"), full_page=True)
+            """The page at desktop width, then the same page at a phone's width, which must not scroll
+            sideways; the walk goes on at desktop width."""
+            number = next(shot_number)
+            page.screenshot(path=str(SHOTS / f"{number:02d}-{name}-{DESKTOP['width']}px.png"), full_page=True)
+            page.set_viewport_size(PHONE)
+            extra = overflow(page)
+            if extra:
+                too_wide.append(f"{name}: +{extra} px at {PHONE['width']} px, {widest(page)}")
+            page.screenshot(path=str(SHOTS / f"{number:02d}-{name}-{PHONE['width']}px.png"), full_page=True)
+            page.set_viewport_size(DESKTOP)
 
         def sign_in(username: str) -> None:
             accounts.set_password(ctx, username, PASSWORD)
@@ -288,7 +268,7 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         downloaded = Path(info.value.path())
         code = code_in_pdf(downloaded.read_bytes())
         assert code is not None
-        certificate_shot(downloaded, SHOTS / f"{next(shot_number):02d}-bang-khen.png")
+        certificate_shot(downloaded, SHOTS / f"{next(shot_number):02d}-bang-khen-a3.png")
 
         # 7. Anyone scanning the QR code gets the public verify page: genuine.
         context.clear_cookies()
@@ -300,3 +280,4 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         shot("tra-cuu")
         browser.close()
     assert not console_errors, console_errors  # no blocked script, style or missing file
+    assert not too_wide, "pages wider than a phone:\n" + "\n".join(too_wide)

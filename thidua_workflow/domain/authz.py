@@ -36,7 +36,9 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return f"{self.full_name} ({self.username})"
+        """How messages and the record name a person: by name, as an office reads it (the username is a
+        code; it stays in --json, the API and the audit event's actor_id)."""
+        return self.full_name
 
 
 @dataclass(frozen=True)

@@ -380,9 +380,9 @@ def enter_written_ballot(
         council = _session(session, session_id)
         _require_open(council)
         voter = load_actor(session, member)
-        row = _participation(session, session_id, voter.person_id, f"'{member}'")
+        row = _participation(session, session_id, voter.person_id, voter.label)
         if row.present:
-            raise InputRejected(f"'{member}' có mặt: tự bỏ phiếu, không nhập phiếu văn bản.")
+            raise InputRejected(f"{voter.label} có mặt: tự bỏ phiếu, không nhập phiếu văn bản.")
         _apply_ballot(session, council, voter, choices)
         row.voted = "written"
         finish_open_task(

@@ -422,9 +422,7 @@ def _round_task(
             return f"đã bỏ phiếu; còn {len(left)} hồ sơ chưa bỏ phiếu: {', '.join(left)}"
         return "đã bỏ phiếu đủ"
     if not p.next_chair or not p.next_deputy:
-        raise InputRejected(
-            "Kết thúc vòng bình xét cần trưởng khối và phó khối năm sau (--next-chair, --next-deputy)."
-        )
+        raise InputRejected("Kết thúc vòng bình xét cần chọn đơn vị trưởng khối và đơn vị phó khối năm sau.")
     data = rounds.close_round(
         ctx,
         username,

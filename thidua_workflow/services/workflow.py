@@ -279,8 +279,9 @@ def attach_to_round(session: Session, ctx: Context, nomination: m.Nomination, *,
     if found is None:
         found = _create_round(session, ctx, nomination, at)
     elif found.status != RoundStatus.COLLECTING.value:
+        bloc = session.get(m.Bloc, found.bloc_id)
         raise TransitionNotAllowed(
-            f"Vòng bình xét của khối '{found.bloc_id}' kỳ {found.period_label} "
+            f"Vòng bình xét của {bloc.name if bloc else 'khối'} kỳ {found.period_label} "
             f"{RoundStatus(found.status).label.lower()}; không nhận thêm hồ sơ."
         )
     nomination.round_id = found.id
