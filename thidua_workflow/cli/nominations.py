@@ -79,6 +79,9 @@ def nominations_template(
     out.print(f"Đã ghi mẫu danh sách vào {out_file}.")
 
 
+CLI_PAGE = 100
+
+
 @app.command("list")
 @handled
 def nominations_list(
@@ -88,25 +91,59 @@ def nominations_list(
     award_form: Annotated[str | None, typer.Option("--award", help="Lọc theo hình thức khen thưởng.")] = None,
     kind: Annotated[NomineeKind | None, typer.Option(help="Cá nhân / tập thể / hộ gia đình.")] = None,
     search: Annotated[str | None, typer.Option(help="Tìm theo tên, không phân biệt dấu.")] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            help="Sắp xếp theo: id, nominee, award_form, year, unit, status, updated_at ('-' trước để đảo chiều)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help=f"Số hồ sơ hiển thị (mặc định {CLI_PAGE}; với --json: tất cả); 0 là tất cả."
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Bỏ qua bao nhiêu hồ sơ đầu danh sách.")] = 0,
     as_json: JsonFlag = False,
 ) -> None:
-    """Danh sách hồ sơ, xếp theo tên (thứ tự tiếng Việt)."""
+    """Danh sách hồ sơ, mặc định năm mới nhất trước, rồi theo hình thức khen và tên (thứ tự tiếng Việt)."""
     from rich.table import Table
 
-    from thidua_workflow.services import queries
+    from thidua_workflow.domain.text import group_digits
+    from thidua_workflow.services import directory, queries
 
+    shown = limit if limit is not None else (0 if as_json else CLI_PAGE)
+    filters = queries.NominationFilter(status, unit, year, award_form, kind, search)
     with context() as ctx:
-        rows = queries.list_nominations(
-            ctx, status=status, unit=unit, year=year, award_form=award_form, kind=kind, search=search
-        )
+        page = queries.page_nominations(ctx, filters, sort=sort, offset=offset, limit=shown or None)
+        units = directory.unit_names(ctx, ctx.clock.today())
+        awards = {code: f.name for p in ctx.policy.periods for code, f in p.award_forms.items()}
     if as_json:
-        emit([r.to_dict() for r in rows])
+        emit([r.to_dict() for r in page.rows])
         return
     table = Table("Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị trình", "Trạng thái", title="Hồ sơ đề nghị")
-    for r in rows:
-        table.add_row(str(r.id), r.nominee, r.award_form, r.period, r.unit, r.status_label)
+    for r in page.rows:
+        table.add_row(
+            str(r.id),
+            r.nominee,
+            awards.get(r.award_form, r.award_form),
+            r.period,
+            units.get(r.unit, r.unit),
+            r.status_label,
+        )
     out.print(table)
-    out.print(f"{len(rows)} hồ sơ.")
+    if page.complete:
+        out.print(f"{group_digits(page.total)} hồ sơ.")
+    elif not page.rows:
+        out.print(
+            f"Không có hồ sơ nào từ vị trí {group_digits(offset + 1)}; danh sách có {group_digits(page.total)} hồ sơ."
+        )
+    else:
+        following = f"--offset {page.last} để xem tiếp, " if page.last < page.total else ""
+        out.print(
+            f"Hiển thị {group_digits(page.first)}–{group_digits(page.last)}/{group_digits(page.total)} hồ sơ; "
+            f"dùng {following}--limit 0 để xem tất cả."
+        )
 
 
 @app.command("show")

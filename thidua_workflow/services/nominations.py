@@ -24,7 +24,7 @@ from thidua_workflow.domain.enums import (
     Procedure,
     Role,
 )
-from thidua_workflow.domain.identity import dedupe_key, nominee_key
+from thidua_workflow.domain.identity import dedupe_key, list_order_key, nominee_key
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
 from thidua_workflow.domain.problems import problems_from
 from thidua_workflow.domain.schemas import Declared, DocumentIn, NominationIn, ResubmissionIn, SubmissionIn
@@ -465,6 +465,7 @@ def _store_nomination(
         nominee_kind=nominee.kind.value,
         nominee_name=nominee.name,
         nominee_name_key=search_key(nominee.name),
+        nominee_order_key=list_order_key(nominee.kind, nominee.name),
         nominee_position=nominee.position,
         nominee_unit_id=nominee.unit,
         nominee_unit_name=org.name(nominee.unit),

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, case, func, select
+from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, NomineeKind, TaskKind, TaskStatus
-from thidua_workflow.domain.identity import list_order
-from thidua_workflow.domain.text import search_key
-from thidua_workflow.errors import NotFound
+from thidua_workflow.domain.text import collation_key, search_key
+from thidua_workflow.errors import InputRejected, NotFound
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.visibility import nomination_filter, require_nomination
@@ -116,6 +117,162 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# The columns people sort a nomination list by (the API's and the web's ``sort``; "-" before one reverses).
+NOMINATION_SORTS = {
+    "id": "Số hồ sơ",
+    "nominee": "Đối tượng",
+    "award_form": "Hình thức khen",
+    "year": "Năm",
+    "unit": "Đơn vị trình",
+    "status": "Trạng thái",
+    "updated_at": "Cập nhật",
+}
+EXPORT_CHUNK = 500  # rows read at a time when a whole list is exported
+
+
+@dataclass(frozen=True)
+class NominationFilter:
+    """What narrows a nomination list; ``viewer`` keeps it to the dossiers that person may see."""
+
+    status: NominationStatus | None = None
+    unit: str | None = None
+    year: int | None = None
+    award_form: str | None = None
+    kind: NomineeKind | None = None
+    search: str | None = None
+    viewer: Actor | None = None
+
+
+@dataclass(frozen=True)
+class NominationPage:
+    """One page of a list and how many rows the whole filtered list holds."""
+
+    rows: list[NominationRow]
+    total: int
+    offset: int
+    limit: int | None
+
+    @property
+    def first(self) -> int:
+        """The 1-based number of the first row shown (0 when none is)."""
+        return self.offset + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.rows)
+
+    @property
+    def complete(self) -> bool:
+        return self.first <= 1 and self.last >= self.total
+
+
+def _where(filters: NominationFilter) -> list[ColumnElement[bool]]:
+    n = m.Nomination
+    clauses: list[ColumnElement[bool]] = []
+    if filters.status is not None:
+        clauses.append(n.status == filters.status.value)
+    if filters.unit is not None:
+        clauses.append(n.submitting_unit_id == filters.unit)
+    if filters.year is not None:
+        clauses.append(n.period_year == filters.year)
+    if filters.award_form is not None:
+        clauses.append(n.award_form == filters.award_form)
+    if filters.kind is not None:
+        clauses.append(n.nominee_kind == filters.kind.value)
+    for word in search_key(filters.search or "").split():
+        clauses.append(n.nominee_name_key.contains(word, autoescape=True))
+    if filters.viewer is not None and (seen := nomination_filter(filters.viewer)) is not None:
+        clauses.append(seen)
+    return clauses
+
+
+def _order(ctx: Context, session: Session, sort: str | None) -> list[ColumnExpressionArgument[Any]]:
+    """ORDER BY for ``sort``; the id last, so that equal rows keep one order from page to page.
+
+    Award forms sort by their names and statuses by their place in the lifecycle, names the Vietnamese
+    way (the stored order key), units by their names.
+    """
+    n = m.Nomination
+    default: list[ColumnExpressionArgument[Any]] = [n.period_year.desc(), n.award_form, n.nominee_order_key, n.id]
+    if not sort:
+        return default
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    if name not in NOMINATION_SORTS:
+        choices = ", ".join(NOMINATION_SORTS)
+        raise InputRejected(
+            f"Không sắp xếp được theo '{name}': chọn một trong {choices} (thêm '-' để đảo chiều)."
+        )
+    column: ColumnExpressionArgument[Any]
+    if name == "id":
+        column = n.id
+    elif name == "nominee":
+        column = n.nominee_order_key
+    elif name == "year":
+        column = n.period_year
+    elif name == "updated_at":
+        column = n.updated_at
+    elif name == "award_form":
+        names = {c: collation_key(f.name) for p in ctx.policy.periods for c, f in p.award_forms.items()}
+        column = case(names, value=n.award_form, else_=n.award_form) if names else n.award_form
+    elif name == "status":
+        column = case({s.value: i for i, s in enumerate(NominationStatus)}, value=n.status, else_=99)
+    else:
+        current = select(m.UnitName.unit_id, m.UnitName.name).where(m.UnitName.valid_until.is_(None))
+        units = {unit: collation_key(unit_name) for unit, unit_name in session.execute(current)}
+        column = (
+            case(units, value=n.submitting_unit_id, else_=n.submitting_unit_id)
+            if units
+            else n.submitting_unit_id
+        )
+    first = column.desc() if descending else column.asc()
+    return [first, n.id.desc() if descending else n.id]
+
+
+def _row(n: m.Nomination) -> NominationRow:
+    return NominationRow(
+        id=n.id,
+        nominee=n.nominee_name,
+        nominee_kind=n.nominee_kind,
+        award_form=n.award_form,
+        period=n.period_label,
+        unit=n.submitting_unit_id,
+        status=n.status,
+        status_label=NominationStatus(n.status).label,
+        updated_at=n.updated_at,
+    )
+
+
+def page_nominations(
+    ctx: Context,
+    filters: NominationFilter,
+    *,
+    sort: str | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+) -> NominationPage:
+    """One page of the filtered list, sorted and cut in SQL, with the filtered list's total."""
+    if offset < 0 or (limit is not None and limit < 1):
+        raise InputRejected("Trang danh sách không hợp lệ: vị trí bắt đầu từ 0, số dòng mỗi trang từ 1.")
+    clauses = _where(filters)
+    with ctx.reader() as uow:
+        order = _order(ctx, uow.session, sort)
+        query = select(m.Nomination).where(*clauses).order_by(*order).offset(offset).limit(limit)
+        total = uow.session.scalar(select(func.count()).select_from(m.Nomination).where(*clauses)) or 0
+        rows = [_row(n) for n in uow.session.scalars(query)]
+    return NominationPage(rows=rows, total=total, offset=offset, limit=limit)
+
+
+def iter_nominations(
+    ctx: Context, filters: NominationFilter, *, sort: str | None = None
+) -> Iterator[NominationRow]:
+    """Every row of the filtered list, read ``EXPORT_CHUNK`` at a time: exports have no cap."""
+    with ctx.reader() as uow:
+        query = select(m.Nomination).where(*_where(filters)).order_by(*_order(ctx, uow.session, sort))
+        for n in uow.session.scalars(query.execution_options(yield_per=EXPORT_CHUNK)):
+            yield _row(n)
+
+
 def list_nominations(
     ctx: Context,
     *,
@@ -125,52 +282,16 @@ def list_nominations(
     award_form: str | None = None,
     kind: NomineeKind | None = None,
     search: str | None = None,
-    limit: int = 1000,
     viewer: Actor | None = None,
+    sort: str | None = None,
 ) -> list[NominationRow]:
-    """Nominations matching the filters, in Vietnamese order of the nominee's name within each year.
+    """Every nomination matching the filters, by default newest year first, then by award form, then in
+    Vietnamese order of the nominee's name (collectives, persons by given name, households).
 
     ``search`` ignores accents and case: "Nguyen Van A" finds "Nguyễn Văn A".
     """
-    query = select(m.Nomination)
-    if status is not None:
-        query = query.where(m.Nomination.status == status.value)
-    if unit is not None:
-        query = query.where(m.Nomination.submitting_unit_id == unit)
-    if year is not None:
-        query = query.where(m.Nomination.period_year == year)
-    if award_form is not None:
-        query = query.where(m.Nomination.award_form == award_form)
-    if kind is not None:
-        query = query.where(m.Nomination.nominee_kind == kind.value)
-    for word in search_key(search or "").split():
-        query = query.where(m.Nomination.nominee_name_key.contains(word, autoescape=True))
-    if viewer is not None and (seen := nomination_filter(viewer)) is not None:
-        query = query.where(seen)
-    with ctx.reader() as uow:
-        rows = uow.session.scalars(query.order_by(m.Nomination.id).limit(limit)).all()
-        ordered = sorted(
-            rows,
-            key=lambda n: (
-                -n.period_year,
-                n.award_form,
-                list_order(NomineeKind(n.nominee_kind), n.nominee_name),
-            ),
-        )
-        return [
-            NominationRow(
-                id=n.id,
-                nominee=n.nominee_name,
-                nominee_kind=n.nominee_kind,
-                award_form=n.award_form,
-                period=n.period_label,
-                unit=n.submitting_unit_id,
-                status=n.status,
-                status_label=NominationStatus(n.status).label,
-                updated_at=n.updated_at,
-            )
-            for n in ordered
-        ]
+    filters = NominationFilter(status, unit, year, award_form, kind, search, viewer)
+    return page_nominations(ctx, filters, sort=sort, limit=None).rows
 
 
 def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = None) -> NominationDetail:

@@ -11,7 +11,7 @@ import binascii
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, Query, Request, Response, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -233,19 +233,45 @@ def act(request: Request, task_id: RowId, body: ActIn, username: User) -> ActOut
     return ActOut(**result.to_dict())
 
 
-@router.get("/nominations", response_model=list[NominationRow])
+TOTAL_HEADER = "X-Total-Count"
+PAGED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            TOTAL_HEADER: {
+                "description": "how many rows the whole filtered list holds (the body is one page of it)",
+                "schema": {"type": "integer"},
+            }
+        }
+    }
+}
+
+
+@router.get("/nominations", response_model=list[NominationRow], responses=PAGED)
 def nomination_list(
     request: Request,
+    response: Response,
     username: User,
     status: NominationStatus | None = None,
     year: Annotated[int | None, Field(ge=1945, le=2200)] = None,
     search: Annotated[str | None, Field(max_length=200)] = None,
-    limit: Annotated[int, Field(ge=1, le=1000)] = 200,
+    sort: Annotated[
+        str | None,
+        Query(
+            description="id, nominee, award_form, year, unit, status or updated_at; '-' before it reverses. "
+            "By default: newest year, award form, then the nominee's name in Vietnamese order.",
+            max_length=20,
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="rows in this page")] = 200,
+    offset: Annotated[int, Query(ge=0, description="rows skipped before this page")] = 0,
 ) -> list[NominationRow]:
+    """The nominations the token's person may see, one page at a time; ``X-Total-Count`` holds the total."""
     ctx = context(request)
     actor = read_actor(ctx, username)
-    rows = queries.list_nominations(ctx, status=status, year=year, search=search, limit=limit, viewer=actor)
-    return [NominationRow(**{k: v for k, v in r.to_dict().items() if k != "updated_at"}) for r in rows]
+    filters = queries.NominationFilter(status=status, year=year, search=search, viewer=actor)
+    page = queries.page_nominations(ctx, filters, sort=sort, offset=offset, limit=limit)
+    response.headers[TOTAL_HEADER] = str(page.total)
+    return [NominationRow(**{k: v for k, v in r.to_dict().items() if k != "updated_at"}) for r in page.rows]
 
 
 @router.get("/nominations/{nomination_id}")

@@ -21,6 +21,8 @@ from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.web.core import (
     RowId,
+    UnitNames,
+    award_names,
     back,
     checked_form,
     context,
@@ -34,6 +36,7 @@ from thidua_workflow.web.core import (
     uploads,
 )
 from thidua_workflow.web.nomination_form import FORM_CHOICES, TITLE_ROWS, label_problem, submission_from_form
+from thidua_workflow.web.paging import PAGE_SIZES, Pager, Paging
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -126,29 +129,56 @@ def nomination_list(
     status: str | None = None,
     year: str | None = None,
     q: str = "",
+    sort: str = "",
+    page: str | None = None,
+    size: str | None = None,
     format: str | None = None,
 ) -> Response:
+    """The nominations a person may see, a page at a time, sorted by a column; Excel holds the whole list."""
     ctx = context(request)
     year_number = int(year) if year and year.isdigit() else None
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
-    rows = queries.list_nominations(
-        ctx, status=status_value, year=year_number, search=q or None, viewer=actor
-    )
+    filters = queries.NominationFilter(status=status_value, year=year_number, search=q or None, viewer=actor)
+    if sort.removeprefix("-") not in queries.NOMINATION_SORTS:
+        sort = ""
     if format == "xlsx":
+        awards, units = award_names(ctx), UnitNames(ctx)
         data = spreadsheets.rows_to_xlsx(
             "Hồ sơ đề nghị",
             ["Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị", "Trạng thái", "Cập nhật"],
-            [
-                (r.id, r.nominee, r.award_form, r.period, r.unit, r.status_label, r.updated_at.date())
-                for r in rows
-            ],
+            (
+                (
+                    r.id,
+                    r.nominee,
+                    awards.get(r.award_form, r.award_form),
+                    r.period,
+                    units(r.unit),
+                    r.status_label,
+                    r.updated_at.date(),
+                )
+                for r in queries.iter_nominations(ctx, filters, sort=sort or None)
+            ),
         )
         return download(data, "ho-so-de-nghi.xlsx", XLSX)
+    paging = Paging.read(page, size)
+    listed = queries.page_nominations(
+        ctx, filters, sort=sort or None, offset=paging.offset, limit=paging.size
+    )
+    pager = Pager(
+        "/nominations",
+        {"q": q, "year": str(year_number or ""), "status": status_value.value if status_value else ""},
+        sort,
+        paging,
+        listed.total,
+        len(listed.rows),
+    )
     return render(
         request,
         "nominations.html",
         actor=actor,
-        rows=rows,
+        rows=listed.rows,
+        pager=pager,
+        page_sizes=PAGE_SIZES,
         statuses=[(s.value, s.label) for s in NominationStatus],
         status=status or "",
         year=year or "",
