@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from tests.web.conftest import Browser
 from thidua_workflow.cli import app as cli_app
+from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NomineeKind
 from thidua_workflow.domain.identity import list_order
 from thidua_workflow.domain.text import search_key
@@ -89,10 +91,15 @@ def vietnamese_order(rows: list[queries.NominationRow]) -> list[int]:
     ]
 
 
-def summary(page: str) -> str:
-    found = re.search(r'<span class="summary">([^<]+) hồ sơ</span>', page)
+def summary_of(page: str, noun: str) -> str:
+    """The "1–20 / 60" a paged list shows above its table."""
+    found = re.search(rf'<span class="summary">([^<]+) {noun}</span>', page)
     assert found, page
     return found.group(1)
+
+
+def summary(page: str) -> str:
+    return summary_of(page, "hồ sơ")
 
 
 def table_ids(page: str) -> list[int]:
@@ -234,3 +241,38 @@ def test_past_a_thousand_rows_nothing_is_silently_cut(
     assert "Hiển thị 1–100/1.050 hồ sơ; dùng --offset 100 để xem tiếp" in shown.output
     every = CliRunner().invoke(cli_app, ["nominations", "list", "--json"])
     assert every.output.count('"id":') == 1050
+
+
+def test_the_inbox_pages_its_tasks_and_keeps_its_filters(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """45 appraisals waiting (as after a busy round), 25 of them overdue: pages of 20, filters kept."""
+    seed(qb, 15)
+    today = qb.clock.today()
+    with qb.uow() as uow:
+        for i, row in enumerate(queries.list_nominations(qb)):
+            uow.session.add(
+                m.Task(
+                    kind="appraise",
+                    nomination_id=row.id,
+                    assignee_role="appraiser",
+                    due_on=today + timedelta(days=i - 25),
+                    created_at=datetime.now(UTC),
+                )
+            )
+        uow.commit()
+    browser = app_client(APPRAISER)
+    first = browser.get("/", params={"size": "20"})
+    assert summary_of(first.text, "việc") == "1–20 / 45"
+    assert "45 việc đang chờ" in first.text and "25 quá hạn" in first.text
+    last = browser.get("/", params={"size": "20", "page": "3"})
+    assert summary_of(last.text, "việc") == "41–45 / 45" and "Trang sau" not in last.text
+    late = browser.get("/", params={"overdue": "true", "size": "20"})
+    assert summary_of(late.text, "việc") == "1–20 / 25" and late.text.count('class="overdue"') == 20
+    assert 'href="/?overdue=true&amp;size=20&amp;page=2" rel="next"' in late.text
+    searched = browser.get("/", params={"q": "nguyen", "size": "20", "kind": "appraise"})
+    wanted = sum(search_key(r.nominee).startswith("nguyen ") for r in queries.list_nominations(qb))
+    assert wanted == 4 and summary_of(searched.text, "việc") == "1–4 / 4"
+    headers = {"Authorization": f"Bearer {accounts.issue_token(qb, APPRAISER, 'việc').token}"}
+    answer = browser.client.get("/api/tasks", params={"limit": 10, "offset": 40}, headers=headers)
+    assert answer.headers["X-Total-Count"] == "45" and len(answer.json()) == 5

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
-from thidua_workflow.domain.authz import Actor, authorize, conflict_of_interest
+from thidua_workflow.domain.authz import JUDGING_ROLES, Actor, authorize, conflict_of_interest
 from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
@@ -125,13 +125,35 @@ def _mine(actor: Actor) -> Any:
     return or_(*clauses) if clauses else None
 
 
+def _not_conflicted(actor: Actor) -> Any:
+    """SQL condition: not an appraisal of a dossier the actor may not judge (``conflict_of_interest``).
+
+    Kept in SQL so that an inbox's pages and totals count only the tasks the person is shown.
+    """
+    n = m.Nomination
+    units = {actor.unit_id, *(g.unit_id for g in actor.grants if g.role in JUDGING_ROLES)}
+    own_units = sorted(u for u in units if u)
+    conflict = (n.submitted_by_id == actor.person_id) | (
+        n.nominee_person_id.is_not(None) & (n.nominee_person_id == actor.person_id)
+    )
+    if own_units:
+        conflict = (
+            conflict
+            | n.submitting_unit_id.in_(own_units)
+            | (n.nominee_unit_id.is_not(None) & n.nominee_unit_id.in_(own_units))
+        )
+    return ~(and_(m.Task.kind == TaskKind.APPRAISE.value, m.Task.nomination_id.is_not(None), conflict))
+
+
 def list_tasks(
     ctx: Context,
     username: str,
     *,
     include_closed: bool = False,
     kind: TaskKind | None = None,
+    overdue_only: bool = False,
     limit: int | None = None,
+    offset: int = 0,
     nomination_id: int | None = None,
     round_id: int | None = None,
     session_id: int | None = None,
@@ -163,9 +185,11 @@ def list_tasks(
                 n.nominee_person_id,
             )
             .outerjoin(n, n.id == m.Task.nomination_id)
-            .where(condition)
+            .where(condition, _not_conflicted(actor))
             .order_by(m.Task.due_on, m.Task.id)
         )
+        if overdue_only:
+            query = query.where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
         if not include_closed:
             query = query.where(m.Task.status == TaskStatus.OPEN.value)
         if kind is not None:
@@ -178,8 +202,7 @@ def list_tasks(
         ):
             if value is not None:
                 query = query.where(column == value)
-        if limit is not None:
-            query = query.limit(limit)
+        query = query.offset(offset).limit(limit)
         awards = {code: f.name for p in ctx.policy.periods for code, f in p.award_forms.items()}
         views = []
         rows = session.execute(query)
@@ -213,19 +236,23 @@ def list_tasks(
         return views
 
 
-def count_tasks(ctx: Context, username: str) -> tuple[int, int]:
-    """How many open tasks wait for the person, and how many of them are overdue."""
+def count_tasks(ctx: Context, username: str, *, kind: TaskKind | None = None) -> tuple[int, int]:
+    """How many open tasks (of ``kind``) the person is shown, and how many of them are overdue."""
     today = ctx.clock.today()
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
         condition = _mine(actor)
         if condition is None:
             return 0, 0
-        row = uow.session.execute(
-            select(func.count(), func.count().filter(m.Task.due_on < today)).where(
-                condition, m.Task.status == TaskStatus.OPEN.value
-            )
-        ).one()
+        query = (
+            select(func.count(), func.count().filter(m.Task.due_on < today))
+            .select_from(m.Task)
+            .outerjoin(m.Nomination, m.Nomination.id == m.Task.nomination_id)
+            .where(condition, _not_conflicted(actor), m.Task.status == TaskStatus.OPEN.value)
+        )
+        if kind is not None:
+            query = query.where(m.Task.kind == kind.value)
+        row = uow.session.execute(query).one()
         return int(row[0]), int(row[1])
 
 

@@ -198,18 +198,6 @@ def me(request: Request, username: User) -> Me:
     )
 
 
-@router.get("/tasks", response_model=list[Task])
-def tasks(
-    request: Request,
-    username: User,
-    kind: TaskKind | None = None,
-    limit: Annotated[int, Field(ge=1, le=5000)] = 500,
-) -> list[Task]:
-    """The person's open tasks, the most urgent first."""
-    listed = task_service.list_tasks(context(request), username, kind=kind, limit=limit)
-    return [Task(**t.__dict__) for t in listed]
-
-
 @router.post("/tasks/{task_id}/act", response_model=ActOut)
 def act(request: Request, task_id: RowId, body: ActIn, username: User) -> ActOut:
     payload = task_service.Payload(
@@ -244,6 +232,22 @@ PAGED: dict[int | str, dict[str, Any]] = {
         }
     }
 }
+
+
+@router.get("/tasks", response_model=list[Task], responses=PAGED)
+def tasks(
+    request: Request,
+    response: Response,
+    username: User,
+    kind: TaskKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="rows in this page")] = 500,
+    offset: Annotated[int, Query(ge=0, description="rows skipped before this page")] = 0,
+) -> list[Task]:
+    """The person's open tasks, the most urgent first, one page at a time; ``X-Total-Count`` holds the total."""
+    ctx = context(request)
+    listed = task_service.list_tasks(ctx, username, kind=kind, offset=offset, limit=limit)
+    response.headers[TOTAL_HEADER] = str(task_service.count_tasks(ctx, username, kind=kind)[0])
+    return [Task(**t.__dict__) for t in listed]
 
 
 @router.get("/nominations", response_model=list[NominationRow], responses=PAGED)

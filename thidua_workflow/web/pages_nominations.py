@@ -62,9 +62,6 @@ def task_url(task: task_service.TaskView) -> str:
     return "/sessions"
 
 
-INBOX_PAGE = 200
-
-
 @router.get("/", response_class=HTMLResponse)
 def inbox(
     request: Request,
@@ -72,15 +69,28 @@ def inbox(
     kind: str | None = None,
     overdue: bool = False,
     q: str = "",
-    all: bool = False,
+    page: str | None = None,
+    size: str | None = None,
 ) -> Response:
-    """Việc cần xử lý: the person's pending tasks, overdue first (the most urgent 200 unless asked)."""
+    """Việc cần xử lý: the person's pending tasks, overdue first, a page at a time."""
     ctx = context(request)
     task_kind = TaskKind(kind) if kind in {k.value for k in TaskKind} else None
-    limit = None if all or q else INBOX_PAGE
-    listed = task_service.list_tasks(ctx, actor.username, kind=task_kind, limit=limit)
-    shown = [t for t in listed if (not overdue or t.overdue) and (not q or matches(q, t.subject))]
+    paging = Paging.read(page, size)
     total, late = task_service.count_tasks(ctx, actor.username)
+    if q:  # the words may be in the subject's award or period names, composed here: searched over the inbox
+        found = [
+            t
+            for t in task_service.list_tasks(ctx, actor.username, kind=task_kind, overdue_only=overdue)
+            if matches(q, t.subject)
+        ]
+        matching, shown = len(found), found[paging.offset : paging.offset + paging.size]
+    else:
+        of_kind, late_of_kind = task_service.count_tasks(ctx, actor.username, kind=task_kind)
+        matching = late_of_kind if overdue else of_kind
+        shown = task_service.list_tasks(
+            ctx, actor.username, kind=task_kind, overdue_only=overdue, offset=paging.offset, limit=paging.size
+        )
+    filters = {"kind": task_kind.value if task_kind else "", "overdue": "true" if overdue else "", "q": q}
     return render(
         request,
         "inbox.html",
@@ -88,7 +98,8 @@ def inbox(
         tasks=shown,
         total=total,
         overdue_count=late,
-        truncated=limit is not None and len(listed) >= limit,
+        pager=Pager("/", filters, "", paging, matching, len(shown)),
+        page_sizes=PAGE_SIZES,
         kinds=[(k.value, k.label) for k in TaskKind],
         kind=task_kind.value if task_kind else "",
         overdue=overdue,
