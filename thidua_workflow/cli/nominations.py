@@ -12,7 +12,7 @@ from thidua_workflow.cli._context import context
 from thidua_workflow.cli._options import AsUser, JsonFlag, read_data_file
 from thidua_workflow.cli.audit import event_text
 from thidua_workflow.domain.enums import DocumentKind, HoldGround, NominationStatus, NomineeKind
-from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.domain.text import file_size, vietnamese_date
 from thidua_workflow.errors import InputRejected, ValidationFailed
 
 app = typer.Typer(help="Hồ sơ đề nghị khen thưởng.", no_args_is_help=True)
@@ -167,13 +167,13 @@ def nominations_show(
     )
     details = [
         ("Trạng thái", d.status_label),
-        ("Kỳ", f"{d.period} (quy định: {d.policy_period})"),
-        ("Đơn vị trình", d.submitting_unit),
+        ("Kỳ", f"{d.period} (quy định: {d.policy_title})"),
+        ("Đơn vị trình", d.submitting_unit_name),
         ("Đơn vị của đối tượng", nominee.get("unit_name") or nominee.get("unit") or "—"),
         ("Chức vụ", nominee.get("position") or "—"),
         ("Địa chỉ", nominee.get("address") or "—"),
         ("Phong trào", d.movement or "—"),
-        ("Khối", d.bloc or "— (thủ tục đơn giản)"),
+        ("Khối", d.bloc_name or "— (thủ tục đơn giản)"),
     ]
     for label, value in details:
         out.print(f"  {label}: {value}")
@@ -189,9 +189,9 @@ def nominations_show(
             mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
             out.print(f"  [{mark}] {check['message']} — {check['article']}")
         for doc in dossier.documents:
-            size = f"{doc.size:,}".replace(",", ".")
             out.print(
-                f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {size} byte · sha256 {doc.sha256[:12]}…"
+                f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {file_size(doc.size)}"
+                f" · sha256 {doc.sha256[:12]}…"
             )
     if d.current_checks is not None:
         out.print("\n[bold]Kiểm tra lại điều kiện (thẩm định, dữ liệu hôm nay)[/]", markup=True)
@@ -201,9 +201,9 @@ def nominations_show(
     if d.open_tasks:
         out.print("\n[bold]Đang chờ[/]", markup=True)
         for t in d.open_tasks:
-            unit = f" ({t.assignee_unit})" if t.assignee_unit else ""
+            unit = f" ({t.unit_name})" if t.unit_name else ""
             out.print(
-                f"  việc số {t.id}: {t.kind} — {t.assignee_role}{unit}, hạn {vietnamese_date(t.due_on)}"
+                f"  việc số {t.id}: {t.kind_label} — {t.role_label}{unit}, hạn {vietnamese_date(t.due_on)}"
             )
     out.print("\n[bold]Lịch sử[/]", markup=True)
     for e in d.timeline:

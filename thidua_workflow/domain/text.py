@@ -139,6 +139,12 @@ def decimal_vi(number: float, places: int = 2) -> str:
     return f"{number:,.{places}f}".translate(_SWAP_MARKS)
 
 
+def number_vi(number: float, places: int = 2) -> str:
+    """A figure as short as it reads: at most ``places`` decimals, no trailing zeros ("90", "84,22", "7,5")."""
+    text = decimal_vi(number, places)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def file_size(size: int) -> str:
     """A file's size for people: "512 B", "12,5 KB", "30,0 MB" (1 KB = 1024 bytes)."""
     if size < 1024:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.domain.enums import NominationStatus, NomineeKind, TaskKind, TaskStatus
+from thidua_workflow.domain.enums import NominationStatus, NomineeKind, Role, TaskKind, TaskStatus
 from thidua_workflow.domain.text import collation_key, search_key
 from thidua_workflow.errors import InputRejected, NotFound
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.directory import unit_names
 from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.visibility import nomination_filter, require_nomination
 
@@ -78,6 +79,9 @@ class OpenTaskView:
     assignee_role: str
     assignee_unit: str | None
     due_on: date
+    kind_label: str = ""
+    role_label: str = ""
+    unit_name: str | None = None
 
 
 @dataclass
@@ -98,6 +102,10 @@ class NominationDetail:
     bloc: str | None
     round_id: int | None
     current_checks: list[dict[str, Any]] | None = None  # re-run today, while under appraisal
+    # The names people read for the codes above.
+    submitting_unit_name: str = ""
+    bloc_name: str | None = None
+    policy_title: str = ""
     dossiers: list[DossierView] = field(default_factory=list)
     timeline: list[EventView] = field(default_factory=list)
     open_tasks: list[OpenTaskView] = field(default_factory=list)
@@ -193,7 +201,12 @@ def _order(ctx: Context, session: Session, sort: str | None) -> list[ColumnExpre
     way (the stored order key), units by their names.
     """
     n = m.Nomination
-    default: list[ColumnExpressionArgument[Any]] = [n.period_year.desc(), n.award_form, n.nominee_order_key, n.id]
+    default: list[ColumnExpressionArgument[Any]] = [
+        n.period_year.desc(),
+        n.award_form,
+        n.nominee_order_key,
+        n.id,
+    ]
     if not sort:
         return default
     descending = sort.startswith("-")
@@ -306,10 +319,18 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             raise NotFound("hồ sơ đề nghị", nomination_id)
         if viewer is not None:
             require_nomination(session, viewer, n)
-        try:
-            award_name = ctx.policy.period_by_code(n.policy_period).award_forms[n.award_form].name
-        except KeyError:
-            award_name = n.award_form
+        policy_period = ctx.policy.period_by_code(n.policy_period)
+        award = policy_period.award_forms.get(n.award_form)
+        award_name = award.name if award else n.award_form
+        tasks = session.scalars(
+            select(m.Task).where(m.Task.nomination_id == n.id, m.Task.status == TaskStatus.OPEN.value)
+        ).all()
+        names = unit_names(
+            ctx,
+            ctx.clock.today(),
+            {n.submitting_unit_id, *(t.assignee_unit_id for t in tasks if t.assignee_unit_id)},
+        )
+        bloc = session.get(m.Bloc, n.bloc_id) if n.bloc_id else None
         detail = NominationDetail(
             id=n.id,
             status=n.status,
@@ -333,6 +354,9 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             submitting_unit=n.submitting_unit_id,
             bloc=n.bloc_id,
             round_id=n.round_id,
+            submitting_unit_name=names.get(n.submitting_unit_id, n.submitting_unit_id),
+            bloc_name=bloc.name if bloc else None,
+            policy_title=policy_period.title,
         )
         for d in n.dossiers:
             detail.dossiers.append(
@@ -361,14 +385,26 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             EventView(e.at, e.actor_label, e.action, e.from_state, e.to_state, e.comment, e.data)
             for e in events
         ]
-        tasks = session.scalars(
-            select(m.Task).where(m.Task.nomination_id == n.id, m.Task.status == TaskStatus.OPEN.value)
-        )
         detail.open_tasks = [
-            OpenTaskView(t.id, TaskKind(t.kind).value, t.assignee_role, t.assignee_unit_id, t.due_on)
+            OpenTaskView(
+                t.id,
+                TaskKind(t.kind).value,
+                t.assignee_role,
+                t.assignee_unit_id,
+                t.due_on,
+                kind_label=TaskKind(t.kind).label,
+                role_label=Role(t.assignee_role).label,
+                unit_name=names.get(t.assignee_unit_id, t.assignee_unit_id) if t.assignee_unit_id else None,
+            )
             for t in tasks
         ]
         return detail
+
+
+def count_events(ctx: Context) -> int:
+    """How many events the audit log holds (the CLI says when it shows only the latest)."""
+    with ctx.reader() as uow:
+        return uow.session.scalar(select(func.count()).select_from(m.AuditEvent)) or 0
 
 
 def audit_events(ctx: Context, *, limit: int = 200) -> list[EventView]:
