@@ -36,6 +36,12 @@ class Actor:
 
     @property
     def label(self) -> str:
+        """The person as messages name them: by full name (the username is a login, not a name)."""
+        return self.full_name
+
+    @property
+    def record_label(self) -> str:
+        """The person as the audit log records them: full name and username, unambiguous for operators."""
         return f"{self.full_name} ({self.username})"
 
 

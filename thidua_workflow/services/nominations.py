@@ -200,7 +200,7 @@ def _judge_entry(
             add(f"đơn vị '{nominee.unit}' không có trong tổ chức", "nominee.unit", rule="don_vi")
         elif not org.within(nominee.unit, unit_id):
             add(
-                f"đơn vị '{nominee.unit}' không thuộc đơn vị trình '{unit_id}'",
+                f"{org.name(nominee.unit) or nominee.unit} không thuộc {org.name(unit_id) or unit_id} (đơn vị trình)",
                 "nominee.unit",
                 rule="thuoc_don_vi_trinh",
             )

@@ -22,7 +22,7 @@ from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import council, decisions, rounds
-from thidua_workflow.services.actors import holders, load_actor
+from thidua_workflow.services.actors import holder_names, holders, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.evidence import EvidenceSource
@@ -310,17 +310,17 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     if not mine:
         if task.assignee_person_id is not None:
             person = session.get(m.Person, task.assignee_person_id)
-            names = [person.username] if person else []
+            names = [person.full_name] if person else []
         else:
-            names = holders(session, role, unit)
-        where = f" của đơn vị '{unit}'" if unit else ""
+            names = holder_names(session, role, unit)
+        where = f" của {unit_name(session, unit)}" if unit else ""
         raise NotPermitted(
             f"Việc số {task.id} dành cho {role.label.lower()}{where}; {actor.label} không được xử lý. "
             f"Người được xử lý: {', '.join(names) or 'chưa có ai được giao'}."
         )
     if task.status != TaskStatus.OPEN.value:
         who = session.get(m.Person, task.completed_by_id) if task.completed_by_id else None
-        by = f" bởi {who.full_name} ({who.username})" if who else ""
+        by = f" bởi {who.full_name}" if who else ""
         raise Conflict(
             f"Việc số {task.id} đã {TaskStatus(task.status).label.lower()}{by}; không còn gì để xử lý."
         )

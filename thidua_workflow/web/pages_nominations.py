@@ -228,6 +228,9 @@ def _form_page(
         actor=actor,
         units=units,
         heads=_unit_heads(request, [u for u, _ in units]),
+        nominee_units=directory.units_within(
+            context(request), context(request).clock.today(), [u for u, _ in units]
+        ),
         award_forms=_award_forms(request),
         choices=FORM_CHOICES,
         title_rows=range(1, TITLE_ROWS + 1),

@@ -264,7 +264,10 @@ def session_written(request: Request, session_id: RowId, actor: User, form: Form
     view = council.show_session(ctx, session_id)
     member = field(form, "member", required=True, label="Thành viên vắng mặt") or ""
     council.enter_written_ballot(ctx, actor.username, session_id, member, _ballot(form, view))
-    return back(request, f"/sessions/{session_id}", f"Đã nhập phiếu bằng văn bản của {member}.")
+    name = next(
+        (p["name"] for p in council.participation(ctx, session_id) if p["username"] == member), member
+    )
+    return back(request, f"/sessions/{session_id}", f"Đã nhập phiếu bằng văn bản của {name}.")
 
 
 @router.post("/sessions/{session_id}/close")
