@@ -119,8 +119,12 @@ def test_the_cli_names_blocs_units_awards_and_the_law(thidua: Callable[..., Any]
     assert "Luật Thi đua, Khen thưởng" in shown and "luat-2003" not in shown
     assert "Đơn vị trình: Hội Người mù tỉnh Quảng Bình" in shown and not codes_in(shown)
     assert re.search(r"\d+(,\d)? (B|KB|MB)", shown)  # file sizes in Vietnamese form
+    assert "Tạ Thị Giả Định Sáng · Nộp hồ sơ" in shown and "mu.canbo" not in shown  # the history names people
     audit = thidua("audit")
-    assert "Khối thi đua đang xét" in audit and "bloc_review" not in audit
+    assert "Khối thi đua đang xét" in audit and "Mở vòng bình xét" in audit and not codes_in(audit)
+    late = thidua("--as-of", "2020-01-10", "tasks", "overdue")
+    assert "Phan Văn Thử Nghiệm" in late and "19/12/2019" in late and not codes_in(late)
+    assert "nct.chutich" not in late
     data = json.loads(thidua("nominations", "list", "--json"))
     assert {r["award_form"] for r in data} == {
         "bang_khen_tinh",

@@ -18,6 +18,7 @@ from thidua_workflow.domain.enums import (
     SessionStatus,
     TaskStatus,
 )
+from thidua_workflow.domain.vocabulary import ACTION_LABELS
 
 # The records whose states the log names, most common first (a state code may be shared).
 STATE_ENUMS: tuple[type[LabelledEnum], ...] = (
@@ -84,6 +85,3 @@ def event_text(action: str, data: dict[str, Any]) -> str:
     if "ground" in data:
         extra.append(HoldGround(data["ground"]).label)
     return label + (f" ({'; '.join(extra)})" if extra else "")
-
-
-ACTION_LABELS = {"release": "Tiếp tục xét hồ sơ"}

@@ -75,3 +75,29 @@ def field_label(path: str) -> str:
             return FIELD_LABELS[key]
         key = key.rpartition(".")[0]
     return FIELD_LABELS["nominations"] if path.startswith("nominations") else path
+
+
+# Recorded actions that are not arrows of the nomination lifecycle (those carry their own labels).
+ACTION_LABELS = {
+    "submission": "Nộp tờ trình",
+    "release": "Tiếp tục xét (hết tạm dừng)",
+    "certificate_revoke": "Thu hồi bằng",
+    "certificates_issue": "In bằng",
+    "api_token_issued": "Cấp mã truy cập API",
+    "api_token_revoked": "Thu hồi mã truy cập API",
+    "council_ballot": "Bỏ phiếu kín của thành viên Hội đồng",
+    "council_written_ballot": "Nhập phiếu bằng văn bản",
+    "decision_issue": "Ban hành quyết định",
+    "decision_send_back": "Trả lại dự thảo quyết định",
+    "decision_sign": "Ký quyết định",
+    "org_load": "Nạp tổ chức",
+    "password_set": "Đặt mật khẩu",
+    "round_close": "Kết thúc vòng bình xét",
+    "round_create": "Mở vòng bình xét",
+    "round_open_voting": "Mở chấm điểm, bỏ phiếu",
+    "round_scores": "Chấm điểm thi đua",
+    "round_votes": "Bỏ phiếu bình xét",
+    "session_attendance": "Điểm danh phiên họp",
+    "session_close": "Kết thúc phiên họp",
+    "session_open": "Mở phiên họp Hội đồng",
+}

@@ -381,9 +381,21 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.entity_id == str(n.id))
             .order_by(m.AuditEvent.id)
         )
-        detail.timeline = [
-            EventView(e.at, e.actor_label, e.action, e.from_state, e.to_state, e.comment, e.data)
-            for e in events
+        recorded = list(events)
+        people = {e.actor_id for e in recorded if e.actor_id is not None}
+        found = session.execute(select(m.Person.id, m.Person.full_name).where(m.Person.id.in_(people)))
+        actor_names: dict[int | None, str] = {row.id: row.full_name for row in found}
+        detail.timeline = [  # people by their names; the record's label (with the username) is the operator's
+            EventView(
+                e.at,
+                actor_names.get(e.actor_id, e.actor_label),
+                e.action,
+                e.from_state,
+                e.to_state,
+                e.comment,
+                e.data,
+            )
+            for e in recorded
         ]
         detail.open_tasks = [
             OpenTaskView(

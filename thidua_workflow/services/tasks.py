@@ -268,14 +268,12 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
         ).all()
         result = []
         for t in rows:
-            who = holders(
-                session,
-                Role(t.assignee_role),
-                t.assignee_unit_id if Role(t.assignee_role) in UNIT_SCOPED else None,
-            )
+            role = Role(t.assignee_role)
+            scope = t.assignee_unit_id if role in UNIT_SCOPED else None
+            who, names = holders(session, role, scope), holder_names(session, role, scope)
             if t.assignee_person_id is not None:
                 person = session.get(m.Person, t.assignee_person_id)
-                who = [person.username] if person else []
+                who, names = ([person.username], [person.full_name]) if person else ([], [])
             result.append(
                 {
                     "id": t.id,
@@ -284,6 +282,8 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
                     "due_on": t.due_on.isoformat(),
                     "days_late": (today - t.due_on).days,
                     "assignees": who,
+                    "kind_label": TaskKind(t.kind).label,
+                    "assignee_names": names,
                 }
             )
         return result

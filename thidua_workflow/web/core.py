@@ -36,6 +36,7 @@ from thidua_workflow.domain.enums import (
     TaskKind,
 )
 from thidua_workflow.domain.text import decimal_vi, file_size, group_digits, money_vnd, vietnamese_date
+from thidua_workflow.domain.vocabulary import ACTION_LABELS
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
 from thidua_workflow.services import directory
 from thidua_workflow.services.actors import read_actor
@@ -291,15 +292,7 @@ def action_label(action: str) -> str:
     """The lifecycle's own words for an arrow ("Khối đề nghị khen"); other events by their name."""
     if lifecycle.can_name(action):
         return lifecycle.get(action).label
-    return EVENT_LABELS.get(action, action)
-
-
-EVENT_LABELS = {
-    "submission": "Nộp tờ trình",
-    "release": "Tiếp tục xét (hết tạm dừng)",
-    "certificate_revoke": "Thu hồi bằng",
-    "certificates_issue": "In bằng",
-}
+    return ACTION_LABELS.get(action, action)
 
 
 OUTCOMES = {"approved": "Thông qua", "rejected": "Không thông qua"}
