@@ -60,3 +60,9 @@ def units_within(ctx: Context, on: date, roots: Collection[str]) -> list[tuple[s
             wanted.add(unit)
     names = unit_names(ctx, on, wanted)
     return sorted(((u, names.get(u, u)) for u in wanted), key=lambda pair: sort_key(pair[1]))
+
+
+def person_names(ctx: Context) -> dict[str, str]:
+    """Everyone's full name by username: narrations name people, not their logins."""
+    with ctx.reader() as uow:
+        return dict(uow.session.execute(select(m.Person.username, m.Person.full_name)).all())
