@@ -7,6 +7,7 @@ Vietnamese way ("84,22", "1.234", "30,0 MB").
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -130,3 +132,14 @@ def test_the_cli_names_blocs_units_awards_and_the_law(thidua: Callable[..., Any]
         "bang_khen_tinh",
         "chien_si_thi_dua_tinh",
     }  # codes stay in JSON
+
+
+def test_the_rounds_sheet_names_awards_and_units(qb: Context, app_client: Callable[..., Browser]) -> None:
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    sheet = app_client("nct.chutich").get("/rounds/1/ranking.xlsx")
+    assert sheet.status_code == 200, sheet.text
+    book = load_workbook(io.BytesIO(sheet.content)).active
+    assert book is not None
+    cells = [str(v) for row in book.iter_rows(values_only=True) for v in row if v is not None]
+    assert BANG_KHEN in cells and "Hội Người mù tỉnh Quảng Bình" in cells
+    assert not [c for c in cells if codes_in(c)]

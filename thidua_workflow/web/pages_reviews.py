@@ -15,7 +15,18 @@ from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import council, rounds
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import require_province
-from thidua_workflow.web.core import RowId, back, checked_form, context, download, field, page_user, render
+from thidua_workflow.web.core import (
+    RowId,
+    UnitNames,
+    award_names,
+    back,
+    checked_form,
+    context,
+    download,
+    field,
+    page_user,
+    render,
+)
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -84,6 +95,8 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
     view = _seen_round(request, actor, round_id)
     summary = _summary_seen(view, actor)
     outcomes = {o["nomination"]: o for o in summary.get("outcomes", [])}
+    ctx = context(request)
+    awards, units = award_names(ctx), UnitNames(ctx)  # the sheet names awards and units, as the page does
     rows = []
     for n in view.nominations:
         o = outcomes.get(n["id"], {})
@@ -91,8 +104,8 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
             (
                 n["id"],
                 n["nominee"],
-                n["award_form"],
-                n["unit"],
+                awards.get(n["award_form"], n["award_form"]),
+                units(n["unit"]),
                 o.get("yes"),
                 o.get("electorate"),
                 o.get("rank"),
@@ -111,7 +124,7 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
         "Khối đề nghị",
         "Lý do",
     ]
-    scores = [(s["unit"], s["score"], s["sheets"]) for s in summary.get("unit_scores", [])]
+    scores = [(units(s["unit"]), s["score"], s["sheets"]) for s in summary.get("unit_scores", [])]
     data = spreadsheets.rows_to_xlsx(
         f"Vòng bình xét {round_id}",
         headers,
