@@ -27,6 +27,7 @@ from thidua_workflow.cli import app
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.errors import Problem
+from thidua_workflow.services import queries
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.tasks import Payload, act_on_nomination, list_tasks
 from thidua_workflow.web.core import TEMPLATES
@@ -143,3 +144,14 @@ def test_the_rounds_sheet_names_awards_and_units(qb: Context, app_client: Callab
     cells = [str(v) for row in book.iter_rows(values_only=True) for v in row if v is not None]
     assert BANG_KHEN in cells and "Hội Người mù tỉnh Quảng Bình" in cells
     assert not [c for c in cells if codes_in(c)]
+
+
+def test_a_dossier_page_names_its_bloc_and_a_pending_check(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    submit_example(qb, "hoi-nguoi-cao-tuoi-2019")
+    nomination = next(r.id for r in queries.list_nominations(qb) if r.award_form == "co_thi_dua_tinh")
+    page = app_client("cv.tdkt1").get(f"/nominations/{nomination}").text
+    main = re.sub(r"<[^>]+>", " ", page[page.index("<main") : page.index("</main>")])
+    assert "Thành viên Khối thi đua các hội đặc thù năm 2019" in main and "• Chờ xét" in main
+    assert not codes_in(main) and "pending" not in main
