@@ -182,6 +182,8 @@ def test_the_web_list_pages_sorts_keeps_filters_and_exports_everything(
     # Nonsense in the address falls back to the first page, default order and size.
     odd = browser.get("/nominations", params={"page": "-2", "size": "7", "sort": "drop table"})
     assert odd.status_code == 200 and summary(odd.text) == "1–50 / 60"
+    far = browser.get("/nominations", params={"page": "9" * 30})  # past every page: an empty page, no error
+    assert far.status_code == 200 and summary(far.text) == "0 / 60" and "Không có hồ sơ nào." in far.text
 
 
 def test_the_api_pages_with_limit_offset_and_a_total(qb: Context, app_client: Callable[..., Browser]) -> None:
@@ -195,6 +197,8 @@ def test_the_api_pages_with_limit_offset_and_a_total(qb: Context, app_client: Ca
     assert answer.status_code == 200 and answer.headers["X-Total-Count"] == "60"
     by_name = [r.id for r in queries.list_nominations(qb, sort="nominee")]
     assert [r["id"] for r in answer.json()] == by_name[50:]
+    too_far = api.get("/api/tasks", params={"offset": 2**63}, headers=headers)
+    assert too_far.status_code == 422  # refused by the schema, not a server error
     refused = api.get("/api/nominations", params={"sort": "salary"}, headers=headers)
     assert refused.status_code == 400 and "Không sắp xếp được" in refused.json()["message"]
     documented = api.get("/api/openapi.json").json()["paths"]["/api/nominations"]["get"]

@@ -136,6 +136,7 @@ NOMINATION_SORTS = {
     "updated_at": "Cập nhật",
 }
 EXPORT_CHUNK = 500  # rows read at a time when a whole list is exported
+MAX_OFFSET = 2**31 - 1  # what every database's OFFSET takes
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def page_nominations(
     limit: int | None = 50,
 ) -> NominationPage:
     """One page of the filtered list, sorted and cut in SQL, with the filtered list's total."""
-    if offset < 0 or (limit is not None and limit < 1):
+    if not 0 <= offset <= MAX_OFFSET or (limit is not None and limit < 1):
         raise InputRejected("Trang danh sách không hợp lệ: vị trí bắt đầu từ 0, số dòng mỗi trang từ 1.")
     clauses = _where(filters)
     with ctx.reader() as uow:

@@ -9,6 +9,7 @@ from thidua_workflow.domain.text import group_digits
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_SIZE = 50
+MAX_PAGE = 1_000_000  # beyond every list; keeps OFFSET within what the databases take
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Paging:
 
     @classmethod
     def read(cls, page: str | None, size: str | None) -> Paging:
-        number = int(page) if page and page.isdigit() and int(page) >= 1 else 1
+        number = min(int(page), MAX_PAGE) if page and page.isdigit() and int(page) >= 1 else 1
         rows = int(size) if size and size.isdigit() and int(size) in PAGE_SIZES else DEFAULT_SIZE
         return cls(number, rows)
 
@@ -51,8 +52,8 @@ class Pager:
     @property
     def summary(self) -> str:
         """ "1–50 / 1.234": the rows shown out of the whole filtered list."""
-        if not self.total:
-            return "0 / 0"
+        if not self.shown:  # an empty list, or a page past its end
+            return f"0 / {group_digits(self.total)}"
         return f"{group_digits(self.first)}–{group_digits(self.last)} / {group_digits(self.total)}"
 
     @property
