@@ -36,6 +36,8 @@ from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.db.migrate import upgrade
+from thidua_workflow.domain.enums import NomineeKind
+from thidua_workflow.domain.identity import list_order_key
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.services import accounts, org
 from thidua_workflow.services.context import Context, bootstrap
@@ -183,6 +185,7 @@ def fill(ctx: Context, engine: Engine, nominations: int, events: int) -> dict[st
                     "nominee_kind": "person",
                     "nominee_name": name,
                     "nominee_name_key": search_key(name),
+                    "nominee_order_key": list_order_key(NomineeKind.PERSON, name),
                     "nominee_position": "Chuyên viên",
                     "nominee_unit_id": unit,
                     "nominee_key": f"person:{search_key(name)}:{unit}",

@@ -23,7 +23,7 @@ from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
 from thidua_workflow.domain.text import search_key
-from thidua_workflow.services import council, decisions, nominations, org, queries, rounds, tasks
+from thidua_workflow.services import council, decisions, directory, nominations, org, queries, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.settings import Settings
@@ -83,6 +83,10 @@ class Scenario:
         self.say = say
         self.ids: dict[str, list[int]] = {}
 
+    def name(self, username: str) -> str:
+        """The person's full name for the narration (the username is their login, not their name)."""
+        return directory.person_names(self.ctx).get(username, username)
+
     def on(self, day: date, text: str) -> None:
         self.clock.set(day)
         self.say(f"[{day:%d/%m/%Y}] {text}")
@@ -97,7 +101,7 @@ class Scenario:
         self, user: str, kind: str, decision: str, payload: tasks.Payload | None = None, **match: int
     ) -> str:
         result = tasks.act(self.ctx, user, self.task(user, kind, **match), decision, payload)
-        self.say(f"    {user}: {result.summary}")
+        self.say(f"    {self.name(user)}: {result.summary}")
         return result.summary
 
     def run(self) -> None:
@@ -105,7 +109,7 @@ class Scenario:
         self.on(date(2019, 12, 2), "Nạp tổ chức tỉnh Quảng Bình")
         org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
         for day, clerk, name in SUBMISSIONS:
-            self.on(day, f"{clerk} nộp tờ trình {name}.yaml")
+            self.on(day, f"{self.name(clerk)} nộp tờ trình {name}.yaml")
             self.ids[name] = nominations.submit(
                 ctx, clerk, _load(self.folder / f"{name}.yaml"), self.source
             ).nomination_ids

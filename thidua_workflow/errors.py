@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from thidua_workflow.domain.vocabulary import field_label, rule_name
+
 
 class ThiduaError(Exception):
     """Base of every error raised on purpose by thidua-workflow."""
@@ -52,11 +54,11 @@ class Problem:
         if self.nominee:
             where.append(self.nominee)
         if self.field:
-            where.append(f"trường '{self.field}'")
+            where.append(f"trường '{field_label(self.field)}'")
         head = " · ".join(where)
         tail = []
         if self.rule:
-            tail.append(f"quy tắc {self.rule}")
+            tail.append(rule_name(self.rule))
         if self.article:
             tail.append(self.article)
         text = f"{head}: {self.message}" if head else self.message

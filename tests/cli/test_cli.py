@@ -65,7 +65,7 @@ def test_exit_codes(thidua: Any, tmp_path: Path) -> None:
     for evidence in ("evidence",):
         (tmp_path / evidence).symlink_to(QB / "nominations" / evidence)
     out = thidua("--as-of", "2019-12-05", "nominations", "submit", str(bad), "--as", "mu.canbo", code=2)
-    assert "mục 2" in out and "nominee.kind" in out
+    assert "mục 2" in out and "Loại đối tượng" in out and "nominee.kind" not in out
     # 0, then 4: acting twice on the same task.
     thidua("--as-of", "2019-12-05", "nominations", "submit", str(nominations), "--as", "mu.canbo")
     tasks = json.loads(thidua("--as-of", "2019-12-06", "tasks", "list", "--as", "nct.chutich", "--json"))

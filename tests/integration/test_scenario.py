@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -16,7 +17,8 @@ from thidua_workflow.services.context import Context
 
 def test_quang_binh_from_submission_to_signed_decisions(ctx: Context, clock: FixedClock) -> None:
     clock.set(date(2019, 12, 2))
-    Scenario(ctx, clock, EXAMPLES / "quang-binh", lambda _line: None).run()
+    narration: list[str] = []
+    Scenario(ctx, clock, EXAMPLES / "quang-binh", narration.append).run()
     issued = [d for d in decisions.list_decisions(ctx) if d.status == "issued"]
     assert [(d.number_text, d.award_form, len(d.items)) for d in issued] == [
         ("162/QĐ-UBND", "bang_khen_tinh", 4),
@@ -52,3 +54,19 @@ def test_quang_binh_from_submission_to_signed_decisions(ctx: Context, clock: Fix
         "decide",
         "certify",
     ]
+
+
+CODE_LIKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\bqb-[a-z0-9-]+\b|\b[a-z]+\.[a-z]+[0-9]*\b")
+
+
+def test_a_whole_cycle_writes_to_people_without_codes(ctx: Context, clock: FixedClock) -> None:
+    """Every e-mail of the cycle (Cờ thi đua included) and the demo's narration name awards, units and
+    people: no award code ("co_thi_dua_tinh"), no unit code, no username ("gd.stc")."""
+    clock.set(date(2019, 12, 2))
+    narration: list[str] = []
+    Scenario(ctx, clock, EXAMPLES / "quang-binh", narration.append).run()
+    with ctx.reader() as uow:
+        mails = [f"{n.subject}\n{n.body}" for n in uow.session.scalars(select(m.Notification))]
+    assert mails and any("Cờ thi đua" in mail for mail in mails)
+    for text in mails + [line.replace(".yaml", "") for line in narration]:
+        assert CODE_LIKE.findall(text) == [], text

@@ -6,10 +6,17 @@ import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from thidua_workflow.domain.enums import NomineeKind
+from thidua_workflow.domain.identity import list_order, list_order_key
 from thidua_workflow.domain.text import (
     TextError,
     clean_text,
+    decimal_vi,
+    file_size,
+    group_digits,
     matches,
     money_vnd,
     name_sort_key,
@@ -84,3 +91,35 @@ def test_document_dates() -> None:
 
 def test_money() -> None:
     assert money_vnd(5_270_000) == "5.270.000 đ"
+
+
+VIETNAMESE_WORDS = st.lists(
+    st.sampled_from(
+        ["an", "Ánh", "ân", "Ấn", "Bình", "bỉnh", "Đạt", "dat", "Ưng", "Uy", "Ngô", "ngo", "A1", "Ω"]
+    ),
+    min_size=0,
+    max_size=4,
+).map(" ".join)
+
+
+@given(
+    VIETNAMESE_WORDS, VIETNAMESE_WORDS, st.sampled_from(list(NomineeKind)), st.sampled_from(list(NomineeKind))
+)
+def test_the_stored_order_key_sorts_as_the_list_order(
+    a: str, b: str, kind_a: NomineeKind, kind_b: NomineeKind
+) -> None:
+    """SQL orders lists by the string key: it must agree with the tuple order wherever that is strict."""
+    tuple_a, tuple_b = list_order(kind_a, a), list_order(kind_b, b)
+    key_a, key_b = list_order_key(kind_a, a), list_order_key(kind_b, b)
+    if tuple_a < tuple_b:
+        assert key_a <= key_b  # equal only where the tuples differ by case alone, which the id then orders
+    if tuple_a > tuple_b:
+        assert key_a >= key_b
+    assert set(key_a) <= set("0123456789abcdefghijklmnopqrstuvwxyz")  # the same order in every collation
+
+
+def test_numbers_in_vietnamese_form() -> None:
+    assert group_digits(1234) == "1.234" and group_digits(1234567) == "1.234.567" and group_digits(12) == "12"
+    assert decimal_vi(84.2234) == "84,22" and decimal_vi(1234.5) == "1.234,50" and decimal_vi(7, 1) == "7,0"
+    assert file_size(30 * 1024 * 1024) == "30,0 MB"
+    assert file_size(1536) == "1,5 KB" and file_size(512) == "512 B"

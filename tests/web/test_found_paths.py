@@ -109,7 +109,7 @@ def test_an_unexpected_error_is_the_vietnamese_page_and_is_logged(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(queries, "list_nominations", broken)
+    monkeypatch.setattr(queries, "page_nominations", broken)  # the list page and the API both read pages
     browser = app_client("mu.canbo")
     response = browser.get("/nominations")
     assert response.status_code == 500

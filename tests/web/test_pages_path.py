@@ -6,12 +6,15 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+import pytest
+
 from tests.conftest import EXAMPLES, read_yaml
 from tests.integration.helpers import QB_NOMINATIONS, example, submit_example
 from tests.web.conftest import Browser
 from thidua_workflow import demo
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.services import council, decisions, queries, rounds
+from thidua_workflow.services import lookup as lookup_service
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.context import Context
 
@@ -24,7 +27,7 @@ def evidence(name: str) -> tuple[str, bytes, str]:
 
 
 def test_a_nomination_goes_from_the_clerks_form_to_a_verified_certificate(
-    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A clerk of Hội Người mù submits the unit's list through the upload page, with its files.
     clerk = app_client("mu.canbo")
@@ -166,3 +169,7 @@ def test_a_nomination_goes_from_the_clerks_form_to_a_verified_certificate(
     assert verdict.status_code == 200 and "Bằng thật" in verdict.text
     lookup = anyone.get("/tra-cuu", params={"name": "hoi nguoi mu quang binh"})
     assert "Hội Người mù tỉnh Quảng Bình" in lookup.text and "162/QĐ-UBND" in lookup.text
+    assert "1 kết quả." in lookup.text and "kết quả đầu tiên" not in lookup.text
+    monkeypatch.setattr(lookup_service, "MAX_ROWS", 0)  # more match than a page holds: it says so
+    capped = anyone.get("/tra-cuu", params={"name": "hoi nguoi mu quang binh"})
+    assert "Đang hiện 0 kết quả đầu tiên; còn kết quả khác khớp tìm kiếm." in capped.text

@@ -9,7 +9,25 @@ from thidua_workflow.cli._console import emit, handled
 from thidua_workflow.cli._context import context
 from thidua_workflow.cli._options import JsonFlag
 from thidua_workflow.domain import lifecycle
-from thidua_workflow.domain.enums import HoldGround
+from thidua_workflow.domain.enums import (
+    DecisionStatus,
+    HoldGround,
+    LabelledEnum,
+    NominationStatus,
+    RoundStatus,
+    SessionStatus,
+    TaskStatus,
+)
+from thidua_workflow.domain.vocabulary import ACTION_LABELS
+
+# The records whose states the log names, most common first (a state code may be shared).
+STATE_ENUMS: tuple[type[LabelledEnum], ...] = (
+    NominationStatus,
+    DecisionStatus,
+    RoundStatus,
+    SessionStatus,
+    TaskStatus,
+)
 
 
 @handled
@@ -18,17 +36,36 @@ def audit_log(
     as_json: JsonFlag = False,
 ) -> None:
     """Nhật ký: ai làm gì, lúc nào, từ trạng thái nào sang trạng thái nào (mới nhất trước)."""
+    from thidua_workflow.domain.text import group_digits
     from thidua_workflow.services import queries
 
     with context() as ctx:
         events = queries.audit_events(ctx, limit=limit)
+        total = queries.count_events(ctx)
         tz = ctx.clock.tz
     if as_json:
         emit([{**e.__dict__, "at": e.at.isoformat()} for e in events])
         return
     for e in events:
-        arrow = f" {e.from_state or '—'} → {e.to_state}" if e.to_state else ""
+        arrow = f" {state_label(e.from_state) or '—'} → {state_label(e.to_state)}" if e.to_state else ""
         print(f"{e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {event_text(e.action, e.data)}{arrow}")
+    if len(events) < total:
+        print(
+            f"Hiển thị {group_digits(len(events))}/{group_digits(total)} sự kiện gần nhất; "
+            f"dùng --limit {total} để xem tất cả."
+        )
+
+
+def state_label(state: str | None) -> str:
+    """A state as people name it ("Khối thi đua đang xét"), whatever the record it belongs to."""
+    if not state:
+        return ""
+    for kind in STATE_ENUMS:
+        try:
+            return str(kind(state).label)
+        except ValueError:
+            continue
+    return state
 
 
 def event_text(action: str, data: dict[str, Any]) -> str:
@@ -48,6 +85,3 @@ def event_text(action: str, data: dict[str, Any]) -> str:
     if "ground" in data:
         extra.append(HoldGround(data["ground"]).label)
     return label + (f" ({'; '.join(extra)})" if extra else "")
-
-
-ACTION_LABELS = {"release": "Tiếp tục xét hồ sơ"}

@@ -12,7 +12,7 @@ from thidua_workflow.cli._context import context
 from thidua_workflow.cli._options import AsUser, JsonFlag, read_data_file
 from thidua_workflow.cli.audit import event_text
 from thidua_workflow.domain.enums import DocumentKind, HoldGround, NominationStatus, NomineeKind
-from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.domain.text import file_size, vietnamese_date
 from thidua_workflow.errors import InputRejected, ValidationFailed
 
 app = typer.Typer(help="Hồ sơ đề nghị khen thưởng.", no_args_is_help=True)
@@ -79,6 +79,9 @@ def nominations_template(
     out.print(f"Đã ghi mẫu danh sách vào {out_file}.")
 
 
+CLI_PAGE = 100
+
+
 @app.command("list")
 @handled
 def nominations_list(
@@ -88,25 +91,59 @@ def nominations_list(
     award_form: Annotated[str | None, typer.Option("--award", help="Lọc theo hình thức khen thưởng.")] = None,
     kind: Annotated[NomineeKind | None, typer.Option(help="Cá nhân / tập thể / hộ gia đình.")] = None,
     search: Annotated[str | None, typer.Option(help="Tìm theo tên, không phân biệt dấu.")] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            help="Sắp xếp theo: id, nominee, award_form, year, unit, status, updated_at ('-' trước để đảo chiều)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help=f"Số hồ sơ hiển thị (mặc định {CLI_PAGE}; với --json: tất cả); 0 là tất cả."
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Bỏ qua bao nhiêu hồ sơ đầu danh sách.")] = 0,
     as_json: JsonFlag = False,
 ) -> None:
-    """Danh sách hồ sơ, xếp theo tên (thứ tự tiếng Việt)."""
+    """Danh sách hồ sơ, mặc định năm mới nhất trước, rồi theo hình thức khen và tên (thứ tự tiếng Việt)."""
     from rich.table import Table
 
-    from thidua_workflow.services import queries
+    from thidua_workflow.domain.text import group_digits
+    from thidua_workflow.services import directory, queries
 
+    shown = limit if limit is not None else (0 if as_json else CLI_PAGE)
+    filters = queries.NominationFilter(status, unit, year, award_form, kind, search)
     with context() as ctx:
-        rows = queries.list_nominations(
-            ctx, status=status, unit=unit, year=year, award_form=award_form, kind=kind, search=search
-        )
+        page = queries.page_nominations(ctx, filters, sort=sort, offset=offset, limit=shown or None)
+        units = directory.unit_names(ctx, ctx.clock.today())
+        awards = {code: f.name for p in ctx.policy.periods for code, f in p.award_forms.items()}
     if as_json:
-        emit([r.to_dict() for r in rows])
+        emit([r.to_dict() for r in page.rows])
         return
     table = Table("Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị trình", "Trạng thái", title="Hồ sơ đề nghị")
-    for r in rows:
-        table.add_row(str(r.id), r.nominee, r.award_form, r.period, r.unit, r.status_label)
+    for r in page.rows:
+        table.add_row(
+            str(r.id),
+            r.nominee,
+            awards.get(r.award_form, r.award_form),
+            r.period,
+            units.get(r.unit, r.unit),
+            r.status_label,
+        )
     out.print(table)
-    out.print(f"{len(rows)} hồ sơ.")
+    if page.complete:
+        out.print(f"{group_digits(page.total)} hồ sơ.")
+    elif not page.rows:
+        out.print(
+            f"Không có hồ sơ nào từ vị trí {group_digits(offset + 1)}; danh sách có {group_digits(page.total)} hồ sơ."
+        )
+    else:
+        following = f"--offset {page.last} để xem tiếp, " if page.last < page.total else ""
+        out.print(
+            f"Hiển thị {group_digits(page.first)}–{group_digits(page.last)}/{group_digits(page.total)} hồ sơ; "
+            f"dùng {following}--limit 0 để xem tất cả."
+        )
 
 
 @app.command("show")
@@ -130,8 +167,8 @@ def nominations_show(
     )
     details = [
         ("Trạng thái", d.where or d.status_label),
-        ("Kỳ", f"{d.period} (quy định: {d.policy_period})"),
-        ("Đơn vị trình", d.submitting_unit),
+        ("Kỳ", f"{d.period} (quy định: {d.policy_title})"),
+        ("Đơn vị trình", d.submitting_unit_name),
         ("Đơn vị của đối tượng", nominee.get("unit_name") or nominee.get("unit") or "—"),
         ("Chức vụ", nominee.get("position") or "—"),
         ("Địa chỉ", nominee.get("address") or "—"),
@@ -152,9 +189,9 @@ def nominations_show(
             mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
             out.print(f"  [{mark}] {check['message']} — {check['article']}")
         for doc in dossier.documents:
-            size = f"{doc.size:,}".replace(",", ".")
             out.print(
-                f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {size} byte · sha256 {doc.sha256[:12]}…"
+                f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {file_size(doc.size)}"
+                f" · sha256 {doc.sha256[:12]}…"
             )
     if d.current_checks is not None:
         out.print("\n[bold]Kiểm tra lại điều kiện (thẩm định, dữ liệu hôm nay)[/]", markup=True)
@@ -164,9 +201,9 @@ def nominations_show(
     if d.open_tasks:
         out.print("\n[bold]Đang chờ[/]", markup=True)
         for t in d.open_tasks:
-            unit = f" ({t.assignee_unit})" if t.assignee_unit else ""
+            unit = f" ({t.unit_name})" if t.unit_name else ""
             out.print(
-                f"  việc số {t.id}: {t.kind} — {t.assignee_role}{unit}, hạn {vietnamese_date(t.due_on)}"
+                f"  việc số {t.id}: {t.kind_label} — {t.role_label}{unit}, hạn {vietnamese_date(t.due_on)}"
             )
     out.print("\n[bold]Lịch sử[/]", markup=True)
     for e in d.timeline:

@@ -1,5 +1,6 @@
 """``thidua rounds``: a bloc's review round: its dossiers, scores, votes and result."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from thidua_workflow.cli._options import (
     read_scores,
 )
 from thidua_workflow.domain.enums import NominationStatus, RoundStatus
+from thidua_workflow.domain.text import number_vi
 
 app = typer.Typer(help="Vòng bình xét của khối thi đua.", no_args_is_help=True)
 
@@ -40,7 +42,7 @@ def rounds_list(as_json: JsonFlag = False) -> None:
         return
     table = Table("Số", "Khối", "Kỳ", "Trạng thái", title="Vòng bình xét của khối thi đua")
     for r in rows:
-        table.add_row(str(r["id"]), r["bloc"], r["period"], RoundStatus(r["status"]).label)
+        table.add_row(str(r["id"]), r["bloc_name"], r["period"], RoundStatus(r["status"]).label)
     out.print(table)
 
 
@@ -50,40 +52,47 @@ def rounds_show(
     round_id: Annotated[int, typer.Argument(help="Số vòng bình xét.")], as_json: JsonFlag = False
 ) -> None:
     """Hồ sơ, phiếu, điểm và kết quả (tạm tính khi đang bỏ phiếu) của một vòng bình xét."""
-    from thidua_workflow.services import rounds
+    from thidua_workflow.services import directory, rounds
 
     with context() as ctx:
         view = rounds.show_round(ctx, round_id)
+        units = directory.unit_names(ctx, ctx.clock.today())
+        awards = {code: f.name for p in ctx.policy.periods for code, f in p.award_forms.items()}
     if as_json:
         emit(view.to_dict())
         return
+
+    def unit(code: str | None) -> str:
+        return units.get(code, code) if code else "—"
+
     out.print(
         f"Vòng bình xét số {view.id}: {view.bloc_name}, {view.period} — {RoundStatus(view.status).label}"
     )
-    out.print(f"  Trưởng khối: {view.chair or '—'}; thành viên: {', '.join(view.members) or '(chưa chốt)'}")
+    members = ", ".join(unit(u) for u in view.members) or "(chưa chốt)"
+    out.print(f"  Trưởng khối: {unit(view.chair)}; thành viên: {members}")
     if view.criteria:
-        out.print(
-            "  Tiêu chí: " + "; ".join(f"{c['code']} ({c['name']}, tối đa {c['max']})" for c in view.criteria)
-        )
+        out.print("  Tiêu chí: " + "; ".join(f"{c['name']} (tối đa {c['max']})" for c in view.criteria))
     for n in view.nominations:
-        out.print(
-            f"  hồ sơ số {n['id']}: {n['nominee']} — {n['award_form']} ({n['unit']}) · {NominationStatus(n['status']).label}"
-        )
+        award = awards.get(n["award_form"], n["award_form"])
+        status = NominationStatus(n["status"]).label
+        out.print(f"  hồ sơ số {n['id']}: {n['nominee']} — {award} ({unit(n['unit'])}) · {status}")
     if view.votes_cast:
-        out.print("  Đã bỏ phiếu: " + ", ".join(f"{u} ({k})" for u, k in sorted(view.votes_cast.items())))
+        voted = sorted(view.votes_cast.items())
+        out.print("  Đã bỏ phiếu: " + ", ".join(f"{unit(u)} ({k} phiếu)" for u, k in voted))
     result = view.result or view.preview
     if result:
-        _print_round_result(result, final=bool(view.result))
+        _print_round_result(result, unit, final=bool(view.result))
 
 
-def _print_round_result(result: dict[str, Any], *, final: bool) -> None:
+def _print_round_result(result: dict[str, Any], unit: Callable[[str], str], *, final: bool) -> None:
     if "tie" in result:
         out.print(f"  Tạm tính: {result['tie']}")
         return
     out.print("  Kết quả:" if final else "  Tạm tính (chưa kết thúc):")
     for row in result.get("unit_scores", []):
         lead = " ← dẫn đầu" if row["unit"] == result.get("leader") else ""
-        out.print(f"    {row['unit']}: {row['score']:g} điểm ({row['sheets']} bảng chấm){lead}")
+        score = number_vi(float(row["score"]))
+        out.print(f"    {unit(row['unit'])}: {score} điểm ({row['sheets']} bảng chấm){lead}")
     for o in result.get("outcomes", []):
         verdict = "đề nghị" if o["endorsed"] else f"không đề nghị: {o['reason']}"
         rank = f", hạng {o['rank']}" if o["rank"] else ""
@@ -111,11 +120,13 @@ def rounds_score(
     scores: Annotated[Path, typer.Option("--scores", help="Tệp YAML: đơn vị → {tiêu chí: điểm}.")],
 ) -> None:
     """Đơn vị chấm điểm các đơn vị trong khối (và tự chấm điểm mình) theo bảng tiêu chí."""
-    from thidua_workflow.services import rounds
+    from thidua_workflow.services import directory, rounds
 
     with context() as ctx:
         totals = rounds.submit_scores(ctx, actor, round_id, read_scores(scores) or {})
-    out.print("Đã chấm điểm: " + ", ".join(f"{u} {t}" for u, t in sorted(totals.items())))
+        names = directory.unit_names(ctx, ctx.clock.today(), totals)
+    scored = sorted(totals.items())
+    out.print("Đã chấm điểm: " + ", ".join(f"{names.get(u, u)} {number_vi(float(t))}" for u, t in scored))
 
 
 @app.command("vote")
@@ -166,9 +177,10 @@ def rounds_close(
     as_json: JsonFlag = False,
 ) -> None:
     """Trưởng khối kết thúc bình xét: hồ sơ được đề nghị chuyển thẩm định, các hồ sơ khác kèm lý do."""
-    from thidua_workflow.services import rounds
+    from thidua_workflow.services import directory, rounds
 
     with context() as ctx:
+        units = directory.unit_names(ctx, ctx.clock.today())
         result = rounds.close_round(
             ctx,
             actor,
@@ -183,4 +195,4 @@ def rounds_close(
     if as_json:
         emit(result)
         return
-    _print_round_result(result, final=True)
+    _print_round_result(result, lambda u: units.get(u, u), final=True)

@@ -121,8 +121,11 @@ def tasks_act(
 @handled
 def tasks_overdue(as_json: JsonFlag = False) -> None:
     """Mọi việc quá hạn (ngày làm việc, trừ ngày lễ), quá hạn lâu nhất trước."""
+    from datetime import date
+
     from rich.table import Table
 
+    from thidua_workflow.domain.text import group_digits
     from thidua_workflow.services import tasks as task_service
 
     with context() as ctx:
@@ -132,8 +135,14 @@ def tasks_overdue(as_json: JsonFlag = False) -> None:
         return
     table = Table("Việc", "Loại", "Nội dung", "Hạn", "Trễ (ngày)", "Người được giao", title="Việc quá hạn")
     for r in rows:
+        due = date.fromisoformat(r["due_on"])
         table.add_row(
-            str(r["id"]), r["kind"], r["subject"], r["due_on"], str(r["days_late"]), ", ".join(r["assignees"])
+            str(r["id"]),
+            r["kind_label"],
+            r["subject"],
+            f"{due:%d/%m/%Y}",
+            group_digits(r["days_late"]),
+            ", ".join(r["assignee_names"]),
         )
     out.print(table)
-    out.print(f"{len(rows)} việc quá hạn.")
+    out.print(f"{group_digits(len(rows))} việc quá hạn.")

@@ -244,6 +244,8 @@ class Nomination(Versioned, Base):
         CheckConstraint("current_version >= 1", name="current_version_positive"),
         Index("ix_nominations_status_award", "status", "award_form"),
         Index("ix_nominations_bloc_period", "bloc_id", "period_code"),
+        # The lists' default order (year, award, Vietnamese name order), paged in SQL.
+        Index("ix_nominations_list_order", "period_year", "award_form", "nominee_order_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,6 +265,8 @@ class Nomination(Versioned, Base):
     nominee_kind: Mapped[str] = mapped_column(String(16))
     nominee_name: Mapped[str] = mapped_column(String(200))
     nominee_name_key: Mapped[str] = mapped_column(String(200), index=True)
+    # Kind, then the name in Vietnamese order (persons by given name) as one string: identity.list_order_key.
+    nominee_order_key: Mapped[str] = mapped_column(String(600), default="")
     nominee_position: Mapped[str | None] = mapped_column(String(300))
     nominee_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
     nominee_unit_name: Mapped[str | None] = mapped_column(String(300))

@@ -36,9 +36,13 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """How messages and the record name a person: by name, as an office reads it (the username is a
-        code; it stays in --json, the API and the audit event's actor_id)."""
+        """The person as messages name them: by full name (the username is a login, not a name)."""
         return self.full_name
+
+    @property
+    def record_label(self) -> str:
+        """The person as the audit log records them: full name and username, unambiguous for operators."""
+        return f"{self.full_name} ({self.username})"
 
 
 @dataclass(frozen=True)

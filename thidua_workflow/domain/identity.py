@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from thidua_workflow.domain.enums import NomineeKind
-from thidua_workflow.domain.text import name_sort_key, search_key, sort_key
+from thidua_workflow.domain.text import (
+    ORDER_KEY_LENGTH,
+    collation_key,
+    name_collation_key,
+    name_sort_key,
+    search_key,
+    sort_key,
+)
 
 
 def nominee_key(kind: NomineeKind, name: str, unit_id: str | None, address: str | None = None) -> str:
@@ -27,3 +34,9 @@ def list_order(kind: NomineeKind, name: str) -> tuple[object, ...]:
     """Lists and decisions: collectives, then persons (by given name), then households; Vietnamese order."""
     key = name_sort_key(name) if kind is NomineeKind.PERSON else sort_key(name)
     return (_KIND_ORDER[kind], key)
+
+
+def list_order_key(kind: NomineeKind, name: str) -> str:
+    """``list_order`` as one string, stored with each nomination so that SQL sorts and pages lists."""
+    key = name_collation_key(name) if kind is NomineeKind.PERSON else collation_key(name)
+    return (str(_KIND_ORDER[kind]) + key)[:ORDER_KEY_LENGTH]

@@ -31,7 +31,8 @@ def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx: Mapping[str, Any] = error.get("ctx") or {}
     if kind == "enum":
-        return f"giá trị '{error.get('input')}' không hợp lệ; chọn một trong: {ctx.get('expected', '')}"
+        expected = str(ctx.get("expected", "")).replace(" or ", " hoặc ")  # pydantic joins them in English
+        return f"giá trị '{error.get('input')}' không hợp lệ; chọn một trong: {expected}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         op = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")

@@ -65,6 +65,7 @@ class RuleInput:
     held: tuple[HeldRecord, ...]
     as_of: date
     bloc_member_of: str | None = None  # the bloc the collective nominee belongs to in the period's year
+    bloc_name: str | None = None  # that bloc's name, for the message a person reads
     dissolved_units: dict[str, date] = field(default_factory=dict)  # unit id -> dissolution date
 
     @property
@@ -298,7 +299,7 @@ def co_thi_dua_khoi(ctx: RuleInput, setting: RuleSetting) -> Check | None:
         "co_thi_dua_khoi",
         setting.article,
         "pending",
-        f"Thành viên khối '{ctx.bloc_member_of}' năm {ctx.year}; dẫn đầu khối do khối bình xét, suy tôn",
+        f"Thành viên {ctx.bloc_name or ctx.bloc_member_of} năm {ctx.year}; dẫn đầu khối do khối bình xét, suy tôn",
         ("database",),
     )
 

@@ -95,6 +95,68 @@ def name_sort_key(full_name: str) -> tuple[object, ...]:
     return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"  # ordered alike by SQL's binary and locale collations
+_PAIR_TOP = len(_DIGITS) ** 2 - 1
+ORDER_KEY_LENGTH = 600  # longer keys are cut: the id breaks what ties remain
+
+
+def _pair(value: int) -> str:
+    value = min(value, _PAIR_TOP)
+    return _DIGITS[value // len(_DIGITS)] + _DIGITS[value % len(_DIGITS)]
+
+
+def collation_key(text: str) -> str:
+    """``sort_key`` as a string SQL can order by: letters (two characters each), "00", then the tones.
+
+    "00" sorts below every letter, so a word that is the start of another sorts first, as in the
+    tuple; a space (01) sorts below every letter (02…), letters outside the alphabet after them.
+    """
+    letters, tones, _text = sort_key(text)
+    encoded = "".join(
+        _pair(1 if rank < 0 else 2 + rank if rank < 1000 else 35 + rank - 1000) for rank in letters
+    )
+    return encoded + "00" + "".join(str(tone) for tone in tones)
+
+
+def name_collation_key(full_name: str) -> str:
+    """``name_sort_key`` as a string: the given name's key, "00", then the family and middle names'."""
+    words = nfc(full_name).split()
+    if not words:
+        return ""
+    return collation_key(words[-1]) + "00" + collation_key(" ".join(words[:-1]))
+
+
+_SWAP_MARKS = str.maketrans(",.", ".,")
+
+
+def group_digits(number: int) -> str:
+    """Whole numbers as Vietnamese write them: 1.234.567."""
+    return f"{number:,}".replace(",", ".")
+
+
+def decimal_vi(number: float, places: int = 2) -> str:
+    """A decimal number the Vietnamese way: thousands dot, decimal comma ("1.234,50", "84,22")."""
+    return f"{number:,.{places}f}".translate(_SWAP_MARKS)
+
+
+def number_vi(number: float, places: int = 2) -> str:
+    """A figure as short as it reads: at most ``places`` decimals, no trailing zeros ("90", "84,22", "7,5")."""
+    text = decimal_vi(number, places)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def file_size(size: int) -> str:
+    """A file's size for people: "512 B", "12,5 KB", "30,0 MB" (1 KB = 1024 bytes)."""
+    if size < 1024:
+        return f"{group_digits(size)} B"
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1024
+        if value < 1024 or unit == "GB":
+            return f"{decimal_vi(value, 1)} {unit}"
+    raise AssertionError("unreachable")
+
+
 def vietnamese_date(day: date) -> str:
     """The form dates take in documents: "ngày 31 tháng 7 năm 2020"."""
     return f"ngày {day.day} tháng {day.month} năm {day.year}"
@@ -107,4 +169,4 @@ def place_date(place: str, day: date) -> str:
 
 def money_vnd(amount: int) -> str:
     """Amounts as Vietnamese documents write them: 2.340.000 đ."""
-    return f"{amount:,}".replace(",", ".") + " đ"
+    return group_digits(amount) + " đ"

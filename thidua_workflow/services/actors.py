@@ -78,3 +78,29 @@ def holders(session: Session, role: Role, unit_id: str | None = None) -> list[st
     if unit_id is not None:
         query = query.where(m.RoleGrant.unit_id == unit_id)
     return list(session.scalars(query).unique())
+
+
+def holder_names(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
+    """The full names of the people ``holders`` lists: messages name people, not their logins."""
+    query = (
+        select(m.Person.full_name)
+        .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+        .where(m.RoleGrant.role == role.value, m.Person.active.is_(True))
+        .order_by(m.Person.full_name)
+    )
+    if unit_id is not None:
+        query = query.where(m.RoleGrant.unit_id == unit_id)
+    return list(dict.fromkeys(session.scalars(query)))
+
+
+def unit_name(session: Session, unit_id: str | None) -> str:
+    """A unit's current name for a message ("Hội Người mù tỉnh Quảng Bình"); its id if it has none."""
+    if not unit_id:
+        return "—"
+    name = session.scalar(
+        select(m.UnitName.name)
+        .where(m.UnitName.unit_id == unit_id)
+        .order_by(m.UnitName.valid_from.desc())
+        .limit(1)
+    )
+    return name or unit_id

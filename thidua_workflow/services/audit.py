@@ -39,7 +39,7 @@ def record(
         {
             "at": at,
             "actor_id": actor.person_id if actor else None,
-            "actor_label": actor.label if actor else SYSTEM_LABEL,
+            "actor_label": actor.record_label if actor else SYSTEM_LABEL,
             "action": action,
             "entity_type": entity_type,
             "entity_id": str(entity_id),

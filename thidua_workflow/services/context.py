@@ -16,11 +16,19 @@ from thidua_workflow.db.migrate import ensure_schema
 from thidua_workflow.domain.calendar import WorkingCalendar
 from thidua_workflow.domain.policy import Policy, bundled_policy, load_policy
 from thidua_workflow.domain.rules import check_policy
-from thidua_workflow.errors import ConfigurationError
+from thidua_workflow.errors import ConfigurationError, ThiduaError
 from thidua_workflow.services.uow import UnitOfWork
 from thidua_workflow.settings import Settings
 
 Dispatcher = Callable[["Context", list[int]], None]
+NAMES_KEY = "thidua_award_names"  # session.info: the award forms' names, for texts composed in a transaction
+
+
+def award_name(session: Session, code: str) -> str:
+    """An award form's name ("Cờ thi đua của Ủy ban nhân dân tỉnh") for e-mails and task subjects
+    written deep in a transaction, where only the session is at hand; its code if the policy is unknown."""
+    names = session.info.get(NAMES_KEY)
+    return str(names().get(code, code)) if names is not None else code
 
 
 @dataclass
@@ -44,7 +52,15 @@ class Context:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (SQLite takes the write lock at BEGIN)."""
-        return UnitOfWork(self._factory, self._dispatch)
+        return UnitOfWork(self._factory, self._dispatch, {NAMES_KEY: self.award_names})
+
+    def award_names(self) -> dict[str, str]:
+        """Every award form's name by its code, across the policy's periods (the latest name wins)."""
+        try:
+            periods = self.policy.periods
+        except ThiduaError:
+            return {}
+        return {code: form.name for period in periods for code, form in period.award_forms.items()}
 
     def _dispatch(self, wakeup_ids: list[int]) -> None:
         if self.dispatcher is not None:
@@ -52,7 +68,7 @@ class Context:
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries only."""
-        return UnitOfWork(self._read_factory)
+        return UnitOfWork(self._read_factory, info={NAMES_KEY: self.award_names})
 
     @property
     def policy(self) -> Policy:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Role
+from thidua_workflow.domain.text import sort_key
 from thidua_workflow.services.context import Context
 
 
@@ -37,3 +38,31 @@ def people_with_role(ctx: Context, role: Role, units: Collection[str]) -> list[t
             .order_by(m.Person.username)
         )
         return [(username, name) for username, name in rows]
+
+
+def units_within(ctx: Context, on: date, roots: Collection[str]) -> list[tuple[str, str]]:
+    """(id, name) of ``roots`` and every unit under them, in Vietnamese order of the names: the units a
+    clerk of ``roots`` may name as a nominee's own unit (the rule "thuộc đơn vị trình")."""
+    with ctx.reader() as uow:
+        parents = dict(
+            uow.session.execute(
+                select(m.Unit.id, m.Unit.parent_id).where(m.Unit.dissolved_on.is_(None))
+            ).all()
+        )
+    wanted = set(roots)
+    for unit in parents:
+        seen: set[str] = set()
+        current: str | None = unit
+        while current is not None and current not in seen and current not in wanted:
+            seen.add(current)
+            current = parents.get(current)
+        if current in wanted:
+            wanted.add(unit)
+    names = unit_names(ctx, on, wanted)
+    return sorted(((u, names.get(u, u)) for u in wanted), key=lambda pair: sort_key(pair[1]))
+
+
+def person_names(ctx: Context) -> dict[str, str]:
+    """Everyone's full name by username: narrations name people, not their logins."""
+    with ctx.reader() as uow:
+        return dict(uow.session.execute(select(m.Person.username, m.Person.full_name)).all())

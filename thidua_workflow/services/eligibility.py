@@ -148,6 +148,7 @@ def evaluate(
             held=held,
             as_of=today,
             bloc_member_of=bloc_member_of,
+            bloc_name=bloc.name if bloc_member_of and (bloc := session.get(m.Bloc, bloc_member_of)) else None,
             dissolved_units=dissolved,
         )
     )

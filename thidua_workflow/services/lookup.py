@@ -38,10 +38,25 @@ class Awardee:
         return data
 
 
+@dataclass(frozen=True)
+class AwardeeSearch:
+    """What a search found: at most ``MAX_ROWS`` awardees, and whether that is all of them."""
+
+    rows: list[Awardee]
+    complete: bool
+
+
 def find_awardees(
     ctx: Context, *, name: str | None = None, unit: str | None = None, year: int | None = None
 ) -> list[Awardee]:
     """Awardees of issued decisions whose name (and unit) contain every word given, accents ignored."""
+    return search_awardees(ctx, name=name, unit=unit, year=year).rows
+
+
+def search_awardees(
+    ctx: Context, *, name: str | None = None, unit: str | None = None, year: int | None = None
+) -> AwardeeSearch:
+    """``find_awardees``, saying whether more than ``MAX_ROWS`` matched (then the page asks to narrow)."""
     query = (
         select(m.DecisionItem, m.Decision, m.Nomination)
         .join(m.Decision, m.Decision.id == m.DecisionItem.decision_id)
@@ -54,12 +69,17 @@ def find_awardees(
         query = query.where(m.Nomination.period_year == year)
     unit_words = search_key(unit or "").split()
     rows: list[Awardee] = []
+    complete = True
     with ctx.reader() as uow:
-        for item, decision, nomination in uow.session.execute(query.order_by(m.DecisionItem.id).limit(5000)):
+        found = uow.session.execute(query.order_by(m.DecisionItem.id).execution_options(yield_per=500))
+        for item, decision, nomination in found:
             unit_name = nomination.nominee_unit_name or item.nominee_detail or ""
             haystack = search_key(f"{unit_name} {item.nominee_detail or ''} {nomination.submitting_unit_id}")
             if any(word not in haystack for word in unit_words):
                 continue
+            if len(rows) >= MAX_ROWS:
+                complete = False  # one more matches than shown
+                break
             rows.append(
                 Awardee(
                     decision_id=decision.id,
@@ -73,7 +93,5 @@ def find_awardees(
                     year=nomination.period_year,
                 )
             )
-            if len(rows) >= MAX_ROWS:
-                break
     rows.sort(key=lambda a: (-a.year, sort_key(a.name)))
-    return rows
+    return AwardeeSearch(rows, complete)

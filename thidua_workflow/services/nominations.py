@@ -24,7 +24,7 @@ from thidua_workflow.domain.enums import (
     Procedure,
     Role,
 )
-from thidua_workflow.domain.identity import dedupe_key, nominee_key
+from thidua_workflow.domain.identity import dedupe_key, list_order_key, nominee_key
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
 from thidua_workflow.domain.problems import problems_from
 from thidua_workflow.domain.schemas import Declared, DocumentIn, NominationIn, ResubmissionIn, SubmissionIn
@@ -201,7 +201,7 @@ def _judge_entry(
             add(f"đơn vị '{nominee.unit}' không có trong tổ chức", "nominee.unit", rule="don_vi")
         elif not org.within(nominee.unit, unit_id):
             add(
-                f"đơn vị '{nominee.unit}' không thuộc đơn vị trình '{unit_id}'",
+                f"{org.name(nominee.unit) or nominee.unit} không thuộc {org.name(unit_id) or unit_id} (đơn vị trình)",
                 "nominee.unit",
                 rule="thuoc_don_vi_trinh",
             )
@@ -466,6 +466,7 @@ def _store_nomination(
         nominee_kind=nominee.kind.value,
         nominee_name=nominee.name,
         nominee_name_key=search_key(nominee.name),
+        nominee_order_key=list_order_key(nominee.kind, nominee.name),
         nominee_position=nominee.position,
         nominee_unit_id=nominee.unit,
         nominee_unit_name=org.name(nominee.unit),

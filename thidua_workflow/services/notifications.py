@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import vietnamese_date
-from thidua_workflow.services.context import Context
+from thidua_workflow.services.context import Context, award_name
 from thidua_workflow.services.outbox import Stage, wake
 
 MAX_ATTEMPTS = 5
@@ -98,7 +98,8 @@ def nomination_changed(
     people = _people_for(session, Role.UNIT_CLERK.value, nomination.submitting_unit_id, None)
     reason = f"\nLý do: {comment}" if comment else ""
     body = (
-        f"Hồ sơ số {nomination.id} ({nomination.nominee_name} — {nomination.award_form}, {nomination.period_label}): "
+        f"Hồ sơ số {nomination.id} ({nomination.nominee_name} — {award_name(session, nomination.award_form)}, "
+        f"{nomination.period_label}): "
         f"{status.label.lower()}.{reason}"
     )
     subject = f"[Thi đua – Khen thưởng] Hồ sơ số {nomination.id}: {status.label}"

@@ -28,7 +28,7 @@ from thidua_workflow.errors import (
     ValidationFailed,
 )
 from thidua_workflow.services import audit, late_dossiers
-from thidua_workflow.services.actors import actor_of, holders, load_actor
+from thidua_workflow.services.actors import actor_of, holder_names, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
@@ -85,9 +85,14 @@ def _require_status(bloc_round: m.BlocRound, *allowed: RoundStatus) -> None:
 def _require_chair(session: Session, actor: Actor, bloc_round: m.BlocRound) -> str:
     chair = chair_unit(session, bloc_round.bloc_id, bloc_round.period_year)
     if chair is None or not actor.has(Role.BLOC_REPRESENTATIVE, chair):
-        who = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, chair)) if chair else "chưa có trưởng khối"
+        who = (
+            ", ".join(holder_names(session, Role.BLOC_REPRESENTATIVE, chair))
+            if chair
+            else "chưa có trưởng khối"
+        )
         raise NotPermitted(
-            f"Chỉ đại diện đơn vị trưởng khối năm {bloc_round.period_year} ({chair or '—'}) thực hiện được; "
+            f"Chỉ đại diện đơn vị trưởng khối năm {bloc_round.period_year} ({unit_name(session, chair)}) "
+            "thực hiện được; "
             f"người được xử lý: {who}."
         )
     return chair
@@ -196,9 +201,11 @@ def return_dossier(ctx: Context, username: str, nomination_id: int, reason: str)
         concerned = {u for u in (nomination.submitting_unit_id, nomination.nominee_unit_id) if u}
         reviewer, problem = bloc_reviewer(session, bloc_round.bloc_id, bloc_round.period_year, concerned)
         if reviewer is None or not actor.has(Role.BLOC_REPRESENTATIVE, reviewer):
-            names = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, reviewer)) if reviewer else problem
+            names = (
+                ", ".join(holder_names(session, Role.BLOC_REPRESENTATIVE, reviewer)) if reviewer else problem
+            )
             raise NotPermitted(
-                f"Trả lại hồ sơ số {nomination_id} do đại diện '{reviewer}' thực hiện: {names}."
+                f"Trả lại hồ sơ số {nomination_id} do đại diện {unit_name(session, reviewer)} thực hiện: {names}."
             )
         move(
             session,

@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
-from thidua_workflow.domain.authz import Actor, authorize, conflict_of_interest
+from thidua_workflow.domain.authz import JUDGING_ROLES, Actor, authorize, conflict_of_interest
 from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import council, decisions, late_dossiers, rounds
-from thidua_workflow.services.actors import holders, load_actor
+from thidua_workflow.services.actors import holder_names, holders, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.evidence import EvidenceSource
@@ -126,13 +126,35 @@ def _mine(actor: Actor) -> Any:
     return or_(*clauses) if clauses else None
 
 
+def _not_conflicted(actor: Actor) -> Any:
+    """SQL condition: not an appraisal of a dossier the actor may not judge (``conflict_of_interest``).
+
+    Kept in SQL so that an inbox's pages and totals count only the tasks the person is shown.
+    """
+    n = m.Nomination
+    units = {actor.unit_id, *(g.unit_id for g in actor.grants if g.role in JUDGING_ROLES)}
+    own_units = sorted(u for u in units if u)
+    conflict = (n.submitted_by_id == actor.person_id) | (
+        n.nominee_person_id.is_not(None) & (n.nominee_person_id == actor.person_id)
+    )
+    if own_units:
+        conflict = (
+            conflict
+            | n.submitting_unit_id.in_(own_units)
+            | (n.nominee_unit_id.is_not(None) & n.nominee_unit_id.in_(own_units))
+        )
+    return ~(and_(m.Task.kind == TaskKind.APPRAISE.value, m.Task.nomination_id.is_not(None), conflict))
+
+
 def list_tasks(
     ctx: Context,
     username: str,
     *,
     include_closed: bool = False,
     kind: TaskKind | None = None,
+    overdue_only: bool = False,
     limit: int | None = None,
+    offset: int = 0,
     nomination_id: int | None = None,
     round_id: int | None = None,
     session_id: int | None = None,
@@ -164,9 +186,11 @@ def list_tasks(
                 n.nominee_person_id,
             )
             .outerjoin(n, n.id == m.Task.nomination_id)
-            .where(condition)
+            .where(condition, _not_conflicted(actor))
             .order_by(m.Task.due_on, m.Task.id)
         )
+        if overdue_only:
+            query = query.where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
         if not include_closed:
             query = query.where(m.Task.status == TaskStatus.OPEN.value)
         if kind is not None:
@@ -179,8 +203,7 @@ def list_tasks(
         ):
             if value is not None:
                 query = query.where(column == value)
-        if limit is not None:
-            query = query.limit(limit)
+        query = query.offset(offset).limit(limit)
         awards = {code: f.name for p in ctx.policy.periods for code, f in p.award_forms.items()}
         views = []
         rows = session.execute(query)
@@ -214,19 +237,23 @@ def list_tasks(
         return views
 
 
-def count_tasks(ctx: Context, username: str) -> tuple[int, int]:
-    """How many open tasks wait for the person, and how many of them are overdue."""
+def count_tasks(ctx: Context, username: str, *, kind: TaskKind | None = None) -> tuple[int, int]:
+    """How many open tasks (of ``kind``) the person is shown, and how many of them are overdue."""
     today = ctx.clock.today()
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
         condition = _mine(actor)
         if condition is None:
             return 0, 0
-        row = uow.session.execute(
-            select(func.count(), func.count().filter(m.Task.due_on < today)).where(
-                condition, m.Task.status == TaskStatus.OPEN.value
-            )
-        ).one()
+        query = (
+            select(func.count(), func.count().filter(m.Task.due_on < today))
+            .select_from(m.Task)
+            .outerjoin(m.Nomination, m.Nomination.id == m.Task.nomination_id)
+            .where(condition, _not_conflicted(actor), m.Task.status == TaskStatus.OPEN.value)
+        )
+        if kind is not None:
+            query = query.where(m.Task.kind == kind.value)
+        row = uow.session.execute(query).one()
         return int(row[0]), int(row[1])
 
 
@@ -242,14 +269,12 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
         ).all()
         result = []
         for t in rows:
-            who = holders(
-                session,
-                Role(t.assignee_role),
-                t.assignee_unit_id if Role(t.assignee_role) in UNIT_SCOPED else None,
-            )
+            role = Role(t.assignee_role)
+            scope = t.assignee_unit_id if role in UNIT_SCOPED else None
+            who, names = holders(session, role, scope), holder_names(session, role, scope)
             if t.assignee_person_id is not None:
                 person = session.get(m.Person, t.assignee_person_id)
-                who = [person.username] if person else []
+                who, names = ([person.username], [person.full_name]) if person else ([], [])
             result.append(
                 {
                     "id": t.id,
@@ -258,6 +283,8 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
                     "due_on": t.due_on.isoformat(),
                     "days_late": (today - t.due_on).days,
                     "assignees": who,
+                    "kind_label": TaskKind(t.kind).label,
+                    "assignee_names": names,
                 }
             )
         return result
@@ -284,17 +311,17 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     if not mine:
         if task.assignee_person_id is not None:
             person = session.get(m.Person, task.assignee_person_id)
-            names = [person.username] if person else []
+            names = [person.full_name] if person else []
         else:
-            names = holders(session, role, unit)
-        where = f" của đơn vị '{unit}'" if unit else ""
+            names = holder_names(session, role, unit)
+        where = f" của {unit_name(session, unit)}" if unit else ""
         raise NotPermitted(
             f"Việc số {task.id} dành cho {role.label.lower()}{where}; {actor.label} không được xử lý. "
             f"Người được xử lý: {', '.join(names) or 'chưa có ai được giao'}."
         )
     if task.status != TaskStatus.OPEN.value:
         who = session.get(m.Person, task.completed_by_id) if task.completed_by_id else None
-        by = f" bởi {who.full_name} ({who.username})" if who else ""
+        by = f" bởi {who.full_name}" if who else ""
         raise Conflict(
             f"Việc số {task.id} đã {TaskStatus(task.status).label.lower()}{by}; không còn gì để xử lý."
         )

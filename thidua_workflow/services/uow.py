@@ -26,9 +26,15 @@ AfterCommit = Callable[[list[int]], None]
 class UnitOfWork:
     """``after_commit`` receives the wake-ups the transaction wrote, once its session is closed."""
 
-    def __init__(self, factory: sessionmaker[Session], after_commit: AfterCommit | None = None) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        after_commit: AfterCommit | None = None,
+        info: Mapping[str, Any] | None = None,
+    ) -> None:
         self._factory = factory
         self._after_commit = after_commit
+        self._info = dict(info or {})  # put in session.info: what code deep in the transaction may read
         self._session: Session | None = None
         self._woken: list[int] = []
         self.committed = False
@@ -41,6 +47,7 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._factory()
+        self._session.info.update(self._info)
         self.committed = False
         return self
 

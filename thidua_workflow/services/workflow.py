@@ -19,7 +19,7 @@ from thidua_workflow.domain.authz import Actor, Subject, conflict_of_interest
 from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
 from thidua_workflow.errors import Problem, TransitionNotAllowed
 from thidua_workflow.services import audit, notifications
-from thidua_workflow.services.context import Context
+from thidua_workflow.services.context import Context, award_name
 from thidua_workflow.services.uow import read_columns
 
 CLOSED = frozenset({NominationStatus.WITHDRAWN, NominationStatus.REJECTED})
@@ -106,12 +106,18 @@ def new_task(
     return task
 
 
+def bloc_name(session: Session, bloc_id: str) -> str:
+    """A bloc as people call it ("Khối các Hội đặc thù"); its id if it is gone."""
+    bloc = session.get(m.Bloc, bloc_id)
+    return bloc.name if bloc else bloc_id
+
+
 def subject_label(session: Session, task: m.Task) -> str:
     """What a task is about, in one line a person recognises."""
     if task.nomination_id is not None:
         n = session.get(m.Nomination, task.nomination_id)
         assert n is not None
-        return f"Hồ sơ số {n.id}: {n.nominee_name} — {n.award_form}, {n.period_label}"
+        return f"Hồ sơ số {n.id}: {n.nominee_name} — {award_name(session, n.award_form)}, {n.period_label}"
     if task.round_id is not None:
         r = session.get(m.BlocRound, task.round_id)
         assert r is not None
@@ -279,9 +285,8 @@ def attach_to_round(session: Session, ctx: Context, nomination: m.Nomination, *,
     if found is None:
         found = _create_round(session, ctx, nomination, at)
     elif found.status != RoundStatus.COLLECTING.value:
-        bloc = session.get(m.Bloc, found.bloc_id)
         raise TransitionNotAllowed(
-            f"Vòng bình xét của {bloc.name if bloc else 'khối'} kỳ {found.period_label} "
+            f"Vòng bình xét của {bloc_name(session, found.bloc_id)} kỳ {found.period_label} "
             f"{RoundStatus(found.status).label.lower()}; không nhận thêm hồ sơ."
         )
     nomination.round_id = found.id

@@ -35,7 +35,8 @@ from thidua_workflow.domain.enums import (
     SessionStatus,
     TaskKind,
 )
-from thidua_workflow.domain.text import money_vnd, vietnamese_date
+from thidua_workflow.domain.text import decimal_vi, file_size, group_digits, money_vnd, vietnamese_date
+from thidua_workflow.domain.vocabulary import ACTION_LABELS
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
 from thidua_workflow.services import directory
 from thidua_workflow.services.actors import read_actor
@@ -291,15 +292,7 @@ def action_label(action: str) -> str:
     """The lifecycle's own words for an arrow ("Khối đề nghị khen"); other events by their name."""
     if lifecycle.can_name(action):
         return lifecycle.get(action).label
-    return EVENT_LABELS.get(action, action)
-
-
-EVENT_LABELS = {
-    "submission": "Nộp tờ trình",
-    "release": "Tiếp tục xét (hết tạm dừng)",
-    "certificate_revoke": "Thu hồi bằng",
-    "certificates_issue": "In bằng",
-}
+    return ACTION_LABELS.get(action, action)
 
 
 OUTCOMES = {"approved": "Thông qua", "rejected": "Không thông qua"}
@@ -312,6 +305,9 @@ TEMPLATES.env.filters.update(
         "vn_datetime": vn_datetime,
         "long_date": lambda d: vietnamese_date(d) if d else "",
         "money": lambda v: money_vnd(int(v or 0)),
+        "number": lambda v: group_digits(int(v or 0)),
+        "decimal": lambda v, places=2: decimal_vi(float(v or 0), places),
+        "filesize": lambda v: file_size(int(v or 0)),
         "status_label": lambda v: _label(NominationStatus, v),
         "task_label": lambda v: _label(TaskKind, v),
         "role_label": lambda v: _label(Role, v),

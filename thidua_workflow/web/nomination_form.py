@@ -11,30 +11,12 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.vocabulary import field_label, rule_name
 from thidua_workflow.errors import InputRejected, Problem
 from thidua_workflow.web.core import date_field, field, uploads
 
 TITLE_ROWS = 3
 INITIATIVE_ROWS = 2
-
-# The submission's field paths, as the person sees them on the form.
-LABELS = {
-    "unit": "Đơn vị trình",
-    "documents": "Tờ trình / biên bản",
-    "nominee": "Đối tượng đề nghị",
-    "nominee.kind": "Loại đối tượng",
-    "nominee.name": "Họ tên / tên tập thể",
-    "nominee.position": "Chức vụ",
-    "nominee.unit": "Đơn vị của người được đề nghị",
-    "nominee.address": "Địa chỉ",
-    "award_form": "Hình thức khen thưởng",
-    "commendation_type": "Loại khen thưởng",
-    "period": "Năm thành tích",
-    "achievement": "Thành tích",
-    "movement": "Phong trào thi đua",
-    "evidence": "Tệp báo cáo thành tích",
-    "eligibility": "Điều kiện, tiêu chuẩn",
-}
 
 FORM_CHOICES = {
     "kinds": [(k.value, k.label) for k in NomineeKind],
@@ -45,16 +27,14 @@ FORM_CHOICES = {
 
 
 def label_problem(problem: Problem) -> str:
-    """A problem with the form's label instead of the file's field path (``nominations[1].nominee.name``)."""
-    path = problem.field or ""
-    for prefix in ("nominations[1].",):
-        path = path.removeprefix(prefix)
-    for key, label in LABELS.items():
-        if path == key or path.startswith(key + ".") or path.startswith(key + "["):
-            tail = [p for p in (problem.rule, problem.article) if p]
-            suffix = f" [{'; '.join(tail)}]" if tail else ""
-            return f"{label}: {problem.message}{suffix}"
-    return problem.describe()
+    """A problem as the form says it: the field's label, the message, the rule's name and its article.
+
+    The form holds one nominee, so neither the entry number nor the name is repeated.
+    """
+    head = field_label(problem.field) if problem.field else ""
+    tail = [p for p in (rule_name(problem.rule) if problem.rule else None, problem.article) if p]
+    suffix = f" [{'; '.join(tail)}]" if tail else ""
+    return f"{head}: {problem.message}{suffix}" if head else f"{problem.message}{suffix}"
 
 
 def submission_from_form(form: FormData, limit: int) -> tuple[dict[str, Any], dict[str, bytes]]:

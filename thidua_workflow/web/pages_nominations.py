@@ -21,6 +21,8 @@ from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.web.core import (
     RowId,
+    UnitNames,
+    award_names,
     back,
     checked_form,
     context,
@@ -34,6 +36,7 @@ from thidua_workflow.web.core import (
     uploads,
 )
 from thidua_workflow.web.nomination_form import FORM_CHOICES, TITLE_ROWS, label_problem, submission_from_form
+from thidua_workflow.web.paging import PAGE_SIZES, Pager, Paging
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -63,9 +66,6 @@ def task_url(task: task_service.TaskView) -> str:
     return "/sessions"
 
 
-INBOX_PAGE = 200
-
-
 @router.get("/", response_class=HTMLResponse)
 def inbox(
     request: Request,
@@ -73,15 +73,28 @@ def inbox(
     kind: str | None = None,
     overdue: bool = False,
     q: str = "",
-    all: bool = False,
+    page: str | None = None,
+    size: str | None = None,
 ) -> Response:
-    """Việc cần xử lý: the person's pending tasks, overdue first (the most urgent 200 unless asked)."""
+    """Việc cần xử lý: the person's pending tasks, overdue first, a page at a time."""
     ctx = context(request)
     task_kind = TaskKind(kind) if kind in {k.value for k in TaskKind} else None
-    limit = None if all or q else INBOX_PAGE
-    listed = task_service.list_tasks(ctx, actor.username, kind=task_kind, limit=limit)
-    shown = [t for t in listed if (not overdue or t.overdue) and (not q or matches(q, t.subject))]
+    paging = Paging.read(page, size)
     total, late = task_service.count_tasks(ctx, actor.username)
+    if q:  # the words may be in the subject's award or period names, composed here: searched over the inbox
+        found = [
+            t
+            for t in task_service.list_tasks(ctx, actor.username, kind=task_kind, overdue_only=overdue)
+            if matches(q, t.subject)
+        ]
+        matching, shown = len(found), found[paging.offset : paging.offset + paging.size]
+    else:
+        of_kind, late_of_kind = task_service.count_tasks(ctx, actor.username, kind=task_kind)
+        matching = late_of_kind if overdue else of_kind
+        shown = task_service.list_tasks(
+            ctx, actor.username, kind=task_kind, overdue_only=overdue, offset=paging.offset, limit=paging.size
+        )
+    filters = {"kind": task_kind.value if task_kind else "", "overdue": "true" if overdue else "", "q": q}
     return render(
         request,
         "inbox.html",
@@ -89,7 +102,8 @@ def inbox(
         tasks=shown,
         total=total,
         overdue_count=late,
-        truncated=limit is not None and len(listed) >= limit,
+        pager=Pager("/", filters, "", paging, matching, len(shown)),
+        page_sizes=PAGE_SIZES,
         kinds=[(k.value, k.label) for k in TaskKind],
         kind=task_kind.value if task_kind else "",
         overdue=overdue,
@@ -130,29 +144,56 @@ def nomination_list(
     status: str | None = None,
     year: str | None = None,
     q: str = "",
+    sort: str = "",
+    page: str | None = None,
+    size: str | None = None,
     format: str | None = None,
 ) -> Response:
+    """The nominations a person may see, a page at a time, sorted by a column; Excel holds the whole list."""
     ctx = context(request)
     year_number = int(year) if year and year.isdigit() else None
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
-    rows = queries.list_nominations(
-        ctx, status=status_value, year=year_number, search=q or None, viewer=actor
-    )
+    filters = queries.NominationFilter(status=status_value, year=year_number, search=q or None, viewer=actor)
+    if sort.removeprefix("-") not in queries.NOMINATION_SORTS:
+        sort = ""
     if format == "xlsx":
+        awards, units = award_names(ctx), UnitNames(ctx)
         data = spreadsheets.rows_to_xlsx(
             "Hồ sơ đề nghị",
             ["Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị", "Trạng thái", "Cập nhật"],
-            [
-                (r.id, r.nominee, r.award_form, r.period, r.unit, r.status_label, r.updated_at.date())
-                for r in rows
-            ],
+            (
+                (
+                    r.id,
+                    r.nominee,
+                    awards.get(r.award_form, r.award_form),
+                    r.period,
+                    units(r.unit),
+                    r.status_label,
+                    r.updated_at.date(),
+                )
+                for r in queries.iter_nominations(ctx, filters, sort=sort or None)
+            ),
         )
         return download(data, "ho-so-de-nghi.xlsx", XLSX)
+    paging = Paging.read(page, size)
+    listed = queries.page_nominations(
+        ctx, filters, sort=sort or None, offset=paging.offset, limit=paging.size
+    )
+    pager = Pager(
+        "/nominations",
+        {"q": q, "year": str(year_number or ""), "status": status_value.value if status_value else ""},
+        sort,
+        paging,
+        listed.total,
+        len(listed.rows),
+    )
     return render(
         request,
         "nominations.html",
         actor=actor,
-        rows=rows,
+        rows=listed.rows,
+        pager=pager,
+        page_sizes=PAGE_SIZES,
         statuses=[(s.value, s.label) for s in NominationStatus],
         status=status or "",
         year=year or "",
@@ -191,6 +232,9 @@ def _form_page(
         actor=actor,
         units=units,
         heads=_unit_heads(request, [u for u, _ in units]),
+        nominee_units=directory.units_within(
+            context(request), context(request).clock.today(), [u for u, _ in units]
+        ),
         award_forms=_award_forms(request),
         choices=FORM_CHOICES,
         title_rows=range(1, TITLE_ROWS + 1),

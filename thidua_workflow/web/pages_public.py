@@ -59,5 +59,18 @@ async def verify_pdf(request: Request) -> Response:
 def look_up(request: Request, name: str = "", unit: str = "", year: str = "") -> Response:
     year_number = int(year) if year.strip().isdigit() else None
     searched = bool(name.strip() or unit.strip() or year_number)
-    rows = lookup.find_awardees(context(request), name=name, unit=unit, year=year_number) if searched else []
-    return render(request, "lookup.html", rows=rows, name=name, unit=unit, year=year, searched=searched)
+    found = (
+        lookup.search_awardees(context(request), name=name, unit=unit, year=year_number)
+        if searched
+        else lookup.AwardeeSearch([], True)
+    )
+    return render(
+        request,
+        "lookup.html",
+        rows=found.rows,
+        complete=found.complete,
+        name=name,
+        unit=unit,
+        year=year,
+        searched=searched,
+    )

@@ -15,7 +15,18 @@ from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import council, rounds
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import require_province
-from thidua_workflow.web.core import RowId, back, checked_form, context, download, field, page_user, render
+from thidua_workflow.web.core import (
+    RowId,
+    UnitNames,
+    award_names,
+    back,
+    checked_form,
+    context,
+    download,
+    field,
+    page_user,
+    render,
+)
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -85,6 +96,8 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
     view = _seen_round(request, actor, round_id)
     summary = _summary_seen(view, actor)
     outcomes = {o["nomination"]: o for o in summary.get("outcomes", [])}
+    ctx = context(request)
+    awards, units = award_names(ctx), UnitNames(ctx)  # the sheet names awards and units, as the page does
     rows = []
     for n in view.nominations:
         o = outcomes.get(n["id"], {})
@@ -92,8 +105,8 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
             (
                 n["id"],
                 n["nominee"],
-                n["award_form"],
-                n["unit"],
+                awards.get(n["award_form"], n["award_form"]),
+                units(n["unit"]),
                 o.get("yes"),
                 o.get("electorate"),
                 o.get("rank"),
@@ -112,7 +125,7 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
         "Khối đề nghị",
         "Lý do",
     ]
-    scores = [(s["unit"], s["score"], s["sheets"]) for s in summary.get("unit_scores", [])]
+    scores = [(units(s["unit"]), s["score"], s["sheets"]) for s in summary.get("unit_scores", [])]
     data = spreadsheets.rows_to_xlsx(
         f"Vòng bình xét {round_id}",
         headers,
@@ -265,7 +278,10 @@ def session_written(request: Request, session_id: RowId, actor: User, form: Form
     view = council.show_session(ctx, session_id)
     member = field(form, "member", required=True, label="Thành viên vắng mặt") or ""
     council.enter_written_ballot(ctx, actor.username, session_id, member, _ballot(form, view))
-    return back(request, f"/sessions/{session_id}", f"Đã nhập phiếu bằng văn bản của {member}.")
+    name = next(
+        (p["name"] for p in council.participation(ctx, session_id) if p["username"] == member), member
+    )
+    return back(request, f"/sessions/{session_id}", f"Đã nhập phiếu bằng văn bản của {name}.")
 
 
 @router.post("/sessions/{session_id}/close")

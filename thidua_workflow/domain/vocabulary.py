@@ -1,0 +1,103 @@
+"""The names people read for what the code calls by a code: the rules that judge a nomination and the
+fields of a submission. Codes stay in ``--json`` and the API; messages, pages and e-mails use these."""
+
+from __future__ import annotations
+
+import re
+
+# Every rule a Problem or a Check may name (rules.py's eligibility rules and the submission's own checks).
+RULE_NAMES = {
+    "bang_khen_ca_nhan": "Tiêu chuẩn Bằng khen cho cá nhân",
+    "bang_khen_tap_the": "Tiêu chuẩn Bằng khen cho tập thể",
+    "chien_si_thi_dua_tinh": "Tiêu chuẩn Chiến sĩ thi đua cấp tỉnh",
+    "tap_the_lao_dong_xuat_sac": "Tiêu chuẩn Tập thể lao động xuất sắc",
+    "co_thi_dua_khoi": "Tiêu chuẩn Cờ thi đua (dẫn đầu khối)",
+    "bao_cao_thanh_tich_moi": "Báo cáo thành tích còn hiệu lực",
+    "khong_khen_don_vi_giai_the": "Không khen đơn vị đã giải thể",
+    "doi_tuong_khen_thuong": "Đối tượng được khen thưởng",
+    "don_vi": "Đơn vị",
+    "khoi_thi_dua": "Khối thi đua",
+    "ky_thi_dua": "Kỳ thi đua",
+    "loai_khen_thuong": "Loại khen thưởng",
+    "tep_minh_chung": "Tệp minh chứng",
+    "thanh_phan_ho_so": "Thành phần hồ sơ",
+    "thuoc_don_vi_trinh": "Đối tượng thuộc đơn vị trình",
+    "to_trinh": "Tờ trình",
+    "trung_lap": "Không đề nghị trùng",
+    "vong_binh_xet": "Vòng bình xét của khối",
+}
+
+# A submission's field paths (without "nominations[N]."), as the form and the template name them.
+FIELD_LABELS = {
+    "unit": "Đơn vị trình",
+    "documents": "Tờ trình / biên bản",
+    "nominations": "Danh sách đề nghị",
+    "nominee": "Đối tượng đề nghị",
+    "nominee.kind": "Loại đối tượng",
+    "nominee.name": "Họ tên / tên tập thể",
+    "nominee.position": "Chức vụ",
+    "nominee.unit": "Đơn vị của người được đề nghị",
+    "nominee.address": "Địa chỉ",
+    "nominee.birth_date": "Ngày sinh",
+    "award_form": "Hình thức khen thưởng",
+    "commendation_type": "Loại khen thưởng",
+    "period": "Năm thành tích",
+    "period.year": "Năm thành tích",
+    "period.phase": "Giai đoạn",
+    "period.campaign": "Tên đợt / chuyên đề",
+    "period.event_date": "Ngày lập thành tích",
+    "achievement": "Thành tích",
+    "movement": "Phong trào thi đua",
+    "evidence": "Tệp báo cáo thành tích",
+    "declared": "Thành tích đã đạt",
+    "declared.titles": "Danh hiệu đã đạt",
+    "declared.initiatives": "Sáng kiến",
+    "declared.members": "Số liệu thành viên của tập thể",
+    "eligibility": "Điều kiện, tiêu chuẩn",
+}
+_ENTRY = re.compile(r"^nominations\[\d+\]\.?")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def rule_name(code: str) -> str:
+    """A rule as people call it ("Tệp minh chứng"); an unknown code is shown as it is."""
+    return RULE_NAMES.get(code, code)
+
+
+def field_label(path: str) -> str:
+    """A field path ("nominations[2].nominee.position") as the person knows the field ("Chức vụ").
+
+    The entry is named apart (mục 2); the longest known start of the path wins.
+    """
+    key = _INDEX.sub("", _ENTRY.sub("", path))
+    while key:
+        if key in FIELD_LABELS:
+            return FIELD_LABELS[key]
+        key = key.rpartition(".")[0]
+    return FIELD_LABELS["nominations"] if path.startswith("nominations") else path
+
+
+# Recorded actions that are not arrows of the nomination lifecycle (those carry their own labels).
+ACTION_LABELS = {
+    "submission": "Nộp tờ trình",
+    "release": "Tiếp tục xét (hết tạm dừng)",
+    "certificate_revoke": "Thu hồi bằng",
+    "certificates_issue": "In bằng",
+    "api_token_issued": "Cấp mã truy cập API",
+    "api_token_revoked": "Thu hồi mã truy cập API",
+    "council_ballot": "Bỏ phiếu kín của thành viên Hội đồng",
+    "council_written_ballot": "Nhập phiếu bằng văn bản",
+    "decision_issue": "Ban hành quyết định",
+    "decision_send_back": "Trả lại dự thảo quyết định",
+    "decision_sign": "Ký quyết định",
+    "org_load": "Nạp tổ chức",
+    "password_set": "Đặt mật khẩu",
+    "round_close": "Kết thúc vòng bình xét",
+    "round_create": "Mở vòng bình xét",
+    "round_open_voting": "Mở chấm điểm, bỏ phiếu",
+    "round_scores": "Chấm điểm thi đua",
+    "round_votes": "Bỏ phiếu bình xét",
+    "session_attendance": "Điểm danh phiên họp",
+    "session_close": "Kết thúc phiên họp",
+    "session_open": "Mở phiên họp Hội đồng",
+}
