@@ -74,5 +74,13 @@ def test_authorization_table(
 def test_conflicts_are_named() -> None:
     assert "người nộp" in (conflict_of_interest(SUBMITTER_APPRAISER, BY_8) or "")
     assert "người được đề nghị" in (conflict_of_interest(NOMINEE_APPRAISER, NAMES_7) or "")
-    assert "unit-a" in (conflict_of_interest(APPRAISER_FROM_A, A_NOMINATION) or "")
+    assert conflict_of_interest(APPRAISER, A_NOMINATION) is None
+
+
+def test_a_conflict_names_the_tie_to_ones_own_unit_not_the_units_code() -> None:
+    submitted = conflict_of_interest(APPRAISER_FROM_A, A_NOMINATION)
+    assert submitted == "hồ sơ do chính đơn vị mà Người Số 5 đại diện trình"
+    about_own_unit = Subject(submitting_unit_id="unit-b", nominee_unit_id="unit-a", submitted_by_id=2)
+    concerned = conflict_of_interest(APPRAISER_FROM_A, about_own_unit)
+    assert concerned == "hồ sơ đề nghị khen thưởng chính đơn vị mà Người Số 5 đại diện"
     assert conflict_of_interest(APPRAISER, A_NOMINATION) is None

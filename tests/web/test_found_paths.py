@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import date
@@ -206,6 +207,22 @@ def test_the_bloc_ballot_offers_only_what_is_on_it_and_refuses_a_blank_one(
     left = offered[1:]
     assert "[" not in told.split("Đã xử lý", 1)[1].split("</p>", 1)[0]
     assert all(f"số {i} (" in told for i in left)
+
+
+def test_a_score_that_is_no_number_names_the_unit_scored_not_its_code(
+    qb: Context, app_client: Callable[..., Browser], voting_with_a_returned_dossier: tuple[int, int]
+) -> None:
+    round_id, _returned = voting_with_a_returned_dossier
+    member = app_client("khkt.chutich")
+    page = member.get(f"/rounds/{round_id}").text
+    field = re.search(r'name="(score__([a-z0-9-]+)__[a-z0-9_]+)"', page)
+    assert field is not None
+    before = row_counts(qb)
+    refused = member.post(f"/rounds/{round_id}/act", {field.group(1): "tám mươi"})
+    assert refused.status_code == 400
+    told = html.unescape(refused.text).split("Điểm 'tám mươi' của ", 1)[1].split("<", 1)[0]
+    assert field.group(2) not in told and "(" in told
+    assert row_counts(qb) == before
 
 
 def test_members_see_no_running_tally_until_the_chair_closes(

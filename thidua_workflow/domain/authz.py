@@ -84,9 +84,11 @@ def conflict_of_interest(actor: Actor, subject: Subject) -> str | None:
         return f"{actor.label} là người được đề nghị khen thưởng"
     own_units = {actor.unit_id} | {g.unit_id for g in actor.grants if g.role in JUDGING_ROLES}
     own_units.discard(None)
-    for unit in (subject.submitting_unit_id, subject.nominee_unit_id):
-        if unit is not None and unit in own_units:
-            return f"hồ sơ của chính đơn vị '{unit}' mà {actor.label} đại diện"
+    # The person knows their own unit: the reason names the tie, not the unit's code.
+    if subject.submitting_unit_id in own_units:
+        return f"hồ sơ do chính đơn vị mà {actor.label} đại diện trình"
+    if subject.nominee_unit_id is not None and subject.nominee_unit_id in own_units:
+        return f"hồ sơ đề nghị khen thưởng chính đơn vị mà {actor.label} đại diện"
     return None
 
 

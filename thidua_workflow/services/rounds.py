@@ -98,7 +98,7 @@ def _require_chair(session: Session, actor: Actor, bloc_round: m.BlocRound) -> s
     return chair
 
 
-def _member_unit(actor: Actor, bloc_round: m.BlocRound) -> str:
+def _member_unit(session: Session, actor: Actor, bloc_round: m.BlocRound) -> str:
     """The unit the actor represents in this round's electorate."""
     units = actor.units_for(Role.BLOC_REPRESENTATIVE) & set(bloc_round.members)
     if not units:
@@ -107,7 +107,8 @@ def _member_unit(actor: Actor, bloc_round: m.BlocRound) -> str:
         )
     if len(units) > 1:
         raise InputRejected(
-            f"{actor.label} đại diện nhiều đơn vị ({', '.join(sorted(units))}); không xác định được."
+            f"{actor.label} đại diện nhiều đơn vị ({', '.join(sorted(unit_name(session, u) for u in units))}); "
+            "không xác định được."
         )
     return next(iter(units))
 
@@ -271,7 +272,7 @@ def _record_scores(
     session: Session, actor: Actor, bloc_round: m.BlocRound, scores: dict[str, dict[str, int]], now: datetime
 ) -> dict[str, int]:
     round_id = bloc_round.id
-    scorer = _member_unit(actor, bloc_round)
+    scorer = _member_unit(session, actor, bloc_round)
     criteria = {c["code"]: c for c in bloc_round.criteria}
     problems: list[Problem] = []
     totals: dict[str, int] = {}
@@ -339,7 +340,7 @@ def _record_votes(
     now: datetime,
 ) -> dict[str, Any]:
     round_id = bloc_round.id
-    voter = _member_unit(actor, bloc_round)
+    voter = _member_unit(session, actor, bloc_round)
     items = {n.id: n for n in _items(session, bloc_round)}
     cast = set(
         session.scalars(

@@ -12,8 +12,9 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, RoundStatus, SessionStatus, TaskKind
 from thidua_workflow.errors import InputRejected
-from thidua_workflow.services import council, rounds
+from thidua_workflow.services import council, directory, rounds
 from thidua_workflow.services import tasks as task_service
+from thidua_workflow.services.context import Context
 from thidua_workflow.services.visibility import require_province
 from thidua_workflow.web.core import (
     RowId,
@@ -134,8 +135,9 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
     return download(data, f"binh-xet-khoi-vong-{round_id}.xlsx", XLSX)
 
 
-def _scores(form: FormData, view: rounds.RoundView) -> dict[str, dict[str, int]] | None:
+def _scores(ctx: Context, form: FormData, view: rounds.RoundView) -> dict[str, dict[str, int]] | None:
     sheet: dict[str, dict[str, int]] = {}
+    names = directory.unit_names(ctx, ctx.clock.today(), view.members)
     for unit in view.members:
         row = {}
         for criterion in view.criteria:
@@ -146,7 +148,7 @@ def _scores(form: FormData, view: rounds.RoundView) -> dict[str, dict[str, int]]
                 row[criterion["code"]] = int(text)
             except ValueError as exc:
                 raise InputRejected(
-                    f"Điểm '{text}' của {unit} ({criterion['name']}) không phải số nguyên."
+                    f"Điểm '{text}' của {names.get(unit, unit)} ({criterion['name']}) không phải số nguyên."
                 ) from exc
         if row:
             sheet[unit] = row
@@ -162,7 +164,7 @@ def round_act(request: Request, round_id: RowId, actor: User, form: Form) -> Res
         raise InputRejected(f"Bạn không có việc nào đang chờ ở vòng bình xét số {round_id}.")
     payload = task_service.Payload()
     if task.kind == TaskKind.ROUND_VOTE.value:
-        payload.scores = _scores(form, view)
+        payload.scores = _scores(ctx, form, view)
         for n in view.nominations:
             if n["status"] != NominationStatus.BLOC_REVIEW.value:
                 continue  # returned or withdrawn since the page was drawn: not on the ballot
