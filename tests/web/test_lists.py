@@ -186,6 +186,27 @@ def test_the_web_list_pages_sorts_keeps_filters_and_exports_everything(
     assert far.status_code == 200 and summary(far.text) == "0 / 60" and "Không có hồ sơ nào." in far.text
 
 
+def test_the_web_list_filters_by_submitting_unit_and_award_by_their_names(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    seed(qb, 4)
+    browser = app_client(APPRAISER)
+    page = browser.get("/nominations").text
+    assert '<option value="qb-hoi-nha-bao">Hội Nhà báo tỉnh Quảng Bình</option>' in page
+    award_code = next(iter({r.award_form for r in queries.list_nominations(qb)}))
+    assert f'<option value="{award_code}">{AWARD}</option>' in page
+    one_unit = browser.get(
+        "/nominations", params={"unit": "qb-hoi-nha-bao", "award": award_code, "size": "20"}
+    )
+    assert summary(one_unit.text) == "1–4 / 4"
+    assert '<option value="qb-hoi-nha-bao" selected>' in one_unit.text
+    assert f"unit=qb-hoi-nha-bao&amp;award={award_code}&amp;sort=nominee" in one_unit.text  # headers keep it
+    exported = browser.get("/nominations", params={"unit": "qb-hoi-nha-bao", "format": "xlsx"})
+    assert {r[4] for r in xlsx_rows(exported.content)[1:]} == {"Hội Nhà báo tỉnh Quảng Bình"}
+    # An unknown code filters nothing rather than failing.
+    assert summary(browser.get("/nominations", params={"unit": "khong-co", "award": "x"}).text) == "1–12 / 12"
+
+
 def test_the_api_pages_with_limit_offset_and_a_total(qb: Context, app_client: Callable[..., Browser]) -> None:
     seed(qb, 20)
     browser = app_client(APPRAISER)

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from thidua_workflow import spreadsheets
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
-from thidua_workflow.domain.text import matches
+from thidua_workflow.domain.text import collation_key, matches
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
 from thidua_workflow.services import directory, queries
 from thidua_workflow.services import nominations as nomination_service
@@ -144,6 +144,8 @@ def nomination_list(
     status: str | None = None,
     year: str | None = None,
     q: str = "",
+    unit: str = "",
+    award: str = "",
     sort: str = "",
     page: str | None = None,
     size: str | None = None,
@@ -153,11 +155,23 @@ def nomination_list(
     ctx = context(request)
     year_number = int(year) if year and year.isdigit() else None
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
-    filters = queries.NominationFilter(status=status_value, year=year_number, search=q or None, viewer=actor)
+    # The filters offer names; a code that names nothing (an old link) filters nothing.
+    units = directory.unit_names(ctx, ctx.clock.today())
+    awards = award_names(ctx)
+    unit = unit if unit in units else ""
+    award = award if award in awards else ""
+    filters = queries.NominationFilter(
+        status=status_value,
+        year=year_number,
+        unit=unit or None,
+        award_form=award or None,
+        search=q or None,
+        viewer=actor,
+    )
     if sort.removeprefix("-") not in queries.NOMINATION_SORTS:
         sort = ""
     if format == "xlsx":
-        awards, units = award_names(ctx), UnitNames(ctx)
+        unit_label = UnitNames(ctx)
         data = spreadsheets.rows_to_xlsx(
             "Hồ sơ đề nghị",
             ["Số", "Đối tượng", "Hình thức", "Kỳ", "Đơn vị", "Trạng thái", "Cập nhật"],
@@ -167,7 +181,7 @@ def nomination_list(
                     r.nominee,
                     awards.get(r.award_form, r.award_form),
                     r.period,
-                    units(r.unit),
+                    unit_label(r.unit),
                     r.status_label,
                     r.updated_at.date(),
                 )
@@ -181,7 +195,13 @@ def nomination_list(
     )
     pager = Pager(
         "/nominations",
-        {"q": q, "year": str(year_number or ""), "status": status_value.value if status_value else ""},
+        {
+            "q": q,
+            "year": str(year_number or ""),
+            "status": status_value.value if status_value else "",
+            "unit": unit,
+            "award": award,
+        },
         sort,
         paging,
         listed.total,
@@ -198,6 +218,10 @@ def nomination_list(
         status=status or "",
         year=year or "",
         q=q,
+        unit=unit,
+        award=award,
+        unit_choices=sorted(units.items(), key=lambda item: collation_key(item[1])),
+        award_choices=sorted(awards.items(), key=lambda item: collation_key(item[1])),
         may_submit=actor.has(Role.UNIT_CLERK),
     )
 
