@@ -15,6 +15,7 @@ from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
+from thidua_workflow.services.outbox import Stage, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import ask_unit_to_complete, close_open_tasks, move, open_task
 
@@ -94,7 +95,10 @@ def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str
             to_state=target.value,
             comment=cleaned,
         )
-        if target is NominationStatus.APPRAISAL:
+        if target is NominationStatus.SUBMITTED:
+            # The intake stage skipped it while held: it must run again to route it.
+            wake(session, Stage.INTAKE, nomination.submission_id, now)
+        elif target is NominationStatus.APPRAISAL:
             open_task(session, ctx, nomination, TaskKind.APPRAISE, Role.APPRAISER, at=now)
         elif target is NominationStatus.RETURNED:
             ask_unit_to_complete(session, ctx, nomination, at=now)
