@@ -33,7 +33,7 @@ from tests.model import digests
 from tests.model import invariants as inv
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.enums import Choice, HoldGround
+from thidua_workflow.domain.enums import Choice, HoldGround, TaskKind
 from thidua_workflow.errors import ThiduaError
 from thidua_workflow.services import (
     certificates,
@@ -151,7 +151,7 @@ class ServiceMachine(RuleBasedStateMachine):
 
     def _person_ids(self) -> dict[str, int]:
         with self.ctx.reader() as uow:
-            return {name: pid for name, pid in uow.session.execute(select(m.Person.username, m.Person.id))}
+            return dict(uow.session.execute(select(m.Person.username, m.Person.id)))
 
     def _dispatch(self, ctx: Context, wakeup_ids: list[int]) -> None:
         """Stages run right after the action (inline), or wait for the ``run_stages`` rule."""
@@ -166,15 +166,19 @@ class ServiceMachine(RuleBasedStateMachine):
         self.stage_marks = []
         self.steps += 1
         rule_name = inspect.stack()[1].function
+        refusal: ThiduaError | None = None
         try:
             call()
         except ThiduaError as exc:
-            STATS[(rule_name, type(exc).__name__)] += 1
-            after = digests.table_digests(self.ctx)
-            changed = digests.changed_tables(before, after)
-            assert not changed, f"{who}: refused ({type(exc).__name__}: {exc.message}) yet {changed} changed"
+            refusal = exc
+        if refusal is not None:
+            STATS[(rule_name, type(refusal).__name__)] += 1
+            changed = digests.changed_tables(before, digests.table_digests(self.ctx))
+            assert not changed, (
+                f"{who}: refused ({type(refusal).__name__}: {refusal.message}) yet {changed} changed"
+            )
             self.changed = False
-            return Outcome(False, exc)
+            return Outcome(False, refusal)
         STATS[(rule_name, "accepted")] += 1
         self.digest = digests.table_digests(self.ctx)
         self.changed = self.digest != before
@@ -257,7 +261,7 @@ class ServiceMachine(RuleBasedStateMachine):
                     select(m.Nomination.id).where(m.Nomination.round_id == rid).order_by(m.Nomination.id)
                 )
             )
-        pool = items + [987654]
+        pool = [*items, 987654]
         approve = set(data.draw(st.lists(st.sampled_from(pool), max_size=6), label="approve"))
         reject = set(data.draw(st.lists(st.sampled_from(pool), max_size=3), label="reject"))
         sheet: dict[str, dict[str, int]] | None = None
@@ -284,7 +288,7 @@ class ServiceMachine(RuleBasedStateMachine):
     def close_round(self, data: st.DataObject, tie: bool) -> None:
         who = "nct.chutich" if data.draw(st.booleans(), label="chair") else data.draw(people)
         rid = self.pick_id(data, m.BlocRound.id)
-        units = sorted(REPRESENTATIVES) + ["qb-khong-co"]
+        units = [*sorted(REPRESENTATIVES), "qb-khong-co"]
         chair = data.draw(st.sampled_from(units), label="next chair")
         deputy = data.draw(st.sampled_from(units), label="next deputy")
         reason = "Theo thứ tự điểm thi đua." if tie else None
@@ -346,7 +350,7 @@ class ServiceMachine(RuleBasedStateMachine):
         who = "tb.tdkt" if data.draw(st.integers(0, 4)) else data.draw(people)
         sid = self.pick_id(data, m.CouncilSession.id)
         present = data.draw(
-            st.lists(st.sampled_from(COUNCIL + ["khong.co.ai"]), unique=True), label="present"
+            st.lists(st.sampled_from([*COUNCIL, "khong.co.ai"]), unique=True), label="present"
         )
         if data.draw(st.booleans(), label="quorum"):
             present = sorted(set(present) | set(COUNCIL[:9]))
@@ -388,7 +392,7 @@ class ServiceMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def written_ballot(self, data: st.DataObject) -> None:
         who = "tb.tdkt" if data.draw(st.integers(0, 4)) else data.draw(people)
-        member = data.draw(st.sampled_from(COUNCIL + ["khong.co.ai", "cv.tdkt1"]))
+        member = data.draw(st.sampled_from([*COUNCIL, "khong.co.ai", "cv.tdkt1"]))
         sid = self.pick_id(data, m.CouncilSession.id)
         choices = self._choices(data, sid)
         outcome = self.attempt(
@@ -499,7 +503,7 @@ class ServiceMachine(RuleBasedStateMachine):
         who = data.draw(st.sampled_from(holders), label="holder")
         kind = task.kind
         p = tasks.Payload(proposal_ref="12/TTr-SNV")
-        decision = tasks.DECISIONS[tasks.TaskKind(kind)][0]
+        decision = tasks.DECISIONS[TaskKind(kind)][0]
         if kind == "round_vote":
             self._diligent_round_vote(data, who, task)
             return

@@ -3,13 +3,15 @@ complaint is put on hold, not decided (the Law's principle), and resumes where i
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
-from thidua_workflow.domain.enums import HoldGround, NominationStatus, Role, TaskKind
+from thidua_workflow.domain.enums import HoldGround, NominationStatus, Role, RoundStatus, TaskKind
 from thidua_workflow.errors import NotFound, NotPermitted
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
@@ -70,6 +72,31 @@ def _leave_draft(session: Session, nomination_id: int) -> None:
             session.flush()
 
 
+def _back_to_round(session: Session, nomination: m.Nomination, now: datetime) -> None:
+    """Released into a bloc round that closed while it was on hold: the round's result still decides it
+    (the round stage runs again), or, if the round closed without it, the bloc can no longer vote on it
+    and it is not endorsed, with that reason (as intake refuses a nomination that comes too late)."""
+    bloc_round = session.get(m.BlocRound, nomination.round_id) if nomination.round_id else None
+    if bloc_round is None or bloc_round.status != RoundStatus.CLOSED.value:
+        return  # collecting or voting: the round takes it as any other item
+    decided = {o["nomination"] for o in bloc_round.result.get("outcomes", [])}
+    if nomination.id in decided:
+        wake(session, Stage.ROUND_CLOSED, bloc_round.id, now)
+        return
+    move(
+        session,
+        nomination,
+        "bloc_reject",
+        actor=None,
+        at=now,
+        comment=(
+            f"Vòng bình xét số {bloc_round.id} của khối đã kết thúc khi hồ sơ đang tạm dừng xét: "
+            "khối không còn bỏ phiếu được, hồ sơ không được khối đề nghị."
+        ),
+        data={"round": bloc_round.id},
+    )
+
+
 def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str:
     cleaned = reason_text(reason, required=True, field="reason")
     now = ctx.clock.now()
@@ -95,7 +122,9 @@ def release(ctx: Context, username: str, nomination_id: int, reason: str) -> str
             to_state=target.value,
             comment=cleaned,
         )
-        if target is NominationStatus.SUBMITTED:
+        if target is NominationStatus.BLOC_REVIEW:
+            _back_to_round(session, nomination, now)
+        elif target is NominationStatus.SUBMITTED:
             # The intake stage skipped it while held: it must run again to route it.
             wake(session, Stage.INTAKE, nomination.submission_id, now)
         elif target is NominationStatus.APPRAISAL:
