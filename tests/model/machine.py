@@ -151,7 +151,9 @@ class ServiceMachine(RuleBasedStateMachine):
 
     def _person_ids(self) -> dict[str, int]:
         with self.ctx.reader() as uow:
-            return dict(uow.session.execute(select(m.Person.username, m.Person.id)))
+            return {
+                row.username: row.id for row in uow.session.execute(select(m.Person.username, m.Person.id))
+            }
 
     def _dispatch(self, ctx: Context, wakeup_ids: list[int]) -> None:
         """Stages run right after the action (inline), or wait for the ``run_stages`` rule."""
