@@ -39,6 +39,18 @@ class Ballots:
     council_votes: dict[tuple[int, int], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
 
+def ballots_in(ctx: Context) -> Ballots:
+    """The ballots already in the database when an example starts (those of its prelude)."""
+    ballots = Ballots()
+    with ctx.reader() as uow:
+        for v in uow.session.scalars(select(m.RoundVote)):
+            ballots.round_votes[(v.round_id, v.nomination_id)][0 if v.approve else 1] += 1
+        for item in uow.session.scalars(select(m.SessionItem)):
+            counts = ballots.council_votes[(item.session_id, item.nomination_id)]
+            counts.update(yes=item.yes, no=item.no, abstain=item.abstain)
+    return ballots
+
+
 # Which kinds of open task make sense for a nomination in each state (task kinds with a nomination).
 TASK_STATES = {
     TaskKind.APPRAISE.value: {S.APPRAISAL},

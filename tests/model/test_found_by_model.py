@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from flows.inline import run_inline
-from tests.integration.helpers import close_round, open_round, submit_example, vote_round
+from tests.integration.helpers import COUNCIL, close_round, open_round, submit_example, vote_round
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.enums import HoldGround, NominationStatus
-from thidua_workflow.services import holds, stages
+from thidua_workflow.domain.enums import Choice, HoldGround, NominationStatus
+from thidua_workflow.services import council, holds, stages, tasks
 from thidua_workflow.services.context import Context
 
 
@@ -86,3 +86,25 @@ def test_a_nomination_held_after_its_round_closed_gets_the_rounds_result_once_re
     _run_pending(qb)
     expected = NominationStatus.APPRAISAL if outcome["endorsed"] else NominationStatus.REJECTED
     assert _status(qb, held) == expected.value
+
+
+def test_work_that_reaches_the_council_during_a_session_asks_for_the_next_one(qb: Context) -> None:
+    """A nomination that passed appraisal while a session was open is not on that session's list; when the
+    session closed, nobody was asked to convene the next one: it waited with no task for anyone."""
+    round_id = open_round(qb, "hoi-nguoi-mu-2019", "hoi-nguoi-cao-tuoi-2019")
+    vote_round(qb, round_id)
+    close_round(qb, round_id)
+    appraisals = [v for v in tasks.list_tasks(qb, "cv.tdkt1") if v.kind == "appraise"]
+    assert len(appraisals) >= 2
+    first, later = appraisals[0], appraisals[1:]
+    tasks.act(qb, "cv.tdkt1", first.id, "pass")
+    session_id = council.open_session(qb, "tb.tdkt").id
+    for view in later:
+        tasks.act(qb, "cv.tdkt1", view.id, "pass")
+    council.record_attendance(qb, "tb.tdkt", session_id, COUNCIL)
+    items = [i["nomination"] for i in council.show_session(qb, session_id).items if i["needs_vote"]]
+    for member in COUNCIL:
+        council.cast_ballot(qb, member, session_id, dict.fromkeys(items, Choice.YES))
+    council.close_session(qb, "tb.tdkt", session_id, proposal_ref="12/TTr-SNV")
+    kinds = [v.kind for v in tasks.list_tasks(qb, "tb.tdkt")]
+    assert "session_open" in kinds
