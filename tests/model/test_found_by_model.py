@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from flows.inline import run_inline
 from tests.integration.helpers import COUNCIL, close_round, open_round, submit_example, vote_round
+from tests.model import digests
+from tests.model.preludes import PRELUDES
+from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, HoldGround, NominationStatus
-from thidua_workflow.services import council, holds, stages, tasks
+from thidua_workflow.errors import TransitionNotAllowed
+from thidua_workflow.services import council, decisions, holds, stages, tasks
 from thidua_workflow.services.context import Context
 
 
@@ -108,3 +113,23 @@ def test_work_that_reaches_the_council_during_a_session_asks_for_the_next_one(qb
     council.close_session(qb, "tb.tdkt", session_id, proposal_ref="12/TTr-SNV")
     kinds = [v.kind for v in tasks.list_tasks(qb, "tb.tdkt")]
     assert "session_open" in kinds
+
+
+def test_a_nomination_on_a_signed_decision_cannot_be_held(qb: Context, clock: FixedClock) -> None:
+    """Held after its decision was signed (before the registrar numbered it), the nomination stayed on the
+    signed decision; registering issued a decision naming someone on hold, whom the decision stage then
+    skipped, and a release left them 'approved by the council' on an issued decision. A signed decision
+    is not changed: the hold is refused, saying why (it is for the signer to act before signing)."""
+    PRELUDES["drafts"](qb, clock)
+    decision = decisions.list_decisions(qb)[0]
+    decisions.sign(qb, "pct.ubnd", decision.id)
+    with qb.reader() as uow:
+        listed = uow.session.scalar(
+            select(m.DecisionItem.nomination_id).where(m.DecisionItem.decision_id == decision.id)
+        )
+    assert listed is not None
+    before = digests.table_digests(qb)
+    with pytest.raises(TransitionNotAllowed, match="đã ký"):
+        _hold(qb, listed)
+    assert digests.table_digests(qb) == before
+    assert _status(qb, listed) == NominationStatus.IN_DECISION.value

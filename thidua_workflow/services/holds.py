@@ -12,7 +12,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import HoldGround, NominationStatus, Role, RoundStatus, TaskKind
-from thidua_workflow.errors import NotFound, NotPermitted
+from thidua_workflow.errors import NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
@@ -45,6 +45,8 @@ def hold(ctx: Context, username: str, nomination_id: int, ground: HoldGround, re
         _authorised(actor)
         nomination = _nomination(session, nomination_id)
         held_from = nomination.status
+        if held_from == NominationStatus.IN_DECISION.value:
+            _require_unsigned(session, nomination.id)
         move(session, nomination, "hold", actor=actor, at=now, comment=cleaned, data={"ground": ground.value})
         nomination.held_from = held_from
         close_open_tasks(session, nomination.id, at=now)
@@ -52,6 +54,20 @@ def hold(ctx: Context, username: str, nomination_id: int, ground: HoldGround, re
             _leave_draft(session, nomination.id)
         uow.commit()
         return nomination.status
+
+
+def _require_unsigned(session: Session, nomination_id: int) -> None:
+    """A signed decision is not changed: a nomination it lists is no longer held (only a draft's is)."""
+    signed = session.scalar(
+        select(m.Decision.id)
+        .join(m.DecisionItem, m.DecisionItem.decision_id == m.Decision.id)
+        .where(m.DecisionItem.nomination_id == nomination_id, m.Decision.status == "signed")
+    )
+    if signed is not None:
+        raise TransitionNotAllowed(
+            f"Hồ sơ số {nomination_id} có tên trong quyết định số {signed} đã ký, chờ vào sổ: quyết định đã "
+            "ký không sửa được, nên không tạm dừng xét hồ sơ này. Không có gì thay đổi."
+        )
 
 
 def _leave_draft(session: Session, nomination_id: int) -> None:
