@@ -91,6 +91,15 @@ START = date(2019, 12, 2)
 MILESTONES = [date(2019, 12, 17), date(2020, 1, 8), date(2020, 1, 15), date(2020, 1, 20), date(2020, 5, 15)]
 
 BOGUS_IDS = [0, -1, 987654]
+BUSY = [
+    "submitted",
+    "bloc_review",
+    "appraisal",
+    "returned",
+    "council_vote",
+    "council_approved",
+    "in_decision",
+]
 # What the runs did, per rule: "accepted" or the error's class (printed with THIDUA_MODEL_STATS=1).
 STATS: Counter[tuple[str, str]] = Counter()
 people = st.one_of(st.sampled_from(PEOPLE), st.sampled_from(["", "khong.co.ai", "NCT.CANBO"]))
@@ -351,6 +360,18 @@ class ServiceMachine(RuleBasedStateMachine):
         self, data: st.DataObject, who: str, ground: HoldGround, reason: str, release: bool
     ) -> None:
         nid = self.pick_id(data, m.Nomination.id)
+        if data.draw(st.booleans(), label="where it moves"):
+            # Most paths off the script start here: a hold on a nomination that something else is moving.
+            with self.ctx.reader() as uow:
+                busy = list(
+                    uow.session.scalars(
+                        select(m.Nomination.id)
+                        .where(m.Nomination.status.in_(BUSY if not release else ["on_hold"]))
+                        .order_by(m.Nomination.id)
+                    )
+                )
+            if busy:
+                nid = data.draw(st.sampled_from(busy), label="busy nomination")
         if release:
             self.attempt(who, "release", lambda: holds.release(self.ctx, who, nid, reason))
         else:

@@ -63,10 +63,20 @@ def _run(database: Database, *, examples: int, steps: int, seed: int) -> None:
             STATS.clear()
 
 
-def test_model_bounded(database: Database) -> None:
-    _run(database, examples=25, steps=40, seed=13)
+# Sizes: about two minutes per database in `make test` on the project's 2-core machines (PostgreSQL
+# takes about twice as long per step), five to eight in `make test-slow`.
+BOUNDED = {"sqlite": 40, "postgresql": 20}
+LONG = {"sqlite": 120, "postgresql": 60}
+
+
+def test_model_bounded(database: Database, request: pytest.FixtureRequest) -> None:
+    _run(database, examples=BOUNDED[_backend(request)], steps=60, seed=13)
 
 
 @pytest.mark.slow
-def test_model_long(database: Database) -> None:
-    _run(database, examples=90, steps=60, seed=20201)
+def test_model_long(database: Database, request: pytest.FixtureRequest) -> None:
+    _run(database, examples=LONG[_backend(request)], steps=80, seed=20201)
+
+
+def _backend(request: pytest.FixtureRequest) -> str:
+    return str(request.node.callspec.params["database"])
