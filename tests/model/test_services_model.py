@@ -66,7 +66,7 @@ def _run(database: Database, *, examples: int, steps: int, seed: int) -> None:
 # Sizes: about two minutes per database in `make test` on the project's 2-core machines (PostgreSQL
 # takes about twice as long per step), five to eight in `make test-slow`.
 BOUNDED = {"sqlite": 32, "postgresql": 16}
-LONG = {"sqlite": 80, "postgresql": 40}
+LONG = {"sqlite": 120, "postgresql": 60}
 
 
 def test_model_bounded(database: Database, request: pytest.FixtureRequest) -> None:
