@@ -456,6 +456,10 @@ def close_session(
         council.result = {"members_total": total, "present": present, "voted": voted}
         finish_open_task(session, actor, TaskKind.SESSION_CLOSE, "close", at=now, session_id=session_id)
         close_open_tasks(session, at=now, session_id=session_id)
+        if _waiting_outside(session, session_id):
+            # Reached the council while this session sat (appraised, sent back, released): the next
+            # session must be convened, and the secretaries asked to.
+            ensure_session_open_task(session, ctx, now)
         wake(session, Stage.SESSION_CLOSED, session_id, now)
         audit.record(
             session,
@@ -471,6 +475,28 @@ def close_session(
         uow.commit()
     # Run inline, the session stage has already counted and drafted; on Prefect it follows shortly.
     return show_session(ctx, session_id).result
+
+
+def _waiting_outside(session: Session, session_id: int) -> bool:
+    """Whether a nomination awaits the council that this session does not decide (and no draft lists)."""
+    in_decisions = (
+        select(m.DecisionItem.nomination_id)
+        .join(m.Decision, m.Decision.id == m.DecisionItem.decision_id)
+        .where(m.Decision.status != "sent_back")
+    )
+    on_agenda = select(m.SessionItem.nomination_id).where(m.SessionItem.session_id == session_id)
+    found = session.scalar(
+        select(m.Nomination.id)
+        .where(
+            m.Nomination.status.in_(
+                [NominationStatus.COUNCIL_VOTE.value, NominationStatus.COUNCIL_APPROVED.value]
+            ),
+            m.Nomination.id.not_in(on_agenda),
+            m.Nomination.id.not_in(in_decisions),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def close_summary(session_id: int, result: dict[str, Any]) -> str:
