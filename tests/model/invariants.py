@@ -55,6 +55,7 @@ def ballots_in(ctx: Context) -> Ballots:
 TASK_STATES = {
     TaskKind.APPRAISE.value: {S.APPRAISAL},
     TaskKind.COMPLETE_DOSSIER.value: {S.RETURNED},
+    TaskKind.LATE_DOSSIER.value: {S.BLOC_REVIEW},
 }
 
 
@@ -222,6 +223,10 @@ def next_step_exists(ctx: Context) -> None:
             status = S(n.status)
             if status is S.SUBMITTED:
                 ok = (Stage.INTAKE.value, n.submission_id) in pending
+            elif status is S.BLOC_REVIEW and n.round_id is None:
+                # Completed while its round voted: the chair decides, or it waits, shown on the round it
+                # left, for the bloc's next round.
+                ok = (TaskKind.LATE_DOSSIER.value, n.id) in task_on or n.deferred_from_round_id is not None
             elif status is S.BLOC_REVIEW:
                 r = rounds.get(n.round_id or 0)
                 ok = r is not None and (

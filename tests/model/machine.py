@@ -562,6 +562,9 @@ class ServiceMachine(RuleBasedStateMachine):
                 p.comment = "Đề nghị khen thưởng; điều kiện chưa đạt đã được giải trình."
         elif kind == "complete_dossier":
             p.dossier, p.source = copy.deepcopy(COMPLETED), SOURCE
+        elif kind == "late_dossier":
+            decision = data.draw(st.sampled_from(["add", "defer"]), label="late dossier")
+            p.comment = "Hồ sơ đã hoàn thiện; trưởng khối quyết định theo quy chế khối."
         elif kind == "council_vote":
             self._diligent_council_vote(data, who, task)
             return

@@ -46,6 +46,11 @@ TOOL_VARIABLES = {
     "THIDUA_BENCH_PG_URL": "bench/inbox.py",
     "THIDUA_SCALE_ADMIN_URL": "deployments/scale_out.py",
     "THIDUA_SCREENSHOTS": "tests/browser/test_browser.py",
+    "THIDUA_MODEL_SEED": "tests/model/test_services_model.py",
+    "THIDUA_MODEL_EXAMPLES": "tests/model/test_services_model.py",
+    "THIDUA_MODEL_STEPS": "tests/model/test_services_model.py",
+    "THIDUA_MODEL_STATS": "tests/model/test_services_model.py",
+    "THIDUA_MODEL_SHRINK": "tests/model/test_services_model.py",
 }
 
 
