@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -200,6 +201,8 @@ class ServiceMachine(RuleBasedStateMachine):
             refusal = exc
         if refusal is not None:
             STATS[(rule_name, type(refusal).__name__)] += 1
+            if os.environ.get("THIDUA_MODEL_DEBUG") == rule_name:
+                print(rule_name, who, refusal.message[:300].replace("\n", " | "))
             changed = digests.changed_tables(before, digests.table_digests(self.ctx))
             assert not changed, (
                 f"{who}: refused ({type(refusal).__name__}: {refusal.message}) yet {changed} changed"
@@ -266,9 +269,23 @@ class ServiceMachine(RuleBasedStateMachine):
 
     # --- the bloc -----------------------------------------------------------------------------------
 
-    @rule(data=st.data(), who=people, reason=reasons)
-    def return_dossier(self, data: st.DataObject, who: str, reason: str) -> None:
-        nid = self.pick_id(data, m.Nomination.id)
+    @rule(data=st.data(), reason=reasons)
+    def return_dossier(self, data: st.DataObject, reason: str) -> None:
+        # Mostly the chair, on a dossier its collecting round holds: returns must happen for the clerk's
+        # completion to race the round's voting (a completed dossier the chair then adds or defers).
+        who = "nct.chutich" if data.draw(st.booleans(), label="chair") else data.draw(people, label="who")
+        with self.ctx.reader() as uow:
+            collecting = sorted(
+                uow.session.scalars(
+                    select(m.Nomination.id)
+                    .join(m.BlocRound, m.BlocRound.id == m.Nomination.round_id)
+                    .where(m.Nomination.status == "bloc_review", m.BlocRound.status == "collecting")
+                )
+            )
+        if collecting and data.draw(st.booleans(), label="in a collecting round"):
+            nid = int(data.draw(st.sampled_from(collecting), label="returned"))
+        else:
+            nid = self.pick_id(data, m.Nomination.id)
         self.attempt(who, "bloc_return", lambda: rounds.return_dossier(self.ctx, who, nid, reason))
 
     @rule(data=st.data())
