@@ -282,7 +282,8 @@ class ServiceMachine(RuleBasedStateMachine):
                     .where(m.Nomination.status == "bloc_review", m.BlocRound.status == "collecting")
                 )
             )
-        if collecting and data.draw(st.booleans(), label="in a collecting round"):
+        aimed: bool = data.draw(st.booleans(), label="in a collecting round")
+        if collecting and aimed:
             nid = int(data.draw(st.sampled_from(collecting), label="returned"))
         else:
             nid = self.pick_id(data, m.Nomination.id)
