@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.helpers import (
+    REPRESENTATIVES,
     close_round,
     example_scores,
     open_round,
@@ -188,3 +189,33 @@ def test_a_dossier_that_reaches_intake_after_voting_opened_is_refused_with_the_r
     assert detail.timeline[-1].action == "intake_refuse"
     assert "đang chấm điểm, bỏ phiếu" in (detail.timeline[-1].comment or "")
     assert pending(qb) == []
+
+
+def test_refusals_of_a_second_sheet_or_vote_name_the_units_not_their_codes(qb: Context) -> None:
+    round_id = open_round(qb, "hoi-nguoi-mu-2019", "hoi-nguoi-cao-tuoi-2019")
+    view = rounds.show_round(qb, round_id)
+    with qb.reader() as uow:
+        concerned = {
+            n["id"]: {found.submitting_unit_id, found.nominee_unit_id}
+            for n in view.nominations
+            if (found := uow.session.get(m.Nomination, n["id"])) is not None
+        }
+    # A member unit with a dossier of its own in the round, so all three refusals can be tried.
+    unit, (user, sheet) = next(
+        (u, r) for u, r in REPRESENTATIVES.items() if any(u in c for c in concerned.values())
+    )
+    own = next(i for i, c in concerned.items() if unit in c)
+    other = next(i for i, c in concerned.items() if unit not in c)
+    rounds.submit_scores(qb, user, round_id, example_scores(sheet))
+    with pytest.raises(Conflict) as again:
+        rounds.submit_scores(qb, user, round_id, example_scores(sheet))
+    assert "tỉnh Quảng Bình đã chấm điểm cho Hội" in again.value.message
+    rounds.cast_votes(qb, user, round_id, approve={other}, reject=set())
+    with pytest.raises(Conflict) as twice:
+        rounds.cast_votes(qb, user, round_id, approve={other}, reject=set())
+    assert "tỉnh Quảng Bình đã bỏ phiếu cho hồ sơ số" in twice.value.message
+    with pytest.raises(NotPermitted) as own_unit:
+        rounds.cast_votes(qb, user, round_id, approve={own}, reject=set())
+    assert "tỉnh Quảng Bình không bỏ phiếu cho hồ sơ số" in own_unit.value.message
+    for refusal in (again, twice, own_unit):
+        assert "qb-" not in refusal.value.message and "'" not in refusal.value.message

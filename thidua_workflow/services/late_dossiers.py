@@ -24,7 +24,7 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, authorize
 from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted
-from thidua_workflow.services.actors import holders, load_actor
+from thidua_workflow.services.actors import holder_names, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import (
@@ -191,8 +191,8 @@ def decide(ctx: Context, username: str, task_id: int, decision: str, comment: st
             )
         unit = task.assignee_unit_id
         if not actor.has(Role.BLOC_REPRESENTATIVE, unit):
-            names = ", ".join(holders(session, Role.BLOC_REPRESENTATIVE, unit)) or "chưa có ai được giao"
-            raise NotPermitted(f"Việc số {task_id} dành cho đại diện đơn vị '{unit}': {names}.")
+            names = ", ".join(holder_names(session, Role.BLOC_REPRESENTATIVE, unit)) or "chưa có ai được giao"
+            raise NotPermitted(f"Việc số {task_id} dành cho đại diện {unit_name(session, unit)}: {names}.")
         nomination = session.get(m.Nomination, task.nomination_id)
         bloc_round = session.get(m.BlocRound, task.round_id)
         assert nomination is not None and bloc_round is not None

@@ -289,7 +289,8 @@ def _record_scores(
             continue
         if unit in already:
             raise Conflict(
-                f"Đơn vị '{scorer}' đã chấm điểm cho '{unit}' trong vòng này; không chấm lại được."
+                f"{unit_name(session, scorer)} đã chấm điểm cho {unit_name(session, unit)} trong vòng này; "
+                "không chấm lại được."
             )
         for code, value in points.items():
             spec = criteria.get(code)
@@ -360,10 +361,12 @@ def _record_votes(
             raise InputRejected(f"Hồ sơ số {nomination_id} không nằm trong vòng bình xét số {round_id}.")
         if voter in {nomination.submitting_unit_id, nomination.nominee_unit_id}:
             raise NotPermitted(
-                f"Đơn vị '{voter}' không bỏ phiếu cho hồ sơ số {nomination_id} của chính đơn vị mình."
+                f"{unit_name(session, voter)} không bỏ phiếu cho hồ sơ số {nomination_id} của chính đơn vị mình."
             )
         if nomination_id in cast:
-            raise Conflict(f"Đơn vị '{voter}' đã bỏ phiếu cho hồ sơ số {nomination_id}; không bỏ phiếu lại.")
+            raise Conflict(
+                f"{unit_name(session, voter)} đã bỏ phiếu cho hồ sơ số {nomination_id}; không bỏ phiếu lại."
+            )
     for nomination_id in sorted(approve | reject):
         session.add(
             m.RoundVote(

@@ -238,13 +238,15 @@ def bloc_reviewer(
     officers = session.scalar(
         select(m.BlocOfficers).where(m.BlocOfficers.bloc_id == bloc_id, m.BlocOfficers.year == year)
     )
+    bloc = session.get(m.Bloc, bloc_id)
+    bloc_label = bloc.name if bloc else bloc_id
     if officers is None:
-        return None, f"khối '{bloc_id}' chưa có trưởng khối năm {year} (nạp lại tệp tổ chức)"
+        return None, f"{bloc_label} chưa có trưởng khối năm {year} (nạp lại tệp tổ chức)"
     if officers.chair_unit_id not in concerned_units:
         return officers.chair_unit_id, None
     if officers.deputy_unit_id and officers.deputy_unit_id not in concerned_units:
         return officers.deputy_unit_id, None
-    return None, f"trưởng khối và phó khối '{bloc_id}' năm {year} đều là đơn vị có hồ sơ này"
+    return None, f"trưởng khối và phó khối của {bloc_label} năm {year} đều là đơn vị có hồ sơ này"
 
 
 def route(
