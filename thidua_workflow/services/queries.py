@@ -280,6 +280,14 @@ def page_nominations(
     return NominationPage(rows=rows, total=total, offset=offset, limit=limit)
 
 
+def submitting_units(ctx: Context, viewer: Actor | None) -> list[str]:
+    """The units whose dossiers ``viewer`` may see: what a list's unit filter can offer them."""
+    clauses = _where(NominationFilter(viewer=viewer))
+    with ctx.reader() as uow:
+        query = select(m.Nomination.submitting_unit_id).where(*clauses).distinct()
+        return sorted(uow.session.scalars(query))
+
+
 def iter_nominations(
     ctx: Context, filters: NominationFilter, *, sort: str | None = None
 ) -> Iterator[NominationRow]:

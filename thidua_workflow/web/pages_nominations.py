@@ -156,7 +156,8 @@ def nomination_list(
     year_number = int(year) if year and year.isdigit() else None
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
     # The filters offer names; a code that names nothing (an old link) filters nothing.
-    units = directory.unit_names(ctx, ctx.clock.today())
+    # Only the units whose dossiers this person may see: a clerk is not shown the others.
+    units = directory.unit_names(ctx, ctx.clock.today(), queries.submitting_units(ctx, actor))
     awards = award_names(ctx)
     unit = unit if unit in units else ""
     award = award if award in awards else ""
