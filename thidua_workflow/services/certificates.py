@@ -11,6 +11,7 @@ stores them; blobs written for a transaction that fails are removed again.
 from __future__ import annotations
 
 import base64
+import multiprocessing
 import os
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -180,7 +181,12 @@ def _renderer(
         yield lambda items: iter([_render_one((d, layout, options, key, location)) for d in items])
         return
     workers = min(os.cpu_count() or 1, max(1, count // 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=register_fonts) as pool:
+    # Workers come from a fork server, not forked from this process: a forked worker inherits the
+    # database connections, and if this process is killed mid-transaction the orphaned workers keep its
+    # socket open, so the server never ends that transaction and its locks block every later run.
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(["thidua_workflow.certificates.render"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=forkserver, initializer=register_fonts) as pool:
         yield lambda items: pool.map(
             _render_one, [(d, layout, options, key, location) for d in items], chunksize=8
         )
