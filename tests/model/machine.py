@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from flows.inline import run_inline
 from tests.conftest import EXAMPLES, read_yaml
+from tests.integration.helpers import CLERKS, REPRESENTATIVES, example_scores
 from tests.model import digests
 from tests.model import invariants as inv
 from thidua_workflow.clock import FixedClock
@@ -54,38 +55,10 @@ FOLDER = QB / "nominations"
 SOURCE = DirectorySource(FOLDER)
 ORG = read_yaml(QB / "org.yaml")
 PEOPLE: list[str] = [p["username"] for p in ORG["people"]]
-CLERKS = {
-    "hoi-nguoi-cao-tuoi-2019": "nct.canbo",
-    "hoi-nguoi-mu-2019": "mu.canbo",
-    "lien-minh-htx-2019": "htx.canbo",
-    "hoi-chu-thap-do-2019": "ctd.canbo",
-    "hoi-nha-bao-2019": "nhabao.canbo",
-    "hoi-vhnt-2019": "vhnt.canbo",
-    "hoi-luat-gia-2019": "luatgia.canbo",
-    "hoi-lhtn-2020-dot-xuat": "lhtn.canbo",
-}
 FILES = {name: read_yaml(FOLDER / f"{name}.yaml") for name in CLERKS}
 COMPLETED = read_yaml(FOLDER / "hoi-nha-bao-2019-hoan-thien.yaml")
-# Unit -> (its representative, its score sheet file) in Khối thi đua các hội đặc thù.
-REPRESENTATIVES = {
-    "qb-hoi-nct": ("nct.chutich", "hoi-nct"),
-    "qb-hoi-nguoi-mu": ("mu.chutich", "hoi-nguoi-mu"),
-    "qb-lien-minh-htx": ("htx.chutich", "lien-minh-htx"),
-    "qb-hoi-chu-thap-do": ("ctd.chutich", "hoi-chu-thap-do"),
-    "qb-hoi-nha-bao": ("nhabao.chutich", "hoi-nha-bao"),
-    "qb-hoi-lhtn": ("lhtn.chutich", "hoi-lhtn"),
-    "qb-hoi-da-cam": ("dacam.chutich", "hoi-da-cam"),
-    "qb-lien-hiep-khkt": ("khkt.chutich", "lien-hiep-khkt"),
-    "qb-hoi-luat-gia": ("luatgia.chutich", "hoi-luat-gia"),
-    "qb-hoi-vhnt": ("vhnt.chutich", "hoi-vhnt"),
-}
-SHEETS = {
-    unit: {
-        u: {c: int(p) for c, p in row.items()}
-        for u, row in read_yaml(QB / "round-2019" / f"{sheet}.yaml").items()
-    }
-    for unit, (_, sheet) in REPRESENTATIVES.items()
-}
+# Each member unit's own score sheets (Khối thi đua các hội đặc thù).
+SHEETS = {unit: example_scores(sheet) for unit, (_, sheet) in REPRESENTATIVES.items()}
 COUNCIL = [p["username"] for p in ORG["people"] if "council_member" in p["roles"]]
 START = date(2019, 12, 2)
 # Dates the real cycle moves to (demo.py): a jump lands the clock on one of them if it is ahead.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -67,30 +69,25 @@ def actor_of(person: m.Person) -> Actor:
     )
 
 
-def holders(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
-    """Usernames of the active people holding ``role`` (for ``unit_id`` when given)."""
+def _holding(column: Any, role: Role, unit_id: str | None) -> Select[Any]:
+    """One column of the active people holding ``role`` (for ``unit_id`` when given), in its order."""
     query = (
-        select(m.Person.username)
+        select(column)
         .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
         .where(m.RoleGrant.role == role.value, m.Person.active.is_(True))
-        .order_by(m.Person.username)
+        .order_by(column)
     )
-    if unit_id is not None:
-        query = query.where(m.RoleGrant.unit_id == unit_id)
-    return list(session.scalars(query).unique())
+    return query if unit_id is None else query.where(m.RoleGrant.unit_id == unit_id)
+
+
+def holders(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
+    """Usernames of the active people holding ``role`` (for ``unit_id`` when given)."""
+    return list(dict.fromkeys(session.scalars(_holding(m.Person.username, role, unit_id))))
 
 
 def holder_names(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
     """The full names of the people ``holders`` lists: messages name people, not their logins."""
-    query = (
-        select(m.Person.full_name)
-        .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-        .where(m.RoleGrant.role == role.value, m.Person.active.is_(True))
-        .order_by(m.Person.full_name)
-    )
-    if unit_id is not None:
-        query = query.where(m.RoleGrant.unit_id == unit_id)
-    return list(dict.fromkeys(session.scalars(query)))
+    return list(dict.fromkeys(session.scalars(_holding(m.Person.full_name, role, unit_id))))
 
 
 def unit_name(session: Session, unit_id: str | None) -> str:

@@ -379,6 +379,11 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
 
 @router.post("/nominations/{nomination_id}/appraise")
 def appraise(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    return _decide_task(request, nomination_id, actor, form)
+
+
+def _decide_task(request: Request, nomination_id: int, actor: Actor, form: FormData) -> Response:
+    """The person's open task on the dossier, decided as the form says, with the version they saw."""
     decision = field(form, "decision", required=True, label="Quyết định") or ""
     result = task_service.act_on_nomination(
         context(request),
@@ -398,15 +403,7 @@ def _version(form: FormData) -> int | None:
 @router.post("/nominations/{nomination_id}/late")
 def late_dossier(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
     """The chair's choice on a dossier completed while the round votes: onto the ballot, or deferred."""
-    decision = field(form, "decision", required=True, label="Quyết định") or ""
-    result = task_service.act_on_nomination(
-        context(request),
-        actor.username,
-        nomination_id,
-        decision,
-        task_service.Payload(comment=field(form, "comment"), expected_version=_version(form)),
-    )
-    return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
+    return _decide_task(request, nomination_id, actor, form)
 
 
 @router.post("/nominations/{nomination_id}/withdraw")
