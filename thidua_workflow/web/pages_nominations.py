@@ -89,7 +89,12 @@ def inbox(
         ]
         matching, shown = len(found), found[paging.offset : paging.offset + paging.size]
     else:
-        of_kind, late_of_kind = task_service.count_tasks(ctx, actor.username, kind=task_kind)
+        # Without a kind the page's counts are the inbox's own: counted once.
+        of_kind, late_of_kind = (
+            (total, late)
+            if task_kind is None
+            else task_service.count_tasks(ctx, actor.username, kind=task_kind)
+        )
         matching = late_of_kind if overdue else of_kind
         shown = task_service.list_tasks(
             ctx, actor.username, kind=task_kind, overdue_only=overdue, offset=paging.offset, limit=paging.size
