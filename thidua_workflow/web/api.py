@@ -24,7 +24,7 @@ from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.actors import read_actor
 from thidua_workflow.services.evidence import MappingSource
-from thidua_workflow.services.visibility import require_province
+from thidua_workflow.services.visibility import require_decision, require_province
 from thidua_workflow.web.core import RowId, context
 
 
@@ -327,8 +327,7 @@ def session_detail(request: Request, session_id: RowId, username: User) -> dict[
 def decision_detail(request: Request, decision_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
     view = decisions.show_decision(ctx, decision_id)
-    if view.status != "issued":
-        require_province(read_actor(ctx, username), f"dự thảo quyết định số {decision_id}")
+    require_decision(read_actor(ctx, username), decision_id, view.status)
     return view.to_dict()
 
 
