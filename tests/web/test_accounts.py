@@ -5,6 +5,7 @@ oracle, and operator-started password resets — through the pages and the JSON 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from tests.web.html_forms import read_page
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain import passwords
 from thidua_workflow.domain.enums import Choice
-from thidua_workflow.errors import InputRejected, NotPermitted
+from thidua_workflow.errors import Conflict, InputRejected, NotPermitted
 from thidua_workflow.services import accounts, council, decisions
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.org import load_organisation
@@ -490,3 +491,29 @@ def test_an_operator_hands_over_a_one_time_code_that_sets_a_new_password_and_end
     clerk = app_client("nct.canbo")
     clerk.get("/account")
     assert clerk.post("/accounts/reset", {"username": "mu.canbo"}).status_code == 403
+
+
+def test_one_reset_code_used_twice_at_once_sets_one_password(qb: Context) -> None:
+    issued = accounts.issue_reset(qb, "mu.canbo", by="quantri")
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def attempt(password: str) -> None:
+        barrier.wait()
+        try:
+            accounts.redeem_reset(qb, "mu.canbo", issued.code, password)
+            outcomes[password] = "set"
+        except (InputRejected, Conflict) as exc:
+            outcomes[password] = type(exc).__name__
+
+    threads = [threading.Thread(target=attempt, args=(p,)) for p in ("mot-mat-khau-khac-han", NEW_PASSWORD)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()).count("set") == 1, outcomes
+    winner = next(p for p, o in outcomes.items() if o == "set")
+    loser = next(p for p in outcomes if p != winner)
+    assert accounts.authenticate(qb, "mu.canbo", winner).username == "mu.canbo"
+    with pytest.raises(NotPermitted):
+        accounts.authenticate(qb, "mu.canbo", loser)
