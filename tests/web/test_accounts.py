@@ -22,7 +22,7 @@ from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain import passwords
 from thidua_workflow.domain.enums import Choice
 from thidua_workflow.errors import Conflict, InputRejected, NotPermitted
-from thidua_workflow.services import accounts, council, decisions
+from thidua_workflow.services import accounts, council, decisions, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.web.app import create_app
@@ -517,3 +517,36 @@ def test_one_reset_code_used_twice_at_once_sets_one_password(qb: Context) -> Non
     assert accounts.authenticate(qb, "mu.canbo", winner).username == "mu.canbo"
     with pytest.raises(NotPermitted):
         accounts.authenticate(qb, "mu.canbo", loser)
+
+
+def test_another_blocs_round_answers_as_a_missing_one(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    org = read_yaml(EXAMPLES / "quang-binh" / "org.yaml")
+    org["people"].append(
+        {
+            "username": "snv.vanthu",
+            "full_name": "Lê Thị Ngoài Khối",
+            "unit": "qb-so-noi-vu",
+            "position": "Văn thư",
+            "roles": ["unit_clerk"],
+        }
+    )
+    load_organisation(qb, org)
+    round_id = rounds.find_round(qb, "qb-khoi-hoi-dac-thu", "2019")
+    outsider = app_client("snv.vanthu")
+    seen, absent = outsider.get(f"/rounds/{round_id}"), outsider.get("/rounds/999999")
+    assert seen.status_code == absent.status_code == 404
+    assert main_text(seen).replace(str(round_id), "N") == main_text(absent).replace("999999", "N")
+    api = app_client().client
+    token = {"Authorization": f"Bearer {accounts.issue_token(qb, 'snv.vanthu', 'd').token}"}
+    hidden, missing = (
+        api.get(f"/api/rounds/{round_id}", headers=token),
+        api.get("/api/rounds/999999", headers=token),
+    )
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["message"].replace(str(round_id), "N") == missing.json()["message"].replace(
+        "999999", "N"
+    )
+    assert app_client("mu.canbo").get(f"/rounds/{round_id}").status_code == 200
