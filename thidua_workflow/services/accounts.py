@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, and_, case, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,10 @@ FREE_FAILURES = 3
 FIRST_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(minutes=15)
 FORGET_FAILURES = timedelta(hours=24)  # a count older than this starts again from nothing
-TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last request is written
+TOUCH_EVERY = timedelta(minutes=1)
+KEEP_ENDED = timedelta(
+    days=30
+)  # an ended session's row is deleted this long after it could have lasted  # how often a session's last request is written
 RESET_ALPHABET_GROUPS = 4  # a reset code is 4 groups of 5 base32 characters (100 bits)
 RESET_REFUSED = "Tên đăng nhập hoặc mã đặt lại mật khẩu không đúng."
 
@@ -202,6 +205,9 @@ def _count_failure(session: Session, client: str, name: str, now: datetime) -> N
         .returning(table.failures)
     )
     failures = int(session.execute(statement).scalar_one())
+    session.execute(  # counts nobody added to for a day are forgotten (and the table stays small)
+        delete(m.SignInThrottle).where(m.SignInThrottle.last_failure_at < now - FORGET_FAILURES)
+    )
     delay = _delay(failures)
     if delay is not None:
         session.execute(
@@ -277,6 +283,13 @@ def start_session(ctx: Context, username: str, *, client: str) -> str:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         actor = load_actor(uow.session, username)
+        _, absolute = _session_limits(ctx)
+        uow.session.execute(  # the person's sessions that have long been over are not kept
+            delete(m.WebSession).where(
+                m.WebSession.person_id == actor.person_id,
+                m.WebSession.created_at < now - absolute - KEEP_ENDED,
+            )
+        )
         uow.session.add(
             m.WebSession(
                 person_id=actor.person_id,
