@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -18,6 +19,11 @@ def default_data_dir() -> Path:
     """The user's data directory (XDG); the demo points THIDUA_DATA_DIR at a project-local .thidua/."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "thidua-workflow"
+
+
+def proxy_networks(text: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """THIDUA_WEB_TRUSTED_PROXIES read: each comma-separated item an address or a network."""
+    return tuple(ip_network(item.strip(), strict=False) for item in text.split(",") if item.strip())
 
 
 class Settings(BaseSettings):
@@ -67,7 +73,29 @@ class Settings(BaseSettings):
         "directory (set the same value on every web server behind one address)",
     )
     web_secure_cookies: bool = Field(
-        default=False, description="send the session cookie over HTTPS only (set it behind TLS)"
+        default=False,
+        description="always mark the session cookie Secure (it is anyway on a request that came over HTTPS, "
+        "directly or through a trusted proxy)",
+    )
+    web_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="a web session ends after this many minutes without a request",
+    )
+    web_session_hours: int = Field(
+        default=10, ge=1, le=24 * 7, description="a web session ends this many hours after signing in"
+    )
+    web_trusted_proxies: str = Field(
+        default="",
+        description="addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse proxies "
+        "whose X-Forwarded-For and X-Forwarded-Proto are believed; from anyone else they are ignored",
+    )
+    password_reset_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        description="how long a password reset code an operator issued stays valid",
     )
     emblem_path: Path | None = Field(default=None, description="the national emblem image for certificates")
     printer_offset_mm: tuple[float, float] = Field(
@@ -87,6 +115,16 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        proxy_networks(value)
+        return value
+
+    @property
+    def trusted_proxies(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return proxy_networks(self.web_trusted_proxies)
 
     @property
     def effective_database_url(self) -> str:

@@ -176,3 +176,46 @@ def test_the_chair_decides_a_dossier_completed_while_the_bloc_votes(thidua: Any)
     assert "vòng bình xét sau của khối" in out
     shown = thidua("nominations", "show", returned)
     assert "chuyển sang vòng bình xét sau của khối" in shown and "Xét ở vòng sau." in shown
+
+
+def test_users_passwords_reset_codes_tokens_and_sessions(
+    thidua: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 from the CLI: a weak password is refused naming the rule; an operator's reset code sets a
+    new password once; tokens are listed and revoked; sessions are ended."""
+    import re
+
+    from thidua_workflow.errors import InputRejected
+    from thidua_workflow.services import accounts
+    from thidua_workflow.services.context import bootstrap
+    from thidua_workflow.settings import Settings
+
+    refused = runner.invoke(
+        app, ["users", "set-password", "mu.canbo", "--password-stdin"], input="1111111111\n"
+    )
+    assert refused.exit_code == 2 and "ít nhất 12 ký tự" in refused.output
+    done = runner.invoke(
+        app, ["users", "set-password", "mu.canbo", "--password-stdin"], input="song-nhat-le-mua-thu\n"
+    )
+    assert done.exit_code == 0 and "Đã đặt mật khẩu" in done.output
+    printed = thidua("users", "reset-password", "mu.canbo")
+    code = re.findall(r"[A-Z2-7]{5}(?:-[A-Z2-7]{5}){3}", printed)[0]
+    assert "Dùng được một lần" in printed
+    ctx = bootstrap(Settings(), dispatcher=None)
+    token = accounts.start_session(ctx, "mu.canbo", client="10.0.0.5")
+    assert accounts.session_actor(ctx, token) is not None
+    accounts.redeem_reset(ctx, "mu.canbo", code, "mot-mat-khau-khac-han")
+    assert accounts.session_actor(ctx, token) is None  # the reset ended the person's sessions
+    with pytest.raises(InputRejected, match="đã được dùng"):
+        accounts.redeem_reset(ctx, "mu.canbo", code, "lai-mot-mat-khau-khac")
+    assert accounts.authenticate(ctx, "mu.canbo", "mot-mat-khau-khac-han").username == "mu.canbo"
+    issued = json.loads(thidua("users", "token", "mu.canbo", "--label", "văn thư", "--json"))
+    listed = thidua("users", "tokens", "mu.canbo")
+    assert f"Số {issued['id']}: văn thư" in listed and "đang dùng" in listed
+    assert "Đã thu hồi mã truy cập số" in thidua("users", "revoke-token", str(issued["id"]))
+    assert "đã thu hồi" in thidua("users", "tokens", "mu.canbo")
+    assert "Không tìm thấy mã truy cập '999999'" in thidua("users", "revoke-token", "999999", code=2)
+    again = accounts.start_session(ctx, "mu.canbo", client="10.0.0.5")
+    assert "Đã kết thúc 1 phiên" in thidua("users", "end-sessions", "mu.canbo")
+    assert accounts.session_actor(ctx, again) is None
+    ctx.engine.dispose()

@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from tests.integration.helpers import QB_NOMINATIONS, example, row_counts, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
-from thidua_workflow.errors import Conflict, InputRejected, NotPermitted, ThiduaError, ValidationFailed
+from thidua_workflow.errors import (
+    Conflict,
+    InputRejected,
+    NotFound,
+    NotPermitted,
+    ThiduaError,
+    ValidationFailed,
+)
 from thidua_workflow.services import eligibility, rounds
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
@@ -153,10 +160,17 @@ def test_rejected_nominee_may_be_nominated_again(qb: Context, clock: FixedClock)
 
 
 def test_someone_elses_task_names_who_may_act(qb: Context, clock: FixedClock) -> None:
+    """Who may see the dossier is told who may act on it; who may not see it is told the task is not
+    there, exactly as for a task that does not exist (issue 14)."""
     task = _task_for(qb, "cv.tdkt1", _ad_hoc(qb, clock))
     before = row_counts(qb)
     with pytest.raises(NotPermitted, match=r"Người được xử lý: Hoàng Văn Giả Định, Võ Thị Mẫu Hai\."):
+        act(qb, "tb.tdkt", task, "pass")
+    with pytest.raises(NotFound) as hidden:
         act(qb, "htx.chutich", task, "pass")
+    with pytest.raises(NotFound) as missing:
+        act(qb, "htx.chutich", 999_999, "pass")
+    assert hidden.value.to_dict() == {**missing.value.to_dict(), "message": f"Không tìm thấy việc '{task}'."}
     assert row_counts(qb) == before
 
 
@@ -200,7 +214,7 @@ def test_unknown_decision_lists_the_allowed_ones(qb: Context, clock: FixedClock)
 
 def test_withdraw_needs_a_reason_and_the_units_clerk(qb: Context) -> None:
     ids = submit_example(qb, "hoi-nguoi-mu-2019").nomination_ids
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound):  # another unit's dossier, which that clerk may not even see
         withdraw(qb, "nct.canbo", ids[0], "Không phải đơn vị mình.")
     with pytest.raises(ValidationFailed):
         withdraw(qb, "mu.canbo", ids[0], "  ")

@@ -29,11 +29,19 @@ from thidua_workflow.services.context import Context
 ORIGIN = "http://testserver"
 DEFERRED_FORMS = ("/logout", "/account/password")  # sent at the end: they would end the walk
 PDFTOTEXT = shutil.which("pdftotext")
-# A wrong password is refused and still counted towards the lockout: that is the point of counting.
+# A wrong password is refused and still counted towards the throttling: that is the point of counting.
 COUNTED_FAILURES = frozenset(
-    {"credentials.failed_attempts", "credentials.locked_until", "credentials.version"}
+    {
+        "sign_in_throttle.client_address",
+        "sign_in_throttle.username",
+        "sign_in_throttle.failures",
+        "sign_in_throttle.last_failure_at",
+        "sign_in_throttle.blocked_until",
+    }
 )
 PASSWORD_CHECKS = ("/login", "/account/password")
+# Every request of a signed-in person, refused or not, may note when the session was last used.
+SESSION_USE = frozenset({"web_sessions.last_seen_at"})
 
 # What a Vietnamese office must not read on a refusal: codes and English.
 CODE_LIKE = [
@@ -235,8 +243,9 @@ class Crawler:
             self.post(action, variant, values, form.file_fields)
 
     def post(self, action: str, variant: str, values: list[tuple[str, str]], files: list[str]) -> None:
-        ignore = COUNTED_FAILURES if action in PASSWORD_CHECKS else frozenset()
-        before = self.digests if self.digests is not None and not ignore else table_digests(self.ctx, ignore)
+        counted = action in PASSWORD_CHECKS
+        ignore = SESSION_USE | (COUNTED_FAILURES if counted else frozenset())
+        before = self.digests if self.digests is not None and not counted else table_digests(self.ctx, ignore)
         data: dict[str, list[str]] = {}
         for name, value in values:
             data.setdefault(name, []).append(value)
@@ -269,4 +278,4 @@ class Crawler:
         changed = changed_tables(before, after)
         if changed:
             self.findings.append(f"{label}: refused ({response.status_code}) yet changed {changed}")
-        self.digests = None if ignore else after
+        self.digests = None if counted else after

@@ -21,6 +21,8 @@ def table_digests(ctx: Context, ignore: frozenset[str] = frozenset()) -> dict[st
         for table in m.Base.metadata.sorted_tables:
             order = list(table.primary_key.columns) or list(table.columns)
             columns = [c for c in table.columns if f"{table.name}.{c.name}" not in ignore]
+            if not columns:  # the whole table ignored
+                continue
             digest = hashlib.sha256()
             for row in uow.session.execute(select(*columns).order_by(*order)):
                 digest.update(repr(tuple(row)).encode())

@@ -72,7 +72,9 @@ def test_tokens_and_permissions(qb: Context, app_client: Callable[..., Browser])
     assert api.get("/api/tasks", headers={"Authorization": "Bearer tdk_nonsense"}).status_code == 401
     other = bearer(qb, "nct.canbo")
     response = api.get(f"/api/nominations/{nomination}", headers=other)
-    assert response.status_code == 403 and response.json()["error"] == "NotPermitted"
+    missing = api.get("/api/nominations/999999", headers=other)
+    assert response.status_code == missing.status_code == 404  # as a missing one (issue 14)
+    assert response.json() == {**missing.json(), "message": f"Không tìm thấy hồ sơ đề nghị '{nomination}'."}
     assert api.get("/api/sessions/1", headers=other).status_code == 403
     issued = accounts.issue_token(qb, "mu.canbo", "sẽ thu hồi")
     headers = {"Authorization": f"Bearer {issued.token}"}

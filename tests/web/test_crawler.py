@@ -20,9 +20,13 @@ from tests.conftest import EXAMPLES, read_yaml
 from tests.web.crawler import Crawler, refusal_problems, route_pattern
 from tests.web.demo_copy import DEMO_PASSWORD, DemoState, build_demo_state
 from tests.web.html_forms import read_page
+from thidua_workflow.services import accounts
 from thidua_workflow.web.app import create_app
 
-PEOPLE = [p["username"] for p in read_yaml(EXAMPLES / "quang-binh" / "org.yaml")["people"]]
+ORG = read_yaml(EXAMPLES / "quang-binh" / "org.yaml")
+PEOPLE = [p["username"] for p in ORG["people"]]
+OPERATORS = {p["username"] for p in ORG["people"] if "operator" in p.get("roles", [])}
+RESET_FIELDS = ("code", "csrf_token", "new", "repeat", "username")
 BACKENDS = ["sqlite", "postgresql"]
 ANONYMOUS = "(khách)"
 
@@ -72,12 +76,22 @@ def test_every_link_and_form_shown_works(demo_state: DemoState, who: str, tmp_pa
         crawler = Crawler(client, ctx)
         if who == ANONYMOUS:
             crawler.walk("/", "/verify", "/tra-cuu", "/khong-co-trang-nay")
+            assert "/reset-password" in crawler.patterns, "the reset page was not reached"
+            assert ("/reset-password", "empty", *RESET_FIELDS) in crawler.sent
         else:
+            # A token to list and revoke on the account page (and, for operators, on the accounts page).
+            accounts.issue_token(ctx, who, "mã của lần duyệt")
+            if who in OPERATORS:  # someone else signed in, whose sessions the operator may end
+                accounts.start_session(ctx, next(p for p in PEOPLE if p != who), client="10.0.0.9")
             login = read_page(client.get("/login").text).forms[-1]
             credentials = {**login.csrf, "username": who, "password": DEMO_PASSWORD}
             signed_in = crawler.request("POST", "/login", data=credentials, follow_redirects=False)
             assert signed_in is not None and signed_in.status_code == 303, f"{who} cannot sign in"
             crawler.walk("/", "/khong-co-trang-nay")
+            posted = {key[0] for key in crawler.sent}
+            assert "/account/tokens/{id}/revoke" in posted or "/accounts/tokens/{id}/revoke" in posted
+            if who in OPERATORS:
+                assert {"/accounts/reset", "/accounts/end-sessions"} <= posted, posted
             crawler.finish()
     elapsed = time.perf_counter() - started
     print(f"{who}: {crawler.requests} requests, {len(crawler.patterns)} routes, {elapsed:.1f} s")

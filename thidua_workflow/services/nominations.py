@@ -44,6 +44,7 @@ from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evi
 from thidua_workflow.services.late_dossiers import place_in_bloc
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
+from thidua_workflow.services.visibility import require_nomination
 from thidua_workflow.services.workflow import (
     bloc_of,
     close_open_tasks,
@@ -566,6 +567,7 @@ def withdraw(
         session = uow.session
         actor = load_actor(session, username)
         nomination = _load_nomination(session, nomination_id)
+        require_nomination(session, actor, nomination)  # another unit's dossier: as a missing one
         require_role(actor, Role.UNIT_CLERK, nomination.submitting_unit_id)
         _check_version(nomination, expected_version)
         move(session, nomination, "withdraw", actor=actor, at=now, comment=cleaned)

@@ -30,7 +30,7 @@ from thidua_workflow.domain.organisation import (
 from thidua_workflow.domain.problems import problems_from
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import Problem, ValidationFailed
-from thidua_workflow.services import audit
+from thidua_workflow.services import accounts, audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 
@@ -75,6 +75,7 @@ def load_organisation(
         for person in org.people:
             _upsert_person(session, person, report)
         uow.flush()
+        accounts.end_inactive_sessions(session, ctx.clock.now())  # a person made inactive is signed out
         for rec in org.award_records:
             _upsert_record(session, rec, report)
         audit.record(

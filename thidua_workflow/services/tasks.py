@@ -29,6 +29,12 @@ from thidua_workflow.services.evidence import EvidenceSource
 from thidua_workflow.services.nominations import resubmit
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.uow import UnitOfWork
+from thidua_workflow.services.visibility import (
+    may_see_nomination,
+    may_see_round,
+    province_wide,
+    require_nomination,
+)
 from thidua_workflow.services.workflow import (
     ask_unit_to_complete,
     close_open_tasks,
@@ -298,6 +304,15 @@ _TASK_WITH_NOMINATION = (
 )
 
 
+def _subject_visible(session: Session, actor: Actor, task: m.Task, nomination: m.Nomination | None) -> bool:
+    if nomination is not None:
+        return may_see_nomination(session, actor, nomination)
+    if task.round_id is not None:
+        bloc_round = session.get(m.BlocRound, task.round_id)
+        return bloc_round is not None and may_see_round(session, actor, bloc_round)
+    return province_wide(actor)
+
+
 def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.Nomination | None]:
     """The task, if it is the actor's and still open, with its nomination (if any) read in the same
     statement: one round trip instead of two for a decision on a nomination."""
@@ -308,6 +323,8 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     role = Role(task.assignee_role)
     unit = task.assignee_unit_id if role in UNIT_SCOPED else None
     mine = actor.has(role, unit) and task.assignee_person_id in (None, actor.person_id)
+    if not mine and not _subject_visible(session, actor, task, nomination):
+        raise NotFound("việc", task_id)  # a task on what the person may not see answers as a missing one
     if not mine:
         if task.assignee_person_id is not None:
             person = session.get(m.Person, task.assignee_person_id)
@@ -522,6 +539,10 @@ def act_on_nomination(
     """Act on the person's open task for one nomination (appraising it, completing it) by its number."""
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
+        nomination = uow.session.get(m.Nomination, nomination_id)
+        if nomination is None:
+            raise NotFound("hồ sơ đề nghị", nomination_id)
+        require_nomination(uow.session, actor, nomination)  # another unit's dossier: as a missing one
         condition = _mine(actor)
         task_id = None
         if condition is not None:

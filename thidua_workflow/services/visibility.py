@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import Role
-from thidua_workflow.errors import NotPermitted
+from thidua_workflow.errors import NotFound, NotPermitted
 
 PROVINCE_ROLES = frozenset(
     {
@@ -66,8 +66,9 @@ def may_see_nomination(session: Session, actor: Actor, nomination: m.Nomination)
 
 
 def require_nomination(session: Session, actor: Actor, nomination: m.Nomination) -> None:
+    """A dossier the person may not see answers exactly as a missing one: its number tells nothing."""
     if not may_see_nomination(session, actor, nomination):
-        raise NotPermitted(f"{actor.label} không được xem hồ sơ số {nomination.id}.")
+        raise NotFound("hồ sơ đề nghị", nomination.id)
 
 
 def may_see_round(session: Session, actor: Actor, bloc_round: m.BlocRound) -> bool:
@@ -109,8 +110,15 @@ def visible_rounds(session: Session, actor: Actor, rounds: Sequence[m.BlocRound]
 
 
 def require_round(session: Session, actor: Actor, bloc_round: m.BlocRound) -> None:
+    """Another bloc's round answers as a missing one."""
     if not may_see_round(session, actor, bloc_round):
-        raise NotPermitted(f"{actor.label} không thuộc khối của vòng bình xét số {bloc_round.id}.")
+        raise NotFound("vòng bình xét", bloc_round.id)
+
+
+def require_decision(actor: Actor, decision_id: int, status: str) -> None:
+    """An issued decision is public; a draft the person may not see answers as a missing decision."""
+    if status != "issued" and not province_wide(actor):
+        raise NotFound("quyết định", decision_id)
 
 
 def require_province(actor: Actor, what: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, Security
@@ -24,7 +24,7 @@ from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.actors import read_actor
 from thidua_workflow.services.evidence import MappingSource
-from thidua_workflow.services.visibility import require_province
+from thidua_workflow.services.visibility import require_decision, require_province
 from thidua_workflow.web.core import RowId, context
 
 
@@ -187,6 +187,45 @@ class Verification(BaseModel):
     details: dict[str, Any]
 
 
+class TokenOut(BaseModel):
+    """A personal API token as its owner or an operator sees it (never the token itself)."""
+
+    id: int
+    username: str
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _token_out(view: accounts.TokenView) -> TokenOut:
+    return TokenOut(
+        id=view.id,
+        username=view.username,
+        label=view.label,
+        created_at=view.created_at,
+        revoked_at=view.revoked_at,
+    )
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def token_list(
+    request: Request,
+    username: User,
+    owner: Annotated[
+        str | None, Query(max_length=200, description="whose tokens (an operator's question)")
+    ] = None,
+) -> list[TokenOut]:
+    """The tokens of the token's person, revoked ones included; an operator may name another ``owner``."""
+    views = accounts.list_tokens(context(request), owner or username, by=username)
+    return [_token_out(v) for v in views]
+
+
+@router.post("/tokens/{token_id}/revoke", response_model=TokenOut)
+def token_revoke(request: Request, token_id: RowId, username: User) -> TokenOut:
+    """Revoke one of the person's tokens (an operator: anyone's); a program using it is refused at once."""
+    return _token_out(accounts.revoke_token(context(request), username, token_id))
+
+
 @router.get("/me", response_model=Me)
 def me(request: Request, username: User) -> Me:
     actor = read_actor(context(request), username)
@@ -327,8 +366,7 @@ def session_detail(request: Request, session_id: RowId, username: User) -> dict[
 def decision_detail(request: Request, decision_id: RowId, username: User) -> dict[str, Any]:
     ctx = context(request)
     view = decisions.show_decision(ctx, decision_id)
-    if view.status != "issued":
-        require_province(read_actor(ctx, username), f"dự thảo quyết định số {decision_id}")
+    require_decision(read_actor(ctx, username), decision_id, view.status)
     return view.to_dict()
 
 

@@ -7,6 +7,8 @@ builds it from the resolved settings, so the web app, the CLI and the flows can 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,7 +24,6 @@ from thidua_workflow.keyfile import local_secret
 from thidua_workflow.services.context import Context
 from thidua_workflow.web.core import LoginRequired, login_redirect, render
 
-SESSION_HOURS = 10
 log = logging.getLogger(__name__)
 
 # What a person is told when the address or the method is wrong; the JSON API keeps its JSON body.
@@ -101,21 +102,73 @@ class CrashPage:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    """The headers above on every answer; ``Cache-Control: no-store`` on every answer but the static
+    files, so no page a person saw signed in, and no API answer, is kept by a browser or a proxy. The
+    session cookie is marked ``Secure`` when the request came over HTTPS (directly or as a trusted proxy
+    says) or when THIDUA_WEB_SECURE_COOKIES is set."""
+
+    def __init__(self, app: ASGIApp, *, always_secure: bool = False) -> None:
         self.app = app
+        self.always_secure = always_secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        secure = self.always_secure or scope.get("scheme") == "https"
+        static = str(scope.get("path", "")).startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if not static and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                if secure:
+                    headers = [
+                        (k, v + b"; secure")
+                        if k.lower() == b"set-cookie" and b"; secure" not in v.lower()
+                        else (k, v)
+                        for k, v in headers
+                    ]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class ProxyHeaders:
+    """X-Forwarded-Proto and X-Forwarded-For, believed only from THIDUA_WEB_TRUSTED_PROXIES: the scheme
+    and the client address every later layer sees (the Secure cookie, throttling, the session list).
+    The client is the right-most address of X-Forwarded-For that is not a trusted proxy itself."""
+
+    def __init__(self, app: ASGIApp, *, trusted: Sequence[IPv4Network | IPv6Network]) -> None:
+        self.app = app
+        self.trusted = tuple(trusted)
+
+    def is_trusted(self, host: str) -> bool:
+        try:
+            address = ip_address(host.strip())
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] in ("http", "websocket") and self.trusted and client and self.is_trusted(client[0]):
+            scope = dict(scope)
+            headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            proto = headers.get(b"x-forwarded-proto", "").split(",")[-1].strip().lower()
+            if proto in ("http", "https"):
+                scope["scheme"] = proto
+            chain = [a.strip() for a in headers.get(b"x-forwarded-for", "").split(",") if a.strip()]
+            for address in reversed(chain):
+                if not self.is_trusted(address):
+                    scope["client"] = (address, 0)
+                    break
+            else:
+                if chain:
+                    scope["client"] = (chain[0], 0)
+        await self.app(scope, receive, send)
 
 
 def http_status(exc: ThiduaError) -> int:
@@ -158,11 +211,12 @@ def create_app(ctx: Context) -> FastAPI:
         SessionMiddleware,
         secret_key=secret,
         session_cookie="thidua_session",
-        max_age=SESSION_HOURS * 3600,
+        max_age=ctx.settings.web_session_hours * 3600,
         same_site="lax",
         https_only=ctx.settings.web_secure_cookies,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, always_secure=ctx.settings.web_secure_cookies)
+    app.add_middleware(ProxyHeaders, trusted=ctx.settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for module in (pages_auth, pages_nominations, pages_reviews, pages_decisions, pages_public):
         app.include_router(module.router, include_in_schema=False)

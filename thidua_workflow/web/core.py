@@ -1,8 +1,9 @@
 """What every page needs: the services' context, the signed-in person, CSRF-checked forms, rendering.
 
-Sessions are Starlette's signed cookie; it holds the username, the CSRF token and the flash messages,
-never anything a person could change to act as someone else. Every form post carries the session's
-CSRF token; a post without it changes nothing.
+Sessions live on the server (``web_sessions``): Starlette's signed cookie holds only the session's random
+token, the CSRF token and the flash messages, never anything a person could change to act as someone
+else. Every request checks the session afresh (ended, idle, too old, the person inactive). Every form post
+carries the session's CSRF token; a post without it changes nothing.
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ from thidua_workflow.domain.enums import (
 from thidua_workflow.domain.text import decimal_vi, file_size, group_digits, money_vnd, vietnamese_date
 from thidua_workflow.domain.vocabulary import ACTION_LABELS
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
-from thidua_workflow.services import directory
-from thidua_workflow.services.actors import read_actor
+from thidua_workflow.services import accounts, directory
 from thidua_workflow.services.context import Context
 
 # A row's number in a URL: what the database's integer column can hold.
@@ -69,16 +69,32 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+SESSION_KEY = "sid"
+_UNREAD = object()
+
+
+def client_address(request: Request) -> str:
+    """Who is asking, as the throttling and the session list know them: the peer, or the client a trusted
+    proxy names (web.app.ProxyHeaders has already put it in the request's scope)."""
+    return request.client.host if request.client else "unknown"
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
 def signed_in(request: Request) -> Actor | None:
-    """The person of this session, read afresh (a person made inactive is signed out at once)."""
-    username = request.session.get("user")
-    if not isinstance(username, str):
-        return None
-    try:
-        return read_actor(context(request), username)
-    except NotPermitted:
-        request.session.pop("user", None)
-        return None
+    """The person of this session, checked on the server on every request (once per request)."""
+    known = getattr(request.state, "thidua_actor", _UNREAD)
+    if known is not _UNREAD:
+        return known if isinstance(known, Actor) else None
+    token = session_token(request)
+    actor = accounts.session_actor(context(request), token) if token else None
+    if actor is None and token is not None:
+        request.session.pop(SESSION_KEY, None)
+    request.state.thidua_actor = actor
+    return actor
 
 
 def page_user(request: Request) -> Actor:
@@ -257,6 +273,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
             Role.OPERATOR,
         }:
             items.append(NavItem("/decisions", "Quyết định"))
+        if Role.OPERATOR in roles:
+            items.append(NavItem("/accounts", "Tài khoản người dùng"))
     items.append(NavItem("/tra-cuu", "Tra cứu khen thưởng"))
     items.append(NavItem("/verify", "Xác thực bằng khen"))
     return items

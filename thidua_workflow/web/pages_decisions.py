@@ -15,7 +15,7 @@ from thidua_workflow.domain.enums import DecisionStatus, Role
 from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import certificates, decisions
 from thidua_workflow.services import tasks as task_service
-from thidua_workflow.services.visibility import province_wide, require_province
+from thidua_workflow.services.visibility import province_wide, require_decision, require_province
 from thidua_workflow.web.core import (
     RowId,
     back,
@@ -37,8 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _seen(request: Request, actor: Actor, decision_id: RowId) -> decisions.DecisionView:
     """An issued decision is a public document; a draft is the province bodies' business."""
     view = decisions.show_decision(context(request), decision_id)
-    if view.status != DecisionStatus.ISSUED.value:
-        require_province(actor, f"dự thảo quyết định số {decision_id}")
+    require_decision(actor, decision_id, view.status)
     return view
 
 

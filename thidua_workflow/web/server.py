@@ -67,4 +67,6 @@ def build_app(settings: Settings, on_problem: Callable[[str], None] | None = Non
 
 
 def run(app: FastAPI, host: str, port: int) -> None:
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+    )  # X-Forwarded-* are read by the app itself, only from THIDUA_WEB_TRUSTED_PROXIES (web.app)
