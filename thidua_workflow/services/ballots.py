@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -181,11 +182,29 @@ def count_and_discard(
     return counts
 
 
+# A transaction that began before the ballots were deleted may still see them, and VACUUM keeps what it
+# may see: wait (a little) for those to end. Sessions of other roles show no start time to an unprivileged
+# role: then VACUUM keeps what they may still see, and the next close's VACUUM takes it.
+_OLDER = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+    "AND backend_type = 'client backend' AND backend_xmin IS NOT NULL AND xact_start < :since"
+)
+WAIT_FOR_READERS_SECONDS = 10.0
+
+
+def _wait_for_older_transactions(conn: Connection) -> None:
+    since = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+    deadline = time.monotonic() + WAIT_FOR_READERS_SECONDS
+    while conn.execute(_OLDER, {"since": since}).scalar_one() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def reclaim(engine: Engine) -> None:
-    """After the close has committed: give back the space the deleted ballots took, so that no copy of
+    """After the count has committed: give back the space the deleted ballots took, so that no copy of
     them stays in the files — SQLite's WAL checkpointed and truncated; on PostgreSQL the table rewritten
     (VACUUM FULL, which cannot run in a transaction; the table is small and only a session's voting
-    touches it). Best effort: a failure is logged, the close stands."""
+    touches it). Run by the session stage (``council.apply_result``), after the close, not in the
+    secretary's request. Best effort: a failure is logged, the count stands."""
     table = m.SealedBallot.__tablename__
     try:
         if engine.dialect.name == "sqlite":
@@ -200,6 +219,7 @@ def reclaim(engine: Engine) -> None:
                 log.warning("the WAL could not be truncated after the count (readers busy); it will be later")
         elif engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                _wait_for_older_transactions(conn)
                 conn.exec_driver_sql(f"VACUUM FULL {table}")
     except Exception:
         log.exception("reclaiming the space of the counted ballots failed")
