@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_council_sealed_ballots")),
     )
     with op.batch_alter_table("council_sealed_ballots", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_council_sealed_ballots_session_id"), ["session_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_council_sealed_ballots_session_id"), ["session_id"], unique=False
+        )
     with op.batch_alter_table("council_sessions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("ballot_salt", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("ballot_check", sa.String(length=64), nullable=True))
