@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.db.sqlite_peek import sqlite_file
 from thidua_workflow.domain.enums import Choice
-from thidua_workflow.errors import ConfigurationError, Conflict
+from thidua_workflow.errors import Conflict, NotConfigured
 from thidua_workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ HOW_TO_SET = (
 )
 
 
-class BallotSecretMissing(ConfigurationError):
+class BallotSecretMissing(NotConfigured):
     """No usable ballot secret on this machine: no session opens, no ballot is sealed or opened."""
 
 
