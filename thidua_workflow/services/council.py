@@ -455,9 +455,8 @@ def close_session(
                 f"Phiên họp xét khen thưởng cần từ {float(rules.participation_award_sessions):.0%} thành viên "
                 f"tham gia bỏ phiếu (kể cả phiếu văn bản): mới có {voted}/{total} ({rules.source}). Không có gì thay đổi."
             )
-        if (
-            council.ballot_salt is not None
-        ):  # a session opened before ballots were sealed was counted per vote
+        # The count, in memory; a session opened before ballots were sealed (no salt) was counted per vote.
+        if council.ballot_salt is not None:
             counts = ballots.count_and_discard(
                 session,
                 ballots.session_key(ctx.settings, council),
