@@ -51,4 +51,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .thidua .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .thidua .thidua-ballot .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from inbox import organisation  # the province's blocs of 10 units, each with a clerk and a representative
+from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
 from flows.inline import run_inline
@@ -281,7 +283,12 @@ def prepared(url: str, schema: str | None, folder: Path) -> tuple[Context, Fixed
     upgrade(engine)
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(
-        Settings(data_dir=folder, database_url=url, verify_url_local=True),
+        Settings(
+            data_dir=folder,
+            database_url=url,
+            verify_url_local=True,
+            ballot_secret=SecretStr(secrets.token_hex(32)),  # the council's ballot secret, this run's
+        ),
         clock=clock,
         engine=engine,
         migrate=False,

@@ -10,6 +10,7 @@ apart (it is paid once per machine, not per round). Usage: ``python bench/round_
 from __future__ import annotations
 
 import copy
+import secrets
 import tempfile
 import time
 from datetime import date
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import SecretStr
 
 from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
@@ -127,7 +129,10 @@ def scenario(ctx: Context, clock: FixedClock) -> int:
 def _context(folder: Path) -> tuple[Context, FixedClock]:
     clock = FixedClock(date(2019, 12, 2))
     settings = Settings(
-        data_dir=folder, database_url=f"sqlite:///{folder / 'thidua.db'}", verify_url_local=True
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'thidua.db'}",
+        verify_url_local=True,
+        ballot_secret=SecretStr(secrets.token_hex(32)),  # the council's ballot secret, this run's, in memory
     )
     ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     org.load_organisation(ctx, _org())

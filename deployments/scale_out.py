@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -37,6 +38,7 @@ from pathlib import Path
 
 import psycopg
 import yaml
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,7 +257,12 @@ def rehearse(admin_url: str, workdir: Path, *, keep: bool = False, say: Say = pr
         thidua_url = thidua_db.replace("postgresql://", "postgresql+psycopg://", 1)
         clock = FixedClock(date(2019, 12, 2))
         ctx = bootstrap(
-            Settings(data_dir=workdir / "data", database_url=thidua_url, verify_url_local=True),
+            Settings(
+                data_dir=workdir / "data",
+                database_url=thidua_url,
+                verify_url_local=True,
+                ballot_secret=SecretStr(secrets.token_hex(32)),  # the council's ballot secret, this run's
+            ),
             clock=clock,
             dispatcher=run_inline,
         )

@@ -30,6 +30,10 @@ from thidua_workflow.settings import Settings
 
 # The tests' certificates point at the test app (127.0.0.1): allowed here and in every process they start.
 os.environ.setdefault("THIDUA_VERIFY_URL_LOCAL", "true")
+# The council's ballot secret (issue 15), for every context and process the tests start; a test that needs
+# none builds its Settings with ballot_secret=None.
+TEST_BALLOT_SECRET = "test-ballot-secret-0123456789abcdef0123456789abcdef"
+os.environ.setdefault("THIDUA_BALLOT_SECRET", TEST_BALLOT_SECRET)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -23,6 +23,7 @@ from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
 from thidua_workflow.domain.text import search_key
+from thidua_workflow.keyfile import local_secret
 from thidua_workflow.services import council, decisions, directory, nominations, org, queries, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
@@ -270,6 +271,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             f"Mã QR trên bằng của bản chạy thử trỏ tới ứng dụng web trên máy này ({local}): "
             "khi triển khai thật, đặt THIDUA_VERIFY_URL là địa chỉ công khai của trang xác thực."
         )
+    settings = _ballot_secret(settings, out)
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     try:
@@ -292,8 +294,14 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         "Giao diện web và Prefect (mở trình duyệt ở http://127.0.0.1:8000/, Prefect ở http://127.0.0.1:4200):"
     )
     local_flag = " THIDUA_VERIFY_URL_LOCAL=true" if local is not None else ""
+    ballot_flag = (
+        f" THIDUA_BALLOT_SECRET_PATH={settings.ballot_secret_path}"
+        if settings.ballot_secret_path is not None and settings.ballot_secret is None
+        else ""
+    )
     out.print(
-        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF}{local_flag} .venv/bin/thidua serve"
+        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF}{local_flag}{ballot_flag} "
+        ".venv/bin/thidua serve"
     )
     out.print(
         f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
@@ -304,6 +312,21 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         f"Hôm nay của giao diện là {WEB_AS_OF:%d/%m/%Y} (THIDUA_AS_OF): các đơn vị nộp hồ sơ năm 2020, "
         "khối bình xét, Ban thẩm định, Hội đồng họp, lãnh đạo ký — tất cả trên trình duyệt."
     )
+
+
+def _ballot_secret(settings: Settings, out: Console) -> Settings:
+    """The council's ballot secret: the one configured, else one made for the demo in a folder of its own
+    beside the data directory (never inside it: a copy of the data must not carry the key)."""
+    if settings.ballot_secret or settings.ballot_secret_path or settings.ballot_secret_block:
+        return settings
+    path = settings.data_dir.with_name(f"{settings.data_dir.name}-ballot") / "ballot.key"
+    local_secret(path)
+    out.print(
+        f"Khóa bí mật niêm phong phiếu kín của Hội đồng (bản chạy thử): {path}, ngoài thư mục dữ liệu "
+        f"{settings.data_dir}. Khi triển khai thật, đặt THIDUA_BALLOT_SECRET (hoặc THIDUA_BALLOT_SECRET_PATH) "
+        "và cất khóa riêng, không cùng bản sao cơ sở dữ liệu (docs/security.md)."
+    )
+    return settings.model_copy(update={"ballot_secret_path": path})
 
 
 def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) -> int:

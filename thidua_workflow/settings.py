@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from thidua_workflow.clock import Clock, ShiftedClock, SystemClock
@@ -96,6 +96,19 @@ class Settings(BaseSettings):
         ge=1,
         le=24 * 30,
         description="how long a password reset code an operator issued stays valid",
+    )
+    ballot_secret: SecretStr | None = Field(
+        default=None,
+        description="secret that seals the council's ballots (at least 32 characters, e.g. 64 hex digits); "
+        "keep it away from the database and its backups. Without it (or THIDUA_BALLOT_SECRET_PATH, "
+        "THIDUA_BALLOT_SECRET_BLOCK) no council session opens",
+    )
+    ballot_secret_path: Path | None = Field(
+        default=None,
+        description="file holding the ballot secret, outside the data directory and the database's folder",
+    )
+    ballot_secret_block: str | None = Field(
+        default=None, description="name of a Prefect 'Secret' Block holding the ballot secret"
     )
     emblem_path: Path | None = Field(default=None, description="the national emblem image for certificates")
     printer_offset_mm: tuple[float, float] = Field(

@@ -14,6 +14,14 @@ T=${THIDUA:-$root/.venv/bin/thidua}
 n=$here/nominations
 say() { printf '\n== %s\n' "$*"; }
 
+# The council's ballots are sealed with a secret kept apart from the database (docs/security.md): without
+# one given, a fresh one in a folder of its own for this run.
+if [ -z "${THIDUA_BALLOT_SECRET:-}${THIDUA_BALLOT_SECRET_PATH:-}${THIDUA_BALLOT_SECRET_BLOCK:-}" ]; then
+  export THIDUA_BALLOT_SECRET_PATH="$(mktemp -d)/ballot.key"
+  (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' >"$THIDUA_BALLOT_SECRET_PATH")
+  echo "Khóa bí mật của phiếu kín (bản chạy thử, ngoài thư mục dữ liệu): $THIDUA_BALLOT_SECRET_PATH"
+fi
+
 say "Tổ chức tỉnh"
 $T org load "$here/org.yaml"
 

@@ -18,6 +18,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice
 from thidua_workflow.errors import Conflict, InputRejected, NotPermitted
 from thidua_workflow.services import council
+from thidua_workflow.services.ballots import session_key, unseal
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import QuorumNotMet
 from thidua_workflow.services.org import load_organisation
@@ -192,11 +193,32 @@ def _last_audit_id(ctx: Context) -> int:
         return int(uow.session.scalar(select(func.max(m.AuditEvent.id))) or 0)
 
 
+def _opened_ballots(ctx: Context, session_id: int) -> list[tuple[str, ...]]:
+    """The session's sealed ballots, opened with the ballot secret (which the tests hold), in sorted order."""
+    with ctx.reader() as uow:
+        s = uow.session
+        row = s.get(m.CouncilSession, session_id)
+        assert row is not None
+        key = session_key(ctx.settings, row)
+        items = sorted(
+            s.scalars(
+                select(m.SessionItem.nomination_id).where(
+                    m.SessionItem.session_id == session_id, m.SessionItem.needs_vote.is_(True)
+                )
+            )
+        )
+        sealed = s.scalars(select(m.SealedBallot.sealed).where(m.SealedBallot.session_id == session_id))
+        opened = [unseal(key, session_id, items, b) for b in sealed]
+    return sorted(tuple(c[i].value if i in c else "-" for i in items) for c in opened)
+
+
 def _stored_state(ctx: Context, session_id: int, audit_after: int) -> dict[str, Any]:
-    """Everything the database holds about one session's voting, without clock times or row ids."""
+    """Everything the database holds about one session's voting, without clock times or row ids; the
+    sealed ballots as what they say, in sorted order (their bytes differ at each sealing)."""
     with ctx.reader() as uow:
         s = uow.session
         return {
+            "ballots": _opened_ballots(ctx, session_id),
             "items": sorted(
                 (i.nomination_id, i.yes, i.no, i.abstain, i.outcome)
                 for i in s.scalars(select(m.SessionItem).where(m.SessionItem.session_id == session_id))
@@ -255,9 +277,9 @@ def test_no_ballot_can_be_linked_to_its_voter(
         states.append(_stored_state(ready, view.id, audit_after))
         _discard_session(ready, view.id)
     assert states[0] == states[1]
-    # And the tallies are the ballots' counts, so the check above is not vacuous.
-    yes_flag = sum(1 for flag, _c in ballots if flag is Choice.YES)
-    assert next(i for i in states[0]["items"] if i[0] == FLAG)[1] == yes_flag
+    # And the sealed ballots are the ballots cast, so the check above is not vacuous; no tally while open.
+    assert states[0]["ballots"] == sorted((flag.value, cstd.value) for flag, cstd in ballots)
+    assert all(i[1:4] == (0, 0, 0) for i in states[0]["items"])
 
 
 def _discard_session(ctx: Context, session_id: int) -> None:
@@ -268,7 +290,7 @@ def _discard_session(ctx: Context, session_id: int) -> None:
         for note in s.scalars(select(m.Notification).where(m.Notification.task_id.in_(tasks))):
             s.delete(note)
         s.flush()
-        for model in (m.SessionItem, m.SessionMember, m.Task):
+        for model in (m.SessionItem, m.SessionMember, m.SealedBallot, m.Task):
             for row in s.scalars(select(model).where(model.session_id == session_id)):
                 s.delete(row)
         s.flush()

@@ -23,6 +23,7 @@ from thidua_workflow.domain.enums import (
     TaskStatus,
 )
 from thidua_workflow.services import tasks
+from thidua_workflow.services.ballots import session_key, unseal
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage
 
@@ -48,7 +49,38 @@ def ballots_in(ctx: Context) -> Ballots:
         for item in uow.session.scalars(select(m.SessionItem)):
             counts = ballots.council_votes[(item.session_id, item.nomination_id)]
             counts.update(yes=item.yes, no=item.no, abstain=item.abstain)
+    for (session_id, nomination_id), counts in sealed_counts(
+        ctx
+    ).items():  # an open session's: not counted yet
+        ballots.council_votes[(session_id, nomination_id)].update(counts)
     return ballots
+
+
+def sealed_counts(ctx: Context) -> dict[tuple[int, int], Counter[str]]:
+    """The sealed ballots of the open sessions, opened with the ballot secret the tests hold, counted."""
+    found: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    with ctx.reader() as uow:
+        session = uow.session
+        for council in session.scalars(
+            select(m.CouncilSession).where(m.CouncilSession.ballot_salt.is_not(None))
+        ):
+            sealed = list(
+                session.scalars(select(m.SealedBallot.sealed).where(m.SealedBallot.session_id == council.id))
+            )
+            if not sealed:
+                continue
+            key = session_key(ctx.settings, council)
+            items = sorted(
+                session.scalars(
+                    select(m.SessionItem.nomination_id).where(
+                        m.SessionItem.session_id == council.id, m.SessionItem.needs_vote.is_(True)
+                    )
+                )
+            )
+            for ballot in sealed:
+                for nomination_id, choice in unseal(key, council.id, items, ballot).items():
+                    found[(council.id, nomination_id)][choice.value] += 1
+    return found
 
 
 # Which kinds of open task make sense for a nomination in each state (task kinds with a nomination).
@@ -263,8 +295,10 @@ def next_step_exists(ctx: Context) -> None:
 
 def tallies_match(ctx: Context, ballots: Ballots) -> None:
     """Invariant 4: the stored tallies are the ballots accepted — the bloc's votes, a round's result at its
-    close, the council's counts per item (while open and as recorded at the close)."""
+    close, the council's: while a session is open its sealed ballots (opened with the secret the tests hold)
+    and no tally at all; once closed its counts per item (as recorded at the close) and no sealed ballot."""
     problems: list[str] = []
+    sealed = sealed_counts(ctx)
     with ctx.reader() as uow:
         session = uow.session
         stored: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -280,10 +314,21 @@ def tallies_match(ctx: Context, ballots: Ballots) -> None:
                     problems.append(
                         f"round {r.id} result: nomination {outcome['nomination']} {outcome['yes']} yes, cast {yes}"
                     )
+        status = dict(session.execute(select(m.CouncilSession.id, m.CouncilSession.status)).all())
         for item in session.scalars(select(m.SessionItem)):
             counts = ballots.council_votes.get((item.session_id, item.nomination_id), Counter())
-            got = (item.yes, item.no, item.abstain)
             want = (counts["yes"], counts["no"], counts["abstain"])
+            if status[item.session_id] == SessionStatus.OPEN.value:
+                opened = sealed.get((item.session_id, item.nomination_id), Counter())
+                if (item.yes, item.no, item.abstain) != (0, 0, 0):
+                    problems.append(
+                        f"session {item.session_id} is open but has a tally for {item.nomination_id}"
+                    )
+                got = (opened["yes"], opened["no"], opened["abstain"])
+            else:
+                if (item.session_id, item.nomination_id) in sealed:
+                    problems.append(f"session {item.session_id} is closed but sealed ballots remain")
+                got = (item.yes, item.no, item.abstain)
             if got != want:
                 problems.append(
                     f"session {item.session_id} nomination {item.nomination_id}: stored {got}, cast {want}"

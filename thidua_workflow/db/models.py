@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -482,10 +483,14 @@ class CouncilSession(Versioned, Base):
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The session's ballot key is derived from the ballot secret (never stored) and this salt; the check
+    # tells a machine with another secret before it seals a ballot nobody could open (services/ballots.py).
+    ballot_salt: Mapped[str | None] = mapped_column(String(32))
+    ballot_check: Mapped[str | None] = mapped_column(String(64))
 
 
 class SessionItem(Base):
-    """A nomination before the council, with its running tally: counts only, never a voter."""
+    """A nomination before the council, with its tally: counts only, never a voter, written at the close."""
 
     __tablename__ = "council_session_items"
     __table_args__ = (UniqueConstraint("session_id", "nomination_id"),)
@@ -511,6 +516,16 @@ class SessionMember(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     present: Mapped[bool] = mapped_column(default=False)
     voted: Mapped[str | None] = mapped_column(String(16))  # in_person | written
+
+
+class SealedBallot(Base):
+    """One member's ballot, sealed under the session's key: no person, no time; deleted at the close."""
+
+    __tablename__ = "council_sealed_ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_sessions.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --- decisions ---------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Council sessions with secret ballots.
 
-Secrecy is in storage, not only on screen: who took part is in ``council_session_members``; a ballot is
-never stored as a row — each one is added to the per-nomination tallies in the transaction that records
-that the member voted, so nothing in the database ties a choice to a person (not even row order). The
-running tally is shown only after the session closes.
+Secrecy is in storage, not only on screen: who took part is in ``council_session_members``; the ballot
+is sealed under the session's key, which is not in the database, and stored apart with nothing but its
+session (``services/ballots.py``). Nothing is counted while the session is open: the close opens the
+sealed ballots in memory, writes the tallies and deletes the ballots.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -30,7 +30,7 @@ from thidua_workflow.domain.enums import (
     TaskStatus,
 )
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
-from thidua_workflow.services import audit
+from thidua_workflow.services import audit, ballots
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage, complete, wake
@@ -167,6 +167,7 @@ def open_session(ctx: Context, username: str, *, title: str | None = None) -> Se
         members = council_members(session)
         if not members:
             raise InputRejected("Tỉnh chưa có thành viên Hội đồng (vai trò council_member).")
+        salt, key = ballots.new_session_key(ctx.settings)  # refused here without a ballot secret
         council = m.CouncilSession(
             title=title
             or f"Phiên họp Hội đồng Thi đua – Khen thưởng ngày {now.astimezone(ctx.clock.tz):%d/%m/%Y}",
@@ -175,6 +176,8 @@ def open_session(ctx: Context, username: str, *, title: str | None = None) -> Se
             opened_at=now,
             opened_by_id=actor.person_id,
             result={},
+            ballot_salt=salt,
+            ballot_check=key.check,
         )
         session.add(council)
         session.flush()
@@ -284,13 +287,26 @@ def _voter_subject_conflict(voter: Actor, nomination: m.Nomination) -> str | Non
     return conflict_of_interest(voter, subject_of(nomination))
 
 
+def _vote_items(session: Session, session_id: int) -> list[int]:
+    """The nominations put to the vote, in the order a sealed ballot lists its choices."""
+    return list(
+        session.scalars(
+            select(m.SessionItem.nomination_id)
+            .where(m.SessionItem.session_id == session_id, m.SessionItem.needs_vote.is_(True))
+            .order_by(m.SessionItem.nomination_id)
+        )
+    )
+
+
 def _apply_ballot(
+    ctx: Context,
     session: Session,
     council: m.CouncilSession,
     voter: Actor,
     choices: Mapping[int, Choice],
 ) -> None:
-    """Check the ballot is complete and allowed, then add it to the tallies: counts only."""
+    """Check the ballot is complete and allowed, then store it sealed: nothing is counted before the close."""
+    key = ballots.session_key(ctx.settings, council)
     items = {
         item.nomination_id: item
         for item in session.scalars(
@@ -318,17 +334,7 @@ def _apply_ballot(
         raise InputRejected(
             f"Phiếu chưa đủ: thiếu ý kiến cho hồ sơ {missing} (đồng ý / không đồng ý / không biểu quyết)."
         )
-    for nomination_id, choice in choices.items():
-        column = {
-            Choice.YES: m.SessionItem.yes,
-            Choice.NO: m.SessionItem.no,
-            Choice.ABSTAIN: m.SessionItem.abstain,
-        }[choice]
-        session.execute(
-            update(m.SessionItem)
-            .where(m.SessionItem.id == items[nomination_id].id)
-            .values({column.key: column + 1})
-        )
+    ballots.store(session, council.id, ballots.seal(key, council.id, sorted(items), choices))
 
 
 def cast_ballot(ctx: Context, username: str, session_id: int, choices: Mapping[int, Choice]) -> None:
@@ -345,7 +351,7 @@ def cast_ballot(ctx: Context, username: str, session_id: int, choices: Mapping[i
             raise NotPermitted(
                 f"{actor.label} chưa được ghi nhận có mặt; thành viên vắng mặt gửi phiếu bằng văn bản cho thường trực."
             )
-        _apply_ballot(session, council, actor, choices)
+        _apply_ballot(ctx, session, council, actor, choices)
         row.voted = "in_person"
         finish_open_task(
             session,
@@ -383,7 +389,7 @@ def enter_written_ballot(
         row = _participation(session, session_id, voter.person_id, voter.label)
         if row.present:
             raise InputRejected(f"{voter.label} có mặt: tự bỏ phiếu, không nhập phiếu văn bản.")
-        _apply_ballot(session, council, voter, choices)
+        _apply_ballot(ctx, session, council, voter, choices)
         row.voted = "written"
         finish_open_task(
             session,
@@ -449,6 +455,19 @@ def close_session(
                 f"Phiên họp xét khen thưởng cần từ {float(rules.participation_award_sessions):.0%} thành viên "
                 f"tham gia bỏ phiếu (kể cả phiếu văn bản): mới có {voted}/{total} ({rules.source}). Không có gì thay đổi."
             )
+        # The count, in memory; a session opened before ballots were sealed (no salt) was counted per vote.
+        if council.ballot_salt is not None:
+            counts = ballots.count_and_discard(
+                session,
+                ballots.session_key(ctx.settings, council),
+                session_id,
+                _vote_items(session, session_id),
+                voted,
+            )
+            for item in items:
+                if item.nomination_id in counts:
+                    tally = counts[item.nomination_id]
+                    item.yes, item.no, item.abstain = tally["yes"], tally["no"], tally["abstain"]
         council.status = SessionStatus.CLOSED.value
         council.closed_at = now
         council.closed_by_id = actor.person_id
@@ -473,7 +492,7 @@ def close_session(
             data=council.result,
         )
         uow.commit()
-    # Run inline, the session stage has already counted and drafted; on Prefect it follows shortly.
+    # Run inline, the session stage has already drafted; on Prefect it follows shortly.
     return show_session(ctx, session_id).result
 
 
@@ -705,7 +724,8 @@ def apply_result(ctx: Context, session_id: int) -> dict[str, Any]:
         council.result = {**council.result, "items": outcomes, "decisions": known + [d.id for d in drafts]}
         complete(session, Stage.SESSION_CLOSED, session_id, now)
         uow.commit()
-        return dict(council.result)
+    ballots.reclaim(ctx.engine)  # the ballots counted at the close: their space, out of the files
+    return dict(council.result)
 
 
 def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
