@@ -33,6 +33,7 @@ from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitt
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import grant_holds, today_of
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.uow import read_columns
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
@@ -76,11 +77,17 @@ def _current_period_code(ctx: Context) -> str:
 
 
 def council_members(session: Session) -> list[m.Person]:
+    """The council's members on the transaction's day: those whose grant holds then (quorum and
+    thresholds count them; a member whose province merged is no longer one)."""
     return list(
         session.scalars(
             select(m.Person)
             .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-            .where(m.RoleGrant.role == Role.COUNCIL_MEMBER.value, m.Person.active.is_(True))
+            .where(
+                m.RoleGrant.role == Role.COUNCIL_MEMBER.value,
+                m.Person.active.is_(True),
+                grant_holds(today_of(session)),
+            )
             .order_by(m.Person.id)
         ).unique()
     )
@@ -592,6 +599,7 @@ def _draft_decisions(
             policy_period=period_code,
             status="draft",
             issuing_body=ctx.policy.issuing_body,
+            province_id=ctx.policy.province,
             reason_line=ctx.policy.decisions.reason.format(period=", ".join(labels)),
             legal_basis=list(period.legal_basis),
             proposal_ref=proposal_ref,
