@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import require_role
-from thidua_workflow.domain.enums import UNIT_SCOPED_ROLES, NominationStatus, Role
+from thidua_workflow.domain.enums import UNIT_SCOPED_ROLES, NominationStatus, NomineeKind, Role
 from thidua_workflow.domain.identity import nominee_key
 from thidua_workflow.domain.organisation import (
     AwardRecordIn,
@@ -249,9 +249,7 @@ def _settle_grant_ends(session: Session) -> int:
         ends = [d for d in (unit.dissolved_on, provinces.get(unit.province_id)) if d is not None]
         if ends:
             last_day[unit.id] = min(ends) - timedelta(days=1)
-    units_of: dict[int, str | None] = {
-        pid: uid for pid, uid in session.execute(select(m.Person.id, m.Person.unit_id))
-    }
+    units_of: dict[int, str | None] = dict(session.execute(select(m.Person.id, m.Person.unit_id)).all())
     ended = 0
     for grant in session.scalars(select(m.RoleGrant)):
         body = grant.unit_id if Role(grant.role) in UNIT_SCOPED_ROLES else units_of.get(grant.person_id)
@@ -422,7 +420,7 @@ def _upsert_record(session: Session, data: AwardRecordIn, report: OrgLoadReport)
     )
     fields = {
         "nominee_kind": data.nominee.kind.value,
-        "nominee_name": data.nominee.name,
+        "nominee_name": _name_in_year(session, data) or data.nominee.name,
         "unit_id": data.nominee.unit,
         "commendation_type": data.commendation_type.value,
         "decision": data.decision,
@@ -436,6 +434,24 @@ def _upsert_record(session: Session, data: AwardRecordIn, report: OrgLoadReport)
         report.counts["award_records_added"] += 1
     else:
         report.counts["award_records_updated"] += _assign(row, **fields)
+
+
+def _name_in_year(session: Session, data: AwardRecordIn) -> str | None:
+    """A unit's own award is recorded under the name the unit bore in the award's year (a 2024 title of
+    a unit renamed in 2025 keeps its 2024 name); None when the record names someone else. The record is
+    still found under the name the file gives (its key), so later nominations by that name see it."""
+    if data.nominee.kind is not NomineeKind.COLLECTIVE or data.nominee.unit is None:
+        return None
+    names = list(
+        session.scalars(
+            select(m.UnitName).where(m.UnitName.unit_id == data.nominee.unit).order_by(m.UnitName.valid_from)
+        )
+    )
+    if search_key(data.nominee.name) not in {n.name_key for n in names}:
+        return None
+    start, end = date(data.year, 1, 1), date(data.year, 12, 31)
+    in_year = [n for n in names if n.valid_from <= end and (n.valid_until is None or n.valid_until >= start)]
+    return in_year[-1].name if in_year else None
 
 
 def _assign(row: object, **values: Any) -> int:
