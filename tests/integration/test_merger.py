@@ -13,7 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import EXAMPLES, read_yaml
-from tests.integration.helpers import COUNCIL, to_council
+from tests.integration.helpers import (
+    COUNCIL,
+    COUNCIL_QT,
+    QT,
+    QT_NOMINATIONS,
+    in_flight_2025,
+    merge_2025,
+    to_council,
+)
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.demo import Merger2025, Scenario, audit_trail
@@ -25,39 +33,16 @@ from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.services.org import load_organisation, parse_organisation
 from thidua_workflow.services.queries import show_nomination
-from thidua_workflow.services.tasks import act, list_tasks
-
-QT = EXAMPLES / "quang-tri-2025"
-QT_NOMINATIONS = QT / "nominations"
-COUNCIL_QT = ["ct.ubnd.qt", "tb.tdkt.qt"]
+from thidua_workflow.services.tasks import list_tasks
 
 
 def _text(pdf: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
-def _merge(ctx: Context, clock: FixedClock) -> None:
-    clock.set(date(2025, 7, 1))
-    load_organisation(ctx, read_yaml(QT / "org.yaml"))
-
-
-def _in_flight(ctx: Context, clock: FixedClock) -> int:
-    """A Quảng Bình ad-hoc nomination appraised in June 2025, awaiting the council on 30/6; then the merger."""
-    clock.set(date(2025, 6, 10))
-    load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
-    clock.set(date(2025, 6, 16))
-    data = read_yaml(QT_NOMINATIONS / "hoi-nguoi-mu-2025-dot-xuat.yaml")
-    nomination = nominations.submit(ctx, "mu.canbo", data, DirectorySource(QT_NOMINATIONS)).nomination_ids[0]
-    clock.set(date(2025, 6, 24))
-    task = next(t.id for t in list_tasks(ctx, "cv.tdkt1") if t.nomination_id == nomination)
-    act(ctx, "cv.tdkt1", task, "pass")
-    _merge(ctx, clock)
-    return nomination
-
-
 def test_authority_holds_on_its_dates_and_ends_with_its_body(ctx: Context, clock: FixedClock) -> None:
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
-    _merge(ctx, clock)
+    merge_2025(ctx, clock)
     for day, signer, old_chairman in (
         (date(2025, 6, 30), False, True),
         (date(2025, 7, 1), True, False),
@@ -103,7 +88,7 @@ def test_a_grant_ends_on_its_own_date_and_dates_out_of_order_are_refused(
 def test_the_former_chairman_and_council_are_refused_and_the_new_council_counts(
     ctx: Context, clock: FixedClock
 ) -> None:
-    nomination = _in_flight(ctx, clock)
+    nomination = in_flight_2025(ctx, clock)
     clock.set(date(2025, 12, 17))
     with pytest.raises(NotPermitted):
         council.open_session(ctx, "tb.tdkt")  # the former province's secretary
@@ -144,7 +129,7 @@ def test_the_former_chairman_and_council_are_refused_and_the_new_council_counts(
 
 def test_a_round_after_the_merger_counts_the_units_that_exist(ctx: Context, clock: FixedClock) -> None:
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
-    _merge(ctx, clock)
+    merge_2025(ctx, clock)
     clock.set(date(2025, 12, 3))
     data = read_yaml(QT_NOMINATIONS / "hoi-nguoi-cao-tuoi-2025.yaml")
     (nomination,) = nominations.submit(
@@ -166,7 +151,7 @@ def test_a_round_after_the_merger_counts_the_units_that_exist(ctx: Context, cloc
 
 def test_a_record_of_2024_keeps_the_name_of_2024(ctx: Context, clock: FixedClock) -> None:
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
-    _merge(ctx, clock)
+    merge_2025(ctx, clock)
     with ctx.reader() as uow:
         names = list(
             uow.session.scalars(
@@ -192,7 +177,7 @@ def test_a_draft_of_2020_previewed_after_the_merger_names_its_own_province(
     council.close_session(ctx, "tb.tdkt", view.id, proposal_ref="12/TTr-SNV")
     draft = next(d for d in decisions.list_decisions(ctx) if d.status == "draft")
     before = certificates.decision_pdf(ctx, draft.id)
-    _merge(ctx, clock)
+    merge_2025(ctx, clock)
     clock.set(date(2025, 12, 18))
     after = certificates.decision_pdf(ctx, draft.id)
     assert after == before
