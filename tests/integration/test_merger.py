@@ -64,6 +64,22 @@ def test_authority_holds_on_its_dates_and_ends_with_its_body(ctx: Context, clock
     assert ended == date(2025, 6, 30)
 
 
+def test_a_council_seat_ends_with_the_province_even_when_the_unit_goes_on(
+    ctx: Context, clock: FixedClock
+) -> None:
+    data = read_yaml(EXAMPLES / "quang-binh" / "org.yaml")
+    head = next(p for p in data["people"] if p["username"] == "nct.chutich")
+    head["roles"] = [*head["roles"], "council_member"]
+    load_organisation(ctx, data)
+    merge_2025(ctx, clock)
+    clock.set(date(2025, 6, 30))
+    assert read_actor(ctx, "nct.chutich").has(Role.COUNCIL_MEMBER)
+    clock.set(date(2025, 7, 1))
+    actor = read_actor(ctx, "nct.chutich")
+    assert actor.has(Role.BLOC_REPRESENTATIVE, "qb-hoi-nct")  # the association goes on
+    assert not actor.has(Role.COUNCIL_MEMBER)  # Quảng Bình's council does not
+
+
 def test_a_grant_ends_on_its_own_date_and_dates_out_of_order_are_refused(
     ctx: Context, clock: FixedClock
 ) -> None:

@@ -184,6 +184,9 @@ class RoleGrant(Base):
     valid_from: Mapped[date] = mapped_column(Date, default=BEGINNING, server_default=text("'1945-09-02'"))
     valid_until: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # The province whose organisation file granted it: a province-wide role (council, signer, appraiser,
+    # registrar) is held in that province's bodies and ends with them.
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("provinces.id"))
 
     person: Mapped[Person] = relationship(back_populates="grants")
 

@@ -84,7 +84,7 @@ def load_organisation(
         for bloc in org.blocs:
             _upsert_bloc(session, bloc, org.province.id, report)
         for person in org.people:
-            _upsert_person(session, person, report)
+            _upsert_person(session, person, org.province.id, report)
         uow.flush()
         for rec in org.award_records:
             _upsert_record(session, rec, report)
@@ -240,9 +240,11 @@ def _hand_over(session: Session, merger: _Merger, now: datetime) -> int:
 def _settle_grant_ends(session: Session) -> int:
     """Each grant's last day: its own ``valid_until`` or its body's last day, the earlier.
 
-    The body is the unit the grant is held for (unit-scoped roles) or else the person's unit; a unit
-    ends on the day before it is dissolved or its province merged. The operator's grant runs the
-    installation, not a public body: only its own dates end it. Returns how many grants have ended."""
+    The body is the unit the grant is held for (unit-scoped roles: a unit the new province takes over
+    keeps its people); a province-wide role is held in the bodies of the province that granted it and
+    of the person's unit. A unit ends on the day before it is dissolved or its province merged; a
+    province on the day before its merger. The operator's grant runs the installation, not a public
+    body: only its own dates end it. Returns how many grants have an end."""
     last_day: dict[str, date] = {}
     provinces = {p.id: p.merged_on for p in session.scalars(select(m.Province))}
     for unit in session.scalars(select(m.Unit)):
@@ -252,10 +254,15 @@ def _settle_grant_ends(session: Session) -> int:
     units_of: dict[int, str | None] = dict(session.execute(select(m.Person.id, m.Person.unit_id)).all())
     ended = 0
     for grant in session.scalars(select(m.RoleGrant)):
-        body = grant.unit_id if Role(grant.role) in UNIT_SCOPED_ROLES else units_of.get(grant.person_id)
+        scoped = Role(grant.role) in UNIT_SCOPED_ROLES
+        body = grant.unit_id if scoped else units_of.get(grant.person_id)
         ends = [grant.valid_until] if grant.valid_until else []
-        if body in last_day and grant.role != Role.OPERATOR.value:
-            ends.append(last_day[body])
+        if grant.role != Role.OPERATOR.value:
+            if body in last_day:
+                ends.append(last_day[body])
+            merged = provinces.get(grant.province_id) if grant.province_id and not scoped else None
+            if merged is not None:
+                ends.append(merged - timedelta(days=1))
         ends_on = min(ends) if ends else None
         if grant.ends_on != ends_on:
             grant.ends_on = ends_on
@@ -376,7 +383,7 @@ def _upsert_bloc(session: Session, data: BlocIn, province: str, report: OrgLoadR
             )
 
 
-def _upsert_person(session: Session, data: PersonIn, report: OrgLoadReport) -> None:
+def _upsert_person(session: Session, data: PersonIn, province: str, report: OrgLoadReport) -> None:
     row = session.scalar(select(m.Person).where(m.Person.username == data.username))
     fields = {
         "full_name": data.full_name,
@@ -404,7 +411,14 @@ def _upsert_person(session: Session, data: PersonIn, report: OrgLoadReport) -> N
     session.flush()
     for role, unit, title, valid_from, valid_until in sorted(wanted - set(have), key=str):
         row.grants.append(
-            m.RoleGrant(role=role, unit_id=unit, title=title, valid_from=valid_from, valid_until=valid_until)
+            m.RoleGrant(
+                role=role,
+                unit_id=unit,
+                title=title,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                province_id=province,
+            )
         )
         report.counts["roles_granted"] += 1
 

@@ -27,6 +27,10 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("valid_until", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("ends_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("province_id", sa.String(length=64), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_role_grants_province_id_provinces"), "provinces", ["province_id"], ["id"]
+        )
         batch_op.drop_constraint("uq_role_grants_person_id_role_unit_id", type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_role_grants_person_id_role_unit_id_valid_from"),
@@ -37,6 +41,10 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_decisions_province_id_provinces"), "provinces", ["province_id"], ["id"]
         )
+    op.execute(
+        "UPDATE role_grants SET province_id = (SELECT u.province_id FROM people p "
+        "JOIN units u ON u.id = p.unit_id WHERE p.id = role_grants.person_id)"
+    )
     op.execute(
         "UPDATE decisions SET province_id = (SELECT MIN(p.id) FROM provinces p "
         "WHERE p.issuing_body = decisions.issuing_body)"
@@ -54,6 +62,8 @@ def downgrade() -> None:
         batch_op.create_unique_constraint(
             "uq_role_grants_person_id_role_unit_id", ["person_id", "role", "unit_id"]
         )
+        batch_op.drop_constraint(batch_op.f("fk_role_grants_province_id_provinces"), type_="foreignkey")
+        batch_op.drop_column("province_id")
         batch_op.drop_column("ends_on")
         batch_op.drop_column("valid_until")
         batch_op.drop_column("valid_from")
