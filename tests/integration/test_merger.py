@@ -197,6 +197,8 @@ def test_a_draft_of_2020_previewed_after_the_merger_names_its_own_province(
     clock.set(date(2025, 12, 18))
     after = certificates.decision_pdf(ctx, draft.id)
     assert after == before
+    # The 2020 session still shows the council of its day, not the one of today.
+    assert [p["username"] for p in council.participation(ctx, view.id)] == COUNCIL
     text = _text(after)
     assert "TỈNH QUẢNG BÌNH" in text and "Quảng Bình, ngày" in text
     assert "QUẢNG TRỊ" not in text.upper()

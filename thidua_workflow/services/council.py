@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -76,9 +76,9 @@ def _current_period_code(ctx: Context) -> str:
     return ctx.policy.period_for(ctx.clock.today()).code
 
 
-def council_members(session: Session) -> list[m.Person]:
-    """The council's members on the transaction's day: those whose grant holds then (quorum and
-    thresholds count them; a member whose province merged is no longer one)."""
+def council_members(session: Session, on: date | None = None) -> list[m.Person]:
+    """The council's members on ``on`` (default: the transaction's day): those whose grant holds then
+    (quorum and thresholds count them; a member whose province merged is no longer one)."""
     return list(
         session.scalars(
             select(m.Person)
@@ -86,7 +86,7 @@ def council_members(session: Session) -> list[m.Person]:
             .where(
                 m.RoleGrant.role == Role.COUNCIL_MEMBER.value,
                 m.Person.active.is_(True),
-                grant_holds(today_of(session)),
+                grant_holds(on or today_of(session)),
             )
             .order_by(m.Person.id)
         ).unique()
@@ -720,8 +720,9 @@ def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
     """Every council member: present or not, ballot in or not — never what the ballot said."""
     with ctx.reader() as uow:
         session = uow.session
-        _session(session, session_id)
+        council = _session(session, session_id)
         rows = {person.id: member for member, person in _participants(session, session_id)}
+        convened = council.opened_at.astimezone(ctx.clock.tz).date()  # the council of that day
         return [
             {
                 "username": p.username,
@@ -729,5 +730,5 @@ def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
                 "present": bool(rows[p.id].present) if p.id in rows else False,
                 "voted": bool(rows[p.id].voted) if p.id in rows else False,
             }
-            for p in council_members(session)
+            for p in council_members(session, convened)
         ]
