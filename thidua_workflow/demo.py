@@ -8,6 +8,8 @@ carry work between stages (next issue), the demo also plays the part of moving o
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
 from datetime import date
@@ -23,8 +25,19 @@ from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
 from thidua_workflow.domain.text import search_key
+from thidua_workflow.errors import NotPermitted
 from thidua_workflow.keyfile import local_secret
-from thidua_workflow.services import council, decisions, directory, nominations, org, queries, rounds, tasks
+from thidua_workflow.services import (
+    certificates,
+    council,
+    decisions,
+    directory,
+    nominations,
+    org,
+    queries,
+    rounds,
+    tasks,
+)
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.settings import Settings
@@ -232,6 +245,15 @@ class Scenario:
         self.act("cv.tdkt2", "appraise", "pass", nomination_id=ad_hoc.nomination_ids[0])
         self._council_round(signer="pct.ubnd", number=number + 2, proposal="41/TTr-SNV")
 
+    def refused(self, user: str, what: str, call: Callable[[], object]) -> None:
+        """A step the person may not take: the refusal, as the CLI (exit 3) and the web show it."""
+        try:
+            call()
+        except NotPermitted as exc:
+            self.say(f"    {self.name(user)} — {what}: bị từ chối ({exc})")
+            return
+        raise RuntimeError(f"{user} was allowed to {what}")
+
     def _council_round(self, *, signer: str, number: int, proposal: str) -> None:
         """A session with only items that need no vote: quorum, close, sign, register."""
         ctx = self.ctx
@@ -250,6 +272,152 @@ class Scenario:
                 self.act(
                     "vt.ubnd", "decision_register", "register", tasks.Payload(number=number), decision_id=d.id
                 )
+
+
+class Merger2025(Scenario):
+    """The 2025 reform: Quảng Bình and the former Quảng Trị form the new Quảng Trị from 01/7/2025.
+
+    Runs on the Quảng Bình scenario's data. A Quảng Bình ad-hoc nomination is appraised in June and is
+    still awaiting the council on 30/6; the merger is loaded on 01/7 (its handover goes on the record);
+    in December the new province's bloc, Ban Thi đua – Khen thưởng, council and Chairman take the 2025
+    year-end round and the nomination in flight to decisions of the new Ủy ban nhân dân tỉnh Quảng Trị,
+    while the former Chairman, a former council member and a dissolved association's clerk are refused.
+    """
+
+    def run(self) -> None:
+        ctx = self.ctx
+        old_decision = next(d for d in decisions.list_decisions(ctx) if d.status == "issued")
+        issued_before = certificates.decision_pdf(ctx, old_decision.id)
+
+        self.on(date(2025, 6, 16), "Hội Người mù tỉnh Quảng Bình đề nghị khen thưởng đột xuất")
+        in_flight = nominations.submit(
+            ctx, "mu.canbo", _load(self.folder / "hoi-nguoi-mu-2025-dot-xuat.yaml"), self.source
+        ).nomination_ids[0]
+        self.on(date(2025, 6, 24), "Ban Thi đua – Khen thưởng tỉnh Quảng Bình thẩm định; hồ sơ chờ Hội đồng")
+        self.act("cv.tdkt1", "appraise", "pass", nomination_id=in_flight)
+
+        self.on(date(2025, 7, 1), "Hợp nhất tỉnh: nạp tổ chức tỉnh Quảng Trị (Nghị quyết 202/2025/QH15)")
+        report = org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
+        handed = report.counts["nominations_handed_over"]
+        self.say(
+            f"    {handed} hồ sơ đang xét được chuyển giao; quyền của các cơ quan tỉnh Quảng Bình kết thúc 30/6/2025"
+        )
+
+        self.on(date(2025, 12, 3), "Các đơn vị nộp tờ trình tổng kết năm 2025")
+        submitted = nominations.submit(
+            ctx, "nct.canbo.qt", _load(self.folder / "hoi-nguoi-cao-tuoi-2025.yaml"), self.source
+        ).nomination_ids
+        self.say(f"    {self.name('nct.canbo.qt')}: nộp hồ sơ số {', '.join(map(str, submitted))}")
+        self.refused(
+            "nctcu.canbo",
+            "nộp tờ trình của hội đã hợp nhất",
+            lambda: nominations.submit(
+                ctx, "nctcu.canbo", _load(self.folder / "hoi-nct-cu-2025.yaml"), self.source
+            ),
+        )
+        round_id = rounds.find_round(ctx, "qt-khoi-hoi-dac-thu", "2025")
+        self.on(date(2025, 12, 8), "Trưởng khối (Hội Chữ thập đỏ tỉnh Quảng Trị) mở bỏ phiếu bình xét")
+        self.act("ctd.chutich.qt", "round_open", "open")
+        electorate = rounds.show_round(ctx, round_id).members
+        names = directory.unit_names(ctx, self.clock.today(), electorate)
+        self.say(f"    Đơn vị bỏ phiếu ({len(electorate)}): {'; '.join(names[u] for u in electorate)}")
+        self.on(date(2025, 12, 10), "Các đơn vị thành viên bỏ phiếu")
+        for unit, user in VOTERS_2025.items():
+            own = {n.id for n in queries.list_nominations(ctx, unit=unit)}
+            self.act(user, "round_vote", "vote", tasks.Payload(approve=set(submitted) - own))
+        self.on(date(2025, 12, 11), "Trưởng khối kết thúc bình xét; bầu trưởng, phó khối năm 2026")
+        self.act(
+            "ctd.chutich.qt",
+            "round_close",
+            "close",
+            tasks.Payload(next_chair="qb-hoi-nha-bao", next_deputy="qb-hoi-nct"),
+        )
+        self.on(date(2025, 12, 15), "Ban Thi đua – Khen thưởng tỉnh Quảng Trị thẩm định")
+        for task in tasks.list_tasks(ctx, "cv.tdkt.qt"):
+            if task.kind == "appraise":
+                self.act("cv.tdkt.qt", "appraise", "pass", nomination_id=task.nomination_id or 0)
+
+        self.on(date(2025, 12, 17), "Hội đồng Thi đua – Khen thưởng tỉnh Quảng Trị họp")
+        self.act("tb.tdkt.qt", "session_open", "open")
+        session_id = council.list_sessions(ctx)[-1].id
+        view = council.show_session(ctx, session_id)
+        self.say(f"    Thành viên Hội đồng ngày họp: {view.members_total}")
+        self.refused(
+            "gd.snv",
+            "bỏ phiếu trong Hội đồng tỉnh Quảng Trị",
+            lambda: council.cast_ballot(ctx, "gd.snv", session_id, {}),
+        )
+        council.record_attendance(ctx, "tb.tdkt.qt", session_id, COUNCIL_2025)
+        vote_items = [i["nomination"] for i in view.items if i["needs_vote"]]
+        for member in COUNCIL_2025:
+            council.cast_ballot(ctx, member, session_id, dict.fromkeys(vote_items, Choice.YES))
+        self.act(
+            "tb.tdkt.qt",
+            "session_close",
+            "close",
+            tasks.Payload(proposal_ref="215/TTr-SNV"),
+            session_id=session_id,
+        )
+
+        self.on(date(2025, 12, 18), "Chủ tịch UBND tỉnh Quảng Trị ký; quyết định được cấp số của cơ quan mới")
+        for d in decisions.list_decisions(ctx):
+            if d.status == "draft":
+                self.refused(
+                    "ct.ubnd",
+                    f"ký dự thảo quyết định số {d.id} của tỉnh Quảng Trị",
+                    functools.partial(decisions.sign, ctx, "ct.ubnd", d.id),
+                )
+                self.act("ct.ubnd.qt", "decision_sign", "sign", decision_id=d.id)
+
+        handover = [e for e in audit_trail(ctx, in_flight) if e["action"] == "handover"]
+        self.say(
+            f"    Hồ sơ số {in_flight}: {handover[0]['comment']}"
+            if handover
+            else "    (không có chuyển giao)"
+        )
+        issued_after = certificates.decision_pdf(ctx, old_decision.id)
+        same = "giữ nguyên tệp đã ban hành" if issued_after == issued_before else "ĐÃ THAY ĐỔI"
+        self.say(
+            f"    Quyết định {old_decision.number_text} ngày {old_decision.decision_date:%d/%m/%Y} của "
+            f"{old_decision.issuing_body}: {same} (SHA-256 {hashlib.sha256(issued_after).hexdigest()[:16]}…)"
+        )
+
+
+# The 2025 round: the unit each representative votes for, and the council on the day it meets.
+VOTERS_2025 = {
+    "qb-hoi-nct": "nct.chutich.qt",
+    "qb-lien-minh-htx": "htx.chutich",
+    "qb-hoi-nguoi-mu": "mu.chutich",
+    "qb-hoi-chu-thap-do": "ctd.chutich.qt",
+    "qb-hoi-nha-bao": "nhabao.chutich.qt",
+}
+COUNCIL_2025 = ["ct.ubnd.qt", "tb.tdkt.qt"]
+
+
+def audit_trail(ctx: Context, nomination_id: int) -> list[dict[str, Any]]:
+    """The nomination's recorded events, oldest first."""
+    from sqlalchemy import select
+
+    from thidua_workflow.db import models as m
+
+    with ctx.reader() as uow:
+        rows = uow.session.scalars(
+            select(m.AuditEvent)
+            .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.entity_id == str(nomination_id))
+            .order_by(m.AuditEvent.id)
+        )
+        return [{"action": e.action, "comment": e.comment, "at": e.at} for e in rows]
+
+
+def _scenarios(example: Path) -> list[tuple[type[Scenario], Path]]:
+    """The scenarios an example folder replays: its ``scenario.yaml`` may name one to replay first."""
+    marker = example / "scenario.yaml"
+    if not marker.is_file():
+        return [(Scenario, example)]
+    spec = _load(marker) or {}
+    after = spec.get("after")
+    first = _scenarios((example / str(after)).resolve()) if after else []
+    return [*first, (Merger2025, example)]
 
 
 def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: bool = True) -> None:
@@ -278,7 +446,8 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         if with_prefect:
             runs = _with_prefect(ctx, clock, example, out)
         else:
-            Scenario(ctx, clock, example, out.print).run()
+            for scenario, folder in _scenarios(example):
+                scenario(ctx, clock, folder, out.print).run()
             runs = None
         _summary(ctx, out)
         _export(ctx, out)
@@ -294,24 +463,27 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         "Giao diện web và Prefect (mở trình duyệt ở http://127.0.0.1:8000/, Prefect ở http://127.0.0.1:4200):"
     )
     local_flag = " THIDUA_VERIFY_URL_LOCAL=true" if local is not None else ""
+    merger = _scenarios(example)[-1][0] is Merger2025
+    as_of, people = (WEB_AS_OF_2025, DEMO_PEOPLE_2025) if merger else (WEB_AS_OF, DEMO_PEOPLE)
     ballot_flag = (
         f" THIDUA_BALLOT_SECRET_PATH={settings.ballot_secret_path}"
         if settings.ballot_secret_path is not None and settings.ballot_secret is None
         else ""
     )
     out.print(
-        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={WEB_AS_OF}{local_flag}{ballot_flag} "
+        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={as_of}{local_flag}{ballot_flag} "
         ".venv/bin/thidua serve"
     )
     out.print(
         f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
-        + "; ".join(f"{who} ({role})" for who, role in DEMO_PEOPLE)
-        + " — mọi người trong examples/quang-binh/org.yaml đều dùng được mật khẩu này."
+        + "; ".join(f"{who} ({role})" for who, role in people)
+        + f" — mọi người trong {example / 'org.yaml'} đều dùng được mật khẩu này."
     )
-    out.print(
-        f"Hôm nay của giao diện là {WEB_AS_OF:%d/%m/%Y} (THIDUA_AS_OF): các đơn vị nộp hồ sơ năm 2020, "
-        "khối bình xét, Ban thẩm định, Hội đồng họp, lãnh đạo ký — tất cả trên trình duyệt."
-    )
+    if not merger:
+        out.print(
+            f"Hôm nay của giao diện là {WEB_AS_OF:%d/%m/%Y} (THIDUA_AS_OF): các đơn vị nộp hồ sơ năm 2020, "
+            "khối bình xét, Ban thẩm định, Hội đồng họp, lãnh đạo ký — tất cả trên trình duyệt."
+        )
 
 
 def _ballot_secret(settings: Settings, out: Console) -> Settings:
@@ -361,7 +533,8 @@ def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) 
 
             ctx.dispatcher = patient
             before = count_flow_runs()
-            Scenario(ctx, clock, example, out.print).run()
+            for scenario, folder in _scenarios(example):
+                scenario(ctx, clock, folder, out.print).run()
             return count_flow_runs() - before
 
 
@@ -384,6 +557,13 @@ def count_flow_runs() -> int:
 
 # The web app replays the end of 2020: the next year-end round is for a person to take through.
 WEB_AS_OF = date(2020, 12, 7)
+WEB_AS_OF_2025 = date(2025, 12, 19)  # after the merger: the former Chairman (ct.ubnd) sees no work
+DEMO_PEOPLE_2025 = [
+    ("ct.ubnd.qt", "Chủ tịch UBND tỉnh Quảng Trị"),
+    ("tb.tdkt.qt", "Thường trực Hội đồng tỉnh Quảng Trị"),
+    ("ct.ubnd", "nguyên Chủ tịch UBND tỉnh Quảng Bình"),
+    ("vt.ubnd.qt", "văn thư"),
+]
 RETRY_PAUSES = (2, 5, 15)  # seconds before each further try of a stage Prefect could not take
 DEMO_PASSWORD = "thidua-demo-2020"
 DEMO_PEOPLE = [

@@ -99,6 +99,33 @@ def test_demo_replays_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert "162/QĐ-UBND" in result.output
 
 
+def test_the_merger_demo_and_the_former_chairman_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`thidua demo --example examples/quang-tri-2025`: Quảng Bình 2019–2020, then the 2025 merger. After
+    it, the former Chairman and council of Quảng Bình act for nobody (exit 3); issued files stay as issued."""
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
+    result = runner.invoke(app, ["demo", "--example", str(EXAMPLES / "quang-tri-2025"), "--without-prefect"])
+    assert result.exit_code == 0, result.output
+    assert "1/QĐ-UBND" in result.output and "CHỦ TỊCH Lê Văn Mẫu Hợp Nhất" in result.output
+    assert "162/QĐ-UBND ngày 21/01/2020 của Ủy ban nhân dân tỉnh Quảng Bình: giữ nguyên tệp đã ban hành" in (
+        " ".join(result.output.split())
+    )
+    after = ["--as-of", "2025-12-19"]
+    refused = runner.invoke(app, [*after, "sessions", "open", "--as", "tb.tdkt"])
+    assert refused.exit_code == 3, refused.output
+    assert "không có vai trò" in refused.output
+    refused = runner.invoke(app, [*after, "sessions", "vote", "4", "--as", "gd.snv", "--yes", "12"])
+    assert refused.exit_code == 3, refused.output
+    # Before the merger the same person held the authority (a grant holds on its own dates).
+    before = runner.invoke(app, ["--as-of", "2025-06-30", "sessions", "open", "--as", "tb.tdkt"])
+    assert before.exit_code != 3, before.output
+    pdf = runner.invoke(app, ["decisions", "pdf", "1", "--out", str(tmp_path / "162.pdf")])
+    assert pdf.exit_code == 0, pdf.output
+    stored = next((tmp_path / "demo" / "in" / "162-qd-ubnd").glob("quyet-dinh-*.pdf"))
+    assert (tmp_path / "162.pdf").read_bytes() == stored.read_bytes()
+
+
 def test_certificates_issue_export_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
     assert runner.invoke(app, ["demo", "--example", str(QB), "--without-prefect"]).exit_code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,18 @@ from sqlalchemy import func, select
 
 from tests.conftest import EXAMPLES, read_yaml
 from thidua_workflow import demo
+from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.services.nominations import SubmitResult, submit
+from thidua_workflow.services.org import load_organisation
+from thidua_workflow.services.tasks import act, list_tasks
 
 QB_NOMINATIONS = EXAMPLES / "quang-binh" / "nominations"
+QT = EXAMPLES / "quang-tri-2025"
+QT_NOMINATIONS = QT / "nominations"
+COUNCIL_QT = ["ct.ubnd.qt", "tb.tdkt.qt"]  # the new province's council in the example
 
 # Which clerk submits each example file.
 CLERKS = {
@@ -203,3 +210,22 @@ def tasks_nobody_can_act_on(ctx: Context) -> list[str]:
 def assert_every_open_task_has_someone(ctx: Context) -> None:
     stuck = tasks_nobody_can_act_on(ctx)
     assert not stuck, "\n".join(stuck)
+
+
+def merge_2025(ctx: Context, clock: FixedClock) -> None:
+    clock.set(date(2025, 7, 1))
+    load_organisation(ctx, read_yaml(QT / "org.yaml"))
+
+
+def in_flight_2025(ctx: Context, clock: FixedClock) -> int:
+    """A Quảng Bình ad-hoc nomination appraised in June 2025, awaiting the council on 30/6; then the merger."""
+    clock.set(date(2025, 6, 10))
+    load_organisation(ctx, read_yaml(EXAMPLES / "quang-binh" / "org.yaml"))
+    clock.set(date(2025, 6, 16))
+    data = read_yaml(QT_NOMINATIONS / "hoi-nguoi-mu-2025-dot-xuat.yaml")
+    nomination: int = submit(ctx, "mu.canbo", data, DirectorySource(QT_NOMINATIONS)).nomination_ids[0]
+    clock.set(date(2025, 6, 24))
+    task = next(t.id for t in list_tasks(ctx, "cv.tdkt1") if t.nomination_id == nomination)
+    act(ctx, "cv.tdkt1", task, "pass")
+    merge_2025(ctx, clock)
+    return nomination

@@ -24,13 +24,13 @@ from thidua_workflow.services.tasks import act, list_tasks
 FLAG, BK_PERSON, BK_COLLECTIVE, CSTD = 1, 2, 3, 4
 
 
-def _session(ctx: Context) -> int:
-    view = council.open_session(ctx, "tb.tdkt")
-    council.record_attendance(ctx, "tb.tdkt", view.id, COUNCIL)
+def _session(ctx: Context, secretary: str = "tb.tdkt", members: list[str] = COUNCIL) -> int:
+    view = council.open_session(ctx, secretary)
+    council.record_attendance(ctx, secretary, view.id, members)
     needs = [i["nomination"] for i in view.items if i["needs_vote"]]
-    for member in COUNCIL:
+    for member in members:
         council.cast_ballot(ctx, member, view.id, dict.fromkeys(needs, Choice.YES))
-    council.close_session(ctx, "tb.tdkt", view.id, proposal_ref="12/TTr-SNV")
+    council.close_session(ctx, secretary, view.id, proposal_ref="12/TTr-SNV")
     return view.id
 
 
@@ -165,7 +165,7 @@ def test_system_numbering_is_gap_free_per_year(ctx: Context, clock: FixedClock) 
     task = next(v.id for v in list_tasks(ctx, "cv.tdkt1") if v.nomination_id == first)
     act(ctx, "cv.tdkt1", task, "pass")
     clock.set(date(2026, 3, 2))
-    _session(ctx)
+    _session(ctx, "tb.tdkt.qt", ["ct.ubnd.qt", "tb.tdkt.qt"])  # the new province's council
     draft = _by_form(ctx)["bang_khen_tinh"]
     issued = decisions.sign(ctx, "ct.ubnd.qt", draft.id)
     assert (issued.status, issued.number_text) == ("issued", "1/QĐ-UBND")

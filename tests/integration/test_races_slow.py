@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text
 
 from tests.conftest import EXAMPLES, PG_URL, read_yaml
-from tests.integration.helpers import COUNCIL, example, row_counts, submit_example
+from tests.integration.helpers import example, row_counts, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
@@ -127,6 +127,9 @@ def test_twenty_api_clients_on_one_task_get_one_200_and_nineteen_409(ctx: Contex
     assert _decisive_events(ctx, nomination) == 1
 
 
+COUNCIL_QT = ["ct.ubnd.qt", "tb.tdkt.qt"]
+
+
 def test_eight_decisions_signed_at_once_take_eight_consecutive_numbers(
     ctx: Context, clock: FixedClock
 ) -> None:
@@ -143,13 +146,13 @@ def test_eight_decisions_signed_at_once_take_eight_consecutive_numbers(
         nomination = submit_example(ctx, "hoi-lhtn-2020-dot-xuat", data).nomination_ids[0]
         task = next(v.id for v in list_tasks(ctx, "cv.tdkt1") if v.nomination_id == nomination)
         act(ctx, "cv.tdkt1", task, "pass")
-        clock.set(date(2026, 3, 2))
-        view = council.open_session(ctx, "tb.tdkt")
-        council.record_attendance(ctx, "tb.tdkt", view.id, COUNCIL)
+        clock.set(date(2026, 3, 2))  # the new province's council (Quảng Bình's ended on 30/6/2025)
+        view = council.open_session(ctx, "tb.tdkt.qt")
+        council.record_attendance(ctx, "tb.tdkt.qt", view.id, COUNCIL_QT)
         needs = [item["nomination"] for item in view.items if item["needs_vote"]]
-        for member in COUNCIL:
+        for member in COUNCIL_QT:
             council.cast_ballot(ctx, member, view.id, dict.fromkeys(needs, Choice.YES))
-        council.close_session(ctx, "tb.tdkt", view.id)
+        council.close_session(ctx, "tb.tdkt.qt", view.id)
         drafts += [d.id for d in decisions.list_decisions(ctx) if d.status == "draft" and d.id not in drafts]
     assert len(drafts) == 8
     barrier = threading.Barrier(len(drafts))

@@ -229,8 +229,15 @@ def test_dissolved_unit_gets_no_commendation(ctx: Context, clock: FixedClock) ->
     load_organisation(ctx, read_yaml(EXAMPLES / "quang-tri-2025" / "org.yaml"))
     clock.set(date(2025, 12, 5))
     folder = EXAMPLES / "quang-tri-2025" / "nominations"
+    data = read_yaml(folder / "hoi-nct-cu-2025.yaml")
+    # The dissolved association's own clerk acts for nobody any more: the grant ended with the unit.
+    with pytest.raises(NotPermitted):
+        submit(ctx, "nctcu.canbo", data, DirectorySource(folder))
+    # Nominated by the unit it merged into, it is refused by the rule, with its legal basis.
+    data["unit"] = "qb-hoi-nct"
+    data["documents"][0]["signed_by"] = "nct.chutich.qt"
     with pytest.raises(ValidationFailed) as caught:
-        submit(ctx, "nctcu.canbo", read_yaml(folder / "hoi-nct-cu-2025.yaml"), DirectorySource(folder))
+        submit(ctx, "nct.canbo.qt", data, DirectorySource(folder))
     rules = {p.rule for p in caught.value.problems}
     assert "khong_khen_don_vi_giai_the" in rules
     assert any("Thông tư 15/2025/TT-BNV" in (p.article or "") for p in caught.value.problems)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -164,15 +165,29 @@ class Person(Versioned, Base):
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
+# The first day a grant without a date holds from (the first day of the Democratic Republic).
+BEGINNING = date(1945, 9, 2)
+
+
 class RoleGrant(Base):
+    """Authority held on a date: from ``valid_from`` to ``valid_until`` as granted, and no longer than its
+    body lasts (``ends_on``: the earlier of ``valid_until`` and the last day of the unit or province the
+    grant is held in, kept by the organisation load)."""
+
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("person_id", "role", "unit_id"),)
+    __table_args__ = (UniqueConstraint("person_id", "role", "unit_id", "valid_from"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     role: Mapped[str] = mapped_column(String(32), index=True)
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     title: Mapped[str | None] = mapped_column(String(200))
+    valid_from: Mapped[date] = mapped_column(Date, default=BEGINNING, server_default=text("'1945-09-02'"))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # The province whose organisation file granted it: a province-wide role (council, signer, appraiser,
+    # registrar) is held in that province's bodies and ends with them.
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("provinces.id"))
 
     person: Mapped[Person] = relationship(back_populates="grants")
 
@@ -544,6 +559,7 @@ class Decision(Versioned, Base):
     policy_period: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     issuing_body: Mapped[str] = mapped_column(String(300))
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("provinces.id"))  # whose body issues it
     reason_line: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[list[Any]]
     proposal_ref: Mapped[str | None] = mapped_column(String(300))

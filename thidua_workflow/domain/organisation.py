@@ -89,9 +89,21 @@ class BlocIn(_In):
 
 
 class RoleIn(_In):
+    """A grant of authority: the role, the unit it is held for (unit-scoped roles), the title a signer
+    signs with, and the days it holds — without dates, from the beginning and open-ended. It also ends
+    when its body ends (the unit is dissolved, the province merged), whatever ``valid_until`` says."""
+
     role: Role
     unit: Slug | None = None
     title: VnLine | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until (ngày hết hiệu lực) trước valid_from (ngày có hiệu lực)")
+        return self
 
 
 class PersonIn(_In):

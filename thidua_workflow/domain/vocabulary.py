@@ -90,6 +90,7 @@ ACTION_LABELS = {
     "decision_issue": "Ban hành quyết định",
     "decision_send_back": "Trả lại dự thảo quyết định",
     "decision_sign": "Ký quyết định",
+    "handover": "Chuyển giao cho cơ quan có thẩm quyền mới (sắp xếp tổ chức)",
     "org_load": "Nạp tổ chức",
     "password_set": "Đặt mật khẩu",
     "password_reset_issued": "Cấp mã đặt lại mật khẩu",

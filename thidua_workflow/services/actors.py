@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Date, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -12,6 +13,7 @@ from thidua_workflow.domain.authz import Actor, Grant
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import grant_holds, today_of
 from thidua_workflow.services.uow import read_columns
 
 # Built once: every service call starts here, and a statement object that is reused keeps its
@@ -27,19 +29,27 @@ _ACTOR = (
         m.RoleGrant.unit_id.label("grant_unit"),
         m.RoleGrant.title,
     )
-    .outerjoin(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
+    .outerjoin(
+        m.RoleGrant,
+        and_(
+            m.RoleGrant.person_id == m.Person.id,
+            m.RoleGrant.valid_from <= bindparam("on", type_=Date()),
+            or_(m.RoleGrant.ends_on.is_(None), m.RoleGrant.ends_on >= bindparam("on", type_=Date())),
+        ),
+    )
     .where(m.Person.username == bindparam("username"))
     .order_by(m.RoleGrant.id)
 )
 
 
 def load_actor(session: Session, username: str) -> Actor:
-    """The person and their grants in one statement.
+    """The person and the grants that hold on the transaction's day, in one statement: authority is
+    dated, so a Chairman whose province has merged acts for nobody after the merger.
 
     Plain columns rather than entities: the actor is an immutable value read in the caller's transaction,
     so there is nothing to track in the identity map, and building it costs no ORM bookkeeping.
     """
-    rows = read_columns(session, _ACTOR, {"username": username}).all()
+    rows = read_columns(session, _ACTOR, {"username": username, "on": today_of(session)}).all()
     if not rows or not rows[0].active:
         raise NotPermitted(f"Người dùng '{username}' không tồn tại hoặc đã bị khóa.")
     first = rows[0]
@@ -60,6 +70,8 @@ def read_actor(ctx: Context, username: str) -> Actor:
 
 
 def actor_of(person: m.Person) -> Actor:
+    """The person as the record names them (e.g. who signed a decision), with every grant they were
+    ever given: a label for events, never a check of authority (that is ``load_actor``'s)."""
     return Actor(
         person_id=person.id,
         username=person.username,
@@ -69,25 +81,27 @@ def actor_of(person: m.Person) -> Actor:
     )
 
 
-def _holding(column: Any, role: Role, unit_id: str | None) -> Select[Any]:
-    """One column of the active people holding ``role`` (for ``unit_id`` when given), in its order."""
+def _holding(column: Any, role: Role, unit_id: str | None, on: date) -> Select[Any]:
+    """One column of the active people holding ``role`` on ``on`` (for ``unit_id`` when given)."""
     query = (
         select(column)
         .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-        .where(m.RoleGrant.role == role.value, m.Person.active.is_(True))
+        .where(m.RoleGrant.role == role.value, m.Person.active.is_(True), grant_holds(on))
         .order_by(column)
     )
     return query if unit_id is None else query.where(m.RoleGrant.unit_id == unit_id)
 
 
 def holders(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
-    """Usernames of the active people holding ``role`` (for ``unit_id`` when given)."""
-    return list(dict.fromkeys(session.scalars(_holding(m.Person.username, role, unit_id))))
+    """Usernames of the active people holding ``role`` today (for ``unit_id`` when given)."""
+    query = _holding(m.Person.username, role, unit_id, today_of(session))
+    return list(dict.fromkeys(session.scalars(query)))
 
 
 def holder_names(session: Session, role: Role, unit_id: str | None = None) -> list[str]:
     """The full names of the people ``holders`` lists: messages name people, not their logins."""
-    return list(dict.fromkeys(session.scalars(_holding(m.Person.full_name, role, unit_id))))
+    query = _holding(m.Person.full_name, role, unit_id, today_of(session))
+    return list(dict.fromkeys(session.scalars(query)))
 
 
 def unit_name(session: Session, unit_id: str | None) -> str:

@@ -115,6 +115,13 @@ def _record(
     }
 
 
+def province_of(ctx: Context, session: Session, decision: m.Decision) -> str:
+    """The name of the province whose body issues ``decision`` — the place its documents name, that of
+    their own date: a Quảng Bình decision of 2020 keeps "Quảng Bình" after the 2025 merger."""
+    province = session.get(m.Province, decision.province_id) if decision.province_id else None
+    return province.name if province is not None else ctx.policy.province_name
+
+
 def _data(
     ctx: Context,
     decision: m.Decision,
@@ -123,12 +130,12 @@ def _data(
     code: str,
     golden: str,
     signer_name: str,
+    province: str,
 ) -> CertificateData:
     assert decision.decision_date is not None
     award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
     title, line = TITLES.get(award.title, ("BẰNG KHEN", None))
     achievement = line.format(period=nomination.period_label) if line else decision.reason_line
-    province = ctx.policy.province_name
     return CertificateData(
         awardee=nomination.nominee_name,
         issuer=f"CHỦ TỊCH {unicodedata.normalize('NFC', decision.issuing_body).upper()}",
@@ -247,13 +254,14 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
         all_data: list[CertificateData] = []
         flags: list[tuple[int, FlagProof]] = []
         award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
+        location = province_of(ctx, s, decision)
         for item in decision.items:
             nomination = s.get(m.Nomination, item.nomination_id)
             assert nomination is not None
             golden = golden_format.format(ordinal=item.ordinal, number=decision.number, year=decision.year)
             record = _record(decision, item, nomination, golden)
             code = code_for(secret, record)
-            data = _data(ctx, decision, item, nomination, code, golden, signer_name)
+            data = _data(ctx, decision, item, nomination, code, golden, signer_name, location)
             all_data.append(data)
             if nomination.id not in have:
                 planned.append((nomination.id, item.ordinal, golden, code, record, data))
@@ -263,7 +271,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
                     (
                         nomination.id,
                         FlagProof(
-                            ctx.policy.province_name,
+                            location,
                             nomination.nominee_name,
                             nomination.period_year,
                             decision.number_text,
@@ -279,7 +287,6 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
-    location = ctx.policy.province_name
     # Certificates go in chunks of ``CHUNK``, one transaction each: memory stays flat however long the
     # decision's list, and a run killed half-way keeps what it committed (the next makes the rest).
     chunks = [planned[i : i + CHUNK] for i in range(0, len(planned), CHUNK)]
@@ -418,7 +425,7 @@ def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> 
     signer = session.get(m.Person, decision.signer_id) if decision.signer_id else None
     return DecisionDocument(
         issuing_body=decision.issuing_body,
-        province_name=ctx.policy.province_name,
+        province_name=province_of(ctx, session, decision),
         number_text=decision.number_text,
         decision_date=decision.decision_date,
         award_name=decision.award_name,
@@ -435,14 +442,26 @@ def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> 
 
 
 def decision_pdf(ctx: Context, decision_id: int) -> bytes:
-    """The decision as PDF at any stage (a draft for the signer to preview)."""
+    """The decision as PDF at any stage: once issued, the file as it was issued (stored, byte for
+    byte); before, a draft for the signer to preview, with the body and place of the decision's own
+    province, whatever the organisation has become since."""
     from thidua_workflow.certificates.decision_pdf import render_decision
 
     with ctx.reader() as uow:
         decision = uow.session.get(m.Decision, decision_id)
         if decision is None:
             raise NotFound("quyết định", decision_id)
-        document = _decision_document(ctx, uow.session, decision)
+        issued = uow.session.scalar(
+            select(m.IssuedDocument.sha256).where(
+                m.IssuedDocument.decision_id == decision_id,
+                m.IssuedDocument.kind == "decision",
+                m.IssuedDocument.nomination_id.is_(None),
+            )
+        )
+        document = None if issued else _decision_document(ctx, uow.session, decision)
+    if issued is not None:
+        return ctx.store.read(issued)
+    assert document is not None
     return render_decision(document, invariant=True)
 
 

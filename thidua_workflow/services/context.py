@@ -17,6 +17,7 @@ from thidua_workflow.domain.calendar import WorkingCalendar
 from thidua_workflow.domain.policy import Policy, bundled_policy, load_policy
 from thidua_workflow.domain.rules import check_policy
 from thidua_workflow.errors import ConfigurationError, ThiduaError
+from thidua_workflow.services.dated import TODAY_KEY
 from thidua_workflow.services.uow import UnitOfWork
 from thidua_workflow.settings import Settings
 
@@ -52,7 +53,9 @@ class Context:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (SQLite takes the write lock at BEGIN)."""
-        return UnitOfWork(self._factory, self._dispatch, {NAMES_KEY: self.award_names})
+        return UnitOfWork(
+            self._factory, self._dispatch, {NAMES_KEY: self.award_names, TODAY_KEY: self.clock.today}
+        )
 
     def award_names(self) -> dict[str, str]:
         """Every award form's name by its code, across the policy's periods (the latest name wins)."""
@@ -68,7 +71,7 @@ class Context:
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries only."""
-        return UnitOfWork(self._read_factory, info={NAMES_KEY: self.award_names})
+        return UnitOfWork(self._read_factory, info={NAMES_KEY: self.award_names, TODAY_KEY: self.clock.today})
 
     @property
     def policy(self) -> Policy:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -33,6 +33,7 @@ from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitt
 from thidua_workflow.services import audit, ballots
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import grant_holds, today_of
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.uow import read_columns
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
@@ -75,12 +76,18 @@ def _current_period_code(ctx: Context) -> str:
     return ctx.policy.period_for(ctx.clock.today()).code
 
 
-def council_members(session: Session) -> list[m.Person]:
+def council_members(session: Session, on: date | None = None) -> list[m.Person]:
+    """The council's members on ``on`` (default: the transaction's day): those whose grant holds then
+    (quorum and thresholds count them; a member whose province merged is no longer one)."""
     return list(
         session.scalars(
             select(m.Person)
             .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-            .where(m.RoleGrant.role == Role.COUNCIL_MEMBER.value, m.Person.active.is_(True))
+            .where(
+                m.RoleGrant.role == Role.COUNCIL_MEMBER.value,
+                m.Person.active.is_(True),
+                grant_holds(on or today_of(session)),
+            )
             .order_by(m.Person.id)
         ).unique()
     )
@@ -611,6 +618,7 @@ def _draft_decisions(
             policy_period=period_code,
             status="draft",
             issuing_body=ctx.policy.issuing_body,
+            province_id=ctx.policy.province,
             reason_line=ctx.policy.decisions.reason.format(period=", ".join(labels)),
             legal_basis=list(period.legal_basis),
             proposal_ref=proposal_ref,
@@ -732,8 +740,9 @@ def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
     """Every council member: present or not, ballot in or not — never what the ballot said."""
     with ctx.reader() as uow:
         session = uow.session
-        _session(session, session_id)
+        council = _session(session, session_id)
         rows = {person.id: member for member, person in _participants(session, session_id)}
+        convened = council.opened_at.astimezone(ctx.clock.tz).date()  # the council of that day
         return [
             {
                 "username": p.username,
@@ -741,5 +750,5 @@ def participation(ctx: Context, session_id: int) -> list[dict[str, Any]]:
                 "present": bool(rows[p.id].present) if p.id in rows else False,
                 "voted": bool(rows[p.id].voted) if p.id in rows else False,
             }
-            for p in council_members(session)
+            for p in council_members(session, convened)
         ]

@@ -14,6 +14,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.domain.text import sort_key
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import grant_holds, today_of
 
 
 def unit_names(ctx: Context, on: date, units: Collection[str] | None = None) -> dict[str, str]:
@@ -34,7 +35,11 @@ def people_with_role(ctx: Context, role: Role, units: Collection[str]) -> list[t
         rows = uow.session.execute(
             select(m.Person.username, m.Person.full_name)
             .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-            .where(m.RoleGrant.role == role.value, m.RoleGrant.unit_id.in_(units))
+            .where(
+                m.RoleGrant.role == role.value,
+                m.RoleGrant.unit_id.in_(units),
+                grant_holds(today_of(uow.session)),
+            )
             .order_by(m.Person.username)
         )
         return [(username, name) for username, name in rows]

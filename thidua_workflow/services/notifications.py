@@ -16,6 +16,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import vietnamese_date
 from thidua_workflow.services.context import Context, award_name
+from thidua_workflow.services.dated import grant_holds, today_of
 from thidua_workflow.services.outbox import Stage, wake
 
 MAX_ATTEMPTS = 5
@@ -31,7 +32,7 @@ def _people_for(session: Session, role: str, unit_id: str | None, person_id: int
     query = (
         select(m.Person)
         .join(m.RoleGrant, m.RoleGrant.person_id == m.Person.id)
-        .where(m.RoleGrant.role == role, m.Person.active.is_(True))
+        .where(m.RoleGrant.role == role, m.Person.active.is_(True), grant_holds(today_of(session)))
     )
     if Role(role) in UNIT_SCOPED and unit_id is not None:
         query = query.where(m.RoleGrant.unit_id == unit_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import require_role
-from thidua_workflow.domain.enums import Role
+from thidua_workflow.domain.enums import UNIT_SCOPED_ROLES, NominationStatus, NomineeKind, Role
 from thidua_workflow.domain.identity import nominee_key
 from thidua_workflow.domain.organisation import (
     AwardRecordIn,
@@ -33,6 +33,16 @@ from thidua_workflow.errors import Problem, ValidationFailed
 from thidua_workflow.services import accounts, audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
+
+# A nomination in one of these states is no longer in flight: nothing is handed over.
+IN_FLIGHT_ENDED = frozenset(
+    {
+        NominationStatus.DECIDED,
+        NominationStatus.CERTIFIED,
+        NominationStatus.WITHDRAWN,
+        NominationStatus.REJECTED,
+    }
+)
 
 
 @dataclass
@@ -64,6 +74,7 @@ def load_organisation(
             require_role(actor, Role.OPERATOR)
         _check_references(session, org)
         report = OrgLoadReport(org.province.id)
+        handovers = _mergers_to_record(session, org)
         for province in (org.province, *org.other_provinces):  # a merger points at the current province
             _upsert_province(session, province, report)
         uow.flush()
@@ -73,11 +84,15 @@ def load_organisation(
         for bloc in org.blocs:
             _upsert_bloc(session, bloc, org.province.id, report)
         for person in org.people:
-            _upsert_person(session, person, report)
+            _upsert_person(session, person, org.province.id, report)
         uow.flush()
         accounts.end_inactive_sessions(session, ctx.clock.now())  # a person made inactive is signed out
         for rec in org.award_records:
             _upsert_record(session, rec, report)
+        uow.flush()
+        report.counts["grants_ended"] += _settle_grant_ends(session)
+        for merger in handovers:
+            report.counts["nominations_handed_over"] += _hand_over(session, merger, ctx.clock.now())
         audit.record(
             session,
             at=ctx.clock.now(),
@@ -159,6 +174,101 @@ def _check_references(session: Session, org: OrganisationIn) -> None:
         need_unit(r.nominee.unit, f"award_records[{i}].nominee.unit")
     if problems:
         raise ValidationFailed(problems, "Tệp tổ chức bị từ chối, không lưu gì:")
+
+
+@dataclass(frozen=True)
+class _Merger:
+    """A province that the file merges into another, recorded for the first time."""
+
+    province: str
+    province_name: str
+    into: str
+    into_name: str
+    on: date
+    units: frozenset[str]  # the merged province's units before the load moves any of them
+
+
+def _mergers_to_record(session: Session, org: OrganisationIn) -> list[_Merger]:
+    names = {p.id: p.name for p in (org.province, *org.other_provinces)}
+    found = []
+    for p in org.other_provinces:
+        row = session.get(m.Province, p.id)
+        if p.merged_into is None or p.merged_on is None or row is None or row.merged_into_id is not None:
+            continue
+        units = frozenset(session.scalars(select(m.Unit.id).where(m.Unit.province_id == p.id)))
+        into_name = names.get(p.merged_into) or session.get(m.Province, p.merged_into).name  # type: ignore[union-attr]
+        found.append(_Merger(p.id, p.name, p.merged_into, into_name, p.merged_on, units))
+    return found
+
+
+def _hand_over(session: Session, merger: _Merger, now: datetime) -> int:
+    """Each nomination of the merged province still in flight goes on under the bodies that hold
+    authority on the day of each later step (the new province's); the reason is put on its record.
+    It keeps the policy period (the law) it was submitted under."""
+    open_ones = session.scalars(
+        select(m.Nomination)
+        .where(
+            m.Nomination.submitting_unit_id.in_(merger.units),
+            m.Nomination.status.not_in([s.value for s in IN_FLIGHT_ENDED]),
+        )
+        .order_by(m.Nomination.id)
+    ).all()
+    for nomination in open_ones:
+        audit.record(
+            session,
+            at=now,
+            actor=None,
+            action="handover",
+            entity_type="nomination",
+            entity_id=nomination.id,
+            from_state=nomination.status,
+            to_state=nomination.status,
+            comment=(
+                f"Từ ngày {merger.on:%d/%m/%Y} tỉnh {merger.province_name} hợp nhất vào tỉnh {merger.into_name}: "
+                f"hồ sơ do các cơ quan của tỉnh {merger.into_name} xử lý tiếp; "
+                f"áp dụng quy định của kỳ đã nộp ({nomination.policy_period})."
+            ),
+            data={
+                "from_province": merger.province,
+                "to_province": merger.into,
+                "on": merger.on.isoformat(),
+                "policy_period": nomination.policy_period,
+            },
+        )
+    return len(open_ones)
+
+
+def _settle_grant_ends(session: Session) -> int:
+    """Each grant's last day: its own ``valid_until`` or its body's last day, the earlier.
+
+    The body is the unit the grant is held for (unit-scoped roles: a unit the new province takes over
+    keeps its people); a province-wide role is held in the bodies of the province that granted it and
+    of the person's unit. A unit ends on the day before it is dissolved or its province merged; a
+    province on the day before its merger. The operator's grant runs the installation, not a public
+    body: only its own dates end it. Returns how many grants have an end."""
+    last_day: dict[str, date] = {}
+    provinces = {p.id: p.merged_on for p in session.scalars(select(m.Province))}
+    for unit in session.scalars(select(m.Unit)):
+        ends = [d for d in (unit.dissolved_on, provinces.get(unit.province_id)) if d is not None]
+        if ends:
+            last_day[unit.id] = min(ends) - timedelta(days=1)
+    units_of: dict[int, str | None] = dict(session.execute(select(m.Person.id, m.Person.unit_id)).all())
+    ended = 0
+    for grant in session.scalars(select(m.RoleGrant)):
+        scoped = Role(grant.role) in UNIT_SCOPED_ROLES
+        body = grant.unit_id if scoped else units_of.get(grant.person_id)
+        ends = [grant.valid_until] if grant.valid_until else []
+        if grant.role != Role.OPERATOR.value:
+            if body in last_day:
+                ends.append(last_day[body])
+            merged = provinces.get(grant.province_id) if grant.province_id and not scoped else None
+            if merged is not None:
+                ends.append(merged - timedelta(days=1))
+        ends_on = min(ends) if ends else None
+        if grant.ends_on != ends_on:
+            grant.ends_on = ends_on
+        ended += ends_on is not None
+    return ended
 
 
 def _upsert_province(session: Session, data: ProvinceIn, report: OrgLoadReport) -> None:
@@ -274,7 +384,7 @@ def _upsert_bloc(session: Session, data: BlocIn, province: str, report: OrgLoadR
             )
 
 
-def _upsert_person(session: Session, data: PersonIn, report: OrgLoadReport) -> None:
+def _upsert_person(session: Session, data: PersonIn, province: str, report: OrgLoadReport) -> None:
     row = session.scalar(select(m.Person).where(m.Person.username == data.username))
     fields = {
         "full_name": data.full_name,
@@ -290,15 +400,27 @@ def _upsert_person(session: Session, data: PersonIn, report: OrgLoadReport) -> N
         report.counts["people_created"] += 1
     else:
         report.counts["people_updated"] += _assign(row, **fields)
-    wanted = {(g.role.value, g.unit, g.title) for g in data.role_grants()}
-    have = {(g.role, g.unit_id, g.title): g for g in row.grants}
+    wanted = {
+        (g.role.value, g.unit, g.title, g.valid_from or m.BEGINNING, g.valid_until)
+        for g in data.role_grants()
+    }
+    have = {(g.role, g.unit_id, g.title, g.valid_from, g.valid_until): g for g in row.grants}
     for key, grant in have.items():
         if key not in wanted:
             row.grants.remove(grant)
             report.counts["roles_revoked"] += 1
     session.flush()
-    for role, unit, title in sorted(wanted - set(have), key=str):
-        row.grants.append(m.RoleGrant(role=role, unit_id=unit, title=title))
+    for role, unit, title, valid_from, valid_until in sorted(wanted - set(have), key=str):
+        row.grants.append(
+            m.RoleGrant(
+                role=role,
+                unit_id=unit,
+                title=title,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                province_id=province,
+            )
+        )
         report.counts["roles_granted"] += 1
 
 
@@ -313,7 +435,7 @@ def _upsert_record(session: Session, data: AwardRecordIn, report: OrgLoadReport)
     )
     fields = {
         "nominee_kind": data.nominee.kind.value,
-        "nominee_name": data.nominee.name,
+        "nominee_name": _name_in_year(session, data) or data.nominee.name,
         "unit_id": data.nominee.unit,
         "commendation_type": data.commendation_type.value,
         "decision": data.decision,
@@ -327,6 +449,24 @@ def _upsert_record(session: Session, data: AwardRecordIn, report: OrgLoadReport)
         report.counts["award_records_added"] += 1
     else:
         report.counts["award_records_updated"] += _assign(row, **fields)
+
+
+def _name_in_year(session: Session, data: AwardRecordIn) -> str | None:
+    """A unit's own award is recorded under the name the unit bore in the award's year (a 2024 title of
+    a unit renamed in 2025 keeps its 2024 name); None when the record names someone else. The record is
+    still found under the name the file gives (its key), so later nominations by that name see it."""
+    if data.nominee.kind is not NomineeKind.COLLECTIVE or data.nominee.unit is None:
+        return None
+    names = list(
+        session.scalars(
+            select(m.UnitName).where(m.UnitName.unit_id == data.nominee.unit).order_by(m.UnitName.valid_from)
+        )
+    )
+    if search_key(data.nominee.name) not in {n.name_key for n in names}:
+        return None
+    start, end = date(data.year, 1, 1), date(data.year, 12, 31)
+    in_year = [n for n in names if n.valid_from <= end and (n.valid_until is None or n.valid_until >= start)]
+    return in_year[-1].name if in_year else None
 
 
 def _assign(row: object, **values: Any) -> int:

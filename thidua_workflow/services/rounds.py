@@ -30,6 +30,7 @@ from thidua_workflow.errors import (
 from thidua_workflow.services import audit, late_dossiers
 from thidua_workflow.services.actors import actor_of, holder_names, load_actor, unit_name
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import membership_holds, today_of
 from thidua_workflow.services.outbox import Stage, complete, wake
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.visibility import require_round, visible_rounds
@@ -127,12 +128,11 @@ def _items(session: Session, bloc_round: m.BlocRound) -> list[m.Nomination]:
 
 
 def _members(session: Session, bloc_id: str, year: int) -> list[str]:
+    """The bloc's members for ``year`` that still exist today (membership ends with the unit)."""
     return sorted(
         session.scalars(
             select(m.BlocMember.unit_id).where(
-                m.BlocMember.bloc_id == bloc_id,
-                m.BlocMember.from_year <= year,
-                (m.BlocMember.to_year.is_(None)) | (m.BlocMember.to_year >= year),
+                m.BlocMember.bloc_id == bloc_id, membership_holds(year, today_of(session))
             )
         ).unique()
     )

@@ -20,6 +20,7 @@ from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, Ta
 from thidua_workflow.errors import Problem, TransitionNotAllowed
 from thidua_workflow.services import audit, notifications
 from thidua_workflow.services.context import Context, award_name
+from thidua_workflow.services.dated import membership_holds, today_of
 from thidua_workflow.services.uow import read_columns
 
 CLOSED = frozenset({NominationStatus.WITHDRAWN, NominationStatus.REJECTED})
@@ -217,14 +218,11 @@ def close_open_tasks(
 
 
 def bloc_of(session: Session, unit_id: str, year: int) -> str | None:
-    """The bloc the unit belongs to in ``year``, if any."""
+    """The bloc the unit belongs to in ``year``, if any, among the blocs that exist today (a bloc ends
+    with its province: after a merger the unit's new bloc takes its nominations)."""
     return session.scalar(
         select(m.BlocMember.bloc_id)
-        .where(
-            m.BlocMember.unit_id == unit_id,
-            m.BlocMember.from_year <= year,
-            (m.BlocMember.to_year.is_(None)) | (m.BlocMember.to_year >= year),
-        )
+        .where(m.BlocMember.unit_id == unit_id, membership_holds(year, today_of(session)))
         .order_by(m.BlocMember.from_year.desc())
         .limit(1)
     )
