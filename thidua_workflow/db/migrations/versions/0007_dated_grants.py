@@ -4,8 +4,8 @@
 Grants loaded before this revision hold from the beginning (2/9/1945) and are open-ended, as the
 organisation file without dates says. Decisions take the province whose issuing body they name.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
