@@ -147,15 +147,9 @@ def _header(doc: DecisionDocument, width: float) -> Table:
 def _signature(doc: DecisionDocument, width: float) -> Table:
     small = _style("nn", 11)
     recipients: list[Flowable] = [_p("Nơi nhận:", _style("nnh", 12, bold=True, italic=True))]
-    recipients += [
-        _p(f"- {r};" if i < len(doc.recipients) - 1 else f"- {r}.", small)
-        for i, r in enumerate(doc.recipients)
-    ]
+    recipients += [_p(line, small) for line in recipient_lines(doc)]
     center_bold = _style("sig", 13.5, align=TA_CENTER, bold=True)
-    if doc.signer_title == "PHÓ CHỦ TỊCH":
-        title: list[Flowable] = [_p("KT. CHỦ TỊCH", center_bold), _p("PHÓ CHỦ TỊCH", center_bold)]
-    else:
-        title = [_p(doc.signer_title or "CHỦ TỊCH", center_bold)]
+    title: list[Flowable] = [_p(line, center_bold) for line in signer_lines(doc)]
     sign = [*title, Spacer(1, 30 * mm), _p(doc.signer_name or "", center_bold)]
     table = Table([[recipients, sign]], colWidths=[width * 0.45, width * 0.55])
     table.setStyle(TableStyle(LAYOUT_TABLE))
@@ -171,12 +165,9 @@ def _joined(nouns: list[str]) -> str:
     return ", ".join(nouns)
 
 
-def _list_table(doc: DecisionDocument, width: float) -> Table:
-    head = _style("th", 12, align=TA_CENTER, bold=True)
-    cell = _style("td", 12)
-    number = _style("tdn", 12, align=TA_RIGHT)
-    center = _style("tdc", 12, align=TA_CENTER)
-    group = _style("tg", 12, bold=True)
+def list_rows(doc: DecisionDocument) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
+    """The attached list's header and rows (row kind, STT, name, detail, reward): the PDF and the .docx
+    print the same."""
     kinds = {i.kind for i in doc.items}
     name_head = "Tên " + _joined(_listed(doc))
     detail_head = " / ".join(
@@ -184,37 +175,39 @@ def _list_table(doc: DecisionDocument, width: float) -> Table:
         for kind, label in (("person", "Chức vụ, đơn vị"), ("household", "Địa chỉ"), ("collective", "Đơn vị"))
         if kind in kinds and (kind != "collective" or kinds == {"collective"})
     )
-    rows: list[list[Any]] = [
-        [
-            _p("STT", head),
-            _p(name_head[:1].upper() + name_head[1:], head),
-            _p(detail_head, head),
-            _p("Tiền thưởng (đồng)", head),
-        ]
-    ]
-    style: list[tuple[Any, ...]] = []
+    headers = ["STT", name_head[:1].upper() + name_head[1:], detail_head, "Tiền thưởng (đồng)"]
+    rows: list[tuple[str, str, str, str, str]] = []
     groups = [(kind, heading) for kind, heading, _n in KIND_GROUPS if kind in kinds]
     for g, (kind, heading) in enumerate(groups):
         if len(groups) > 1:
-            style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-            rows.append([_p(f"{ROMAN[g]}. {heading}", group), "", "", ""])
+            rows.append(("group", "", f"{ROMAN[g]}. {heading}", "", ""))
         for item in (i for i in doc.items if i.kind == kind):
+            serial = f"{item.ordinal:02d}" if item.ordinal < 10 else str(item.ordinal)
             rows.append(
-                [
-                    _p(f"{item.ordinal:02d}" if item.ordinal < 10 else str(item.ordinal), center),
-                    _p(item.name, cell),
-                    _p(item.detail or "", cell),
-                    _p(money_vnd(item.reward).removesuffix(" đ"), number),
-                ]
+                ("item", serial, item.name, item.detail or "", money_vnd(item.reward).removesuffix(" đ"))
             )
-    rows.append(
-        [
-            "",
-            _p("Tổng cộng", group),
-            "",
-            _p(money_vnd(doc.total_reward).removesuffix(" đ"), _style("tot", 12, align=TA_RIGHT, bold=True)),
-        ]
-    )
+    rows.append(("total", "", "Tổng cộng", "", money_vnd(doc.total_reward).removesuffix(" đ")))
+    return headers, rows
+
+
+def _list_table(doc: DecisionDocument, width: float) -> Table:
+    head = _style("th", 12, align=TA_CENTER, bold=True)
+    cell = _style("td", 12)
+    number = _style("tdn", 12, align=TA_RIGHT)
+    center = _style("tdc", 12, align=TA_CENTER)
+    group = _style("tg", 12, bold=True)
+    total = _style("tot", 12, align=TA_RIGHT, bold=True)
+    headers, data = list_rows(doc)
+    rows: list[list[Any]] = [[_p(h, head) for h in headers]]
+    style: list[tuple[Any, ...]] = []
+    for kind, serial, name, detail, reward in data:
+        if kind == "group":
+            style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+            rows.append([_p(name, group), "", "", ""])
+        elif kind == "total":
+            rows.append(["", _p(name, group), "", _p(reward, total)])
+        else:
+            rows.append([_p(serial, center), _p(name, cell), _p(detail, cell), _p(reward, number)])
     table = Table(rows, colWidths=[width * 0.09, width * 0.36, width * 0.35, width * 0.20], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -230,6 +223,46 @@ def _list_table(doc: DecisionDocument, width: float) -> Table:
         )
     )
     return table
+
+
+def recipient_lines(doc: DecisionDocument) -> list[str]:
+    return [f"- {r};" if i < len(doc.recipients) - 1 else f"- {r}." for i, r in enumerate(doc.recipients)]
+
+
+def signer_lines(doc: DecisionDocument) -> list[str]:
+    if doc.signer_title == "PHÓ CHỦ TỊCH":
+        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    return [doc.signer_title or "CHỦ TỊCH"]
+
+
+def word_context(doc: DecisionDocument) -> dict[str, Any]:
+    """The decision's words for its Word template: the same text the PDF prints (a test compares them)."""
+    day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
+    headers, rows = list_rows(doc)
+    bases = [f"Căn cứ {line};" for line in doc.legal_basis]
+    if doc.proposal_ref:
+        bases.append(f"Theo đề nghị của Giám đốc Sở Nội vụ tại {proposal_text(doc)}.")
+    return {
+        "draft_mark": "(Dự thảo)" if doc.number_text is None else "",
+        "body_parent": "ỦY BAN NHÂN DÂN",
+        "body_name": f"TỈNH {_nfc(doc.province_name).upper()}",
+        "number_line": f"Số: {doc.number_text or '…/QĐ-UBND'}",
+        "place_date": f"{_nfc(doc.province_name)}, {day}",
+        "subject": f"Về việc tặng {doc.award_phrase}",
+        "authority": f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {_nfc(doc.province_name).upper()}",
+        "bases": bases,
+        "articles": articles(doc),
+        "recipients_title": "Nơi nhận:",
+        "recipients": recipient_lines(doc),
+        "signer_lines": signer_lines(doc),
+        "signer_name": doc.signer_name or "",
+        "annex_heading": annex_heading(doc),
+        "list_headers": headers,
+        "list_rows": [
+            {"kind": kind, "stt": serial, "name": name, "detail": detail, "reward": reward}
+            for kind, serial, name, detail, reward in rows
+        ],
+    }
 
 
 class _Document(BaseDocTemplate):  # type: ignore[misc]

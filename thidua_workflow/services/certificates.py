@@ -278,7 +278,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             (d.kind, d.nomination_id)
             for d in s.scalars(select(m.IssuedDocument).where(m.IssuedDocument.decision_id == decision_id))
         }
-        decision_doc = _decision_document(ctx, s, decision)
+        decision_doc = decision_document(ctx, s, decision)
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
@@ -421,7 +421,7 @@ def _issued_decision(session: Session, decision_id: int) -> m.Decision:
     return decision
 
 
-def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> DecisionDocument:
+def decision_document(ctx: Context, session: Session, decision: m.Decision) -> DecisionDocument:
     signer = session.get(m.Person, decision.signer_id) if decision.signer_id else None
     return DecisionDocument(
         issuing_body=decision.issuing_body,
@@ -461,7 +461,7 @@ def decision_pdf(ctx: Context, decision_id: int) -> bytes:
         decision = uow.session.get(m.Decision, decision_id)
         if decision is None:
             raise NotFound("quyết định", decision_id)
-        document = _decision_document(ctx, uow.session, decision)
+        document = decision_document(ctx, uow.session, decision)
     return render_decision(document, invariant=True)
 
 
