@@ -94,13 +94,20 @@ def soffice() -> str:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """LibreOffice headless, with a profile of its own per call (so calls may run side by side)."""
+    return docx_to_pdfs([docx])[0]
+
+
+def docx_to_pdfs(documents: list[bytes]) -> list[bytes]:
+    """Several documents in one LibreOffice start (it costs a second or two to start)."""
     program = soffice()
     with tempfile.TemporaryDirectory(prefix="thidua-lo-") as folder:
         work = Path(folder)
-        source = work / "van-ban.docx"
-        source.write_bytes(docx)
+        sources = []
+        for i, docx in enumerate(documents):
+            source = work / f"van-ban-{i:04d}.docx"
+            source.write_bytes(docx)
+            sources.append(source)
         profile = (work / "profile").as_uri()
-        env = {**os.environ, "HOME": folder}
         done = subprocess.run(
             [
                 program,
@@ -111,18 +118,18 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 "pdf",
                 "--outdir",
                 str(work),
-                str(source),
+                *(str(source) for source in sources),
             ],
             capture_output=True,
             text=True,
-            timeout=SOFFICE_TIMEOUT_S,
+            timeout=SOFFICE_TIMEOUT_S + 5 * len(documents),
             check=False,
-            env=env,
+            env={**os.environ, "HOME": folder},
         )
-        target = work / "van-ban.pdf"
-        if done.returncode != 0 or not target.is_file():
+        targets = [source.with_suffix(".pdf") for source in sources]
+        if done.returncode != 0 or not all(target.is_file() for target in targets):
             raise ConfigurationError(f"LibreOffice không chuyển được văn bản sang PDF: {done.stderr.strip()}")
-        return target.read_bytes()
+        return [target.read_bytes() for target in targets]
 
 
 def docx_text(docx: bytes) -> list[str]:

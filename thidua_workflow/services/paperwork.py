@@ -474,16 +474,24 @@ def export_all(ctx: Context, out: Path, *, pdf: bool = True) -> list[Path]:
     """Every document of the records, .docx and PDF, into a folder (the demo's export)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    to_convert: list[tuple[Path, bytes]] = []
     for kind, subject in available(ctx):
         made = make(ctx, kind, subject, "docx")
         (out / made.file_name).write_bytes(made.content)
         written.append(out / made.file_name)
-        if pdf:
-            target = out / f"{file_stem(kind, subject)}.pdf"
-            if kind == "quyet-dinh":  # the decision's PDF is the ReportLab one (exact, signable)
-                target.write_bytes(decision_pdf(ctx, subject))
-            else:
-                target.write_bytes(word.docx_to_pdf(made.content))
+        target = out / f"{file_stem(kind, subject)}.pdf"
+        if not pdf:
+            continue
+        if kind == "quyet-dinh":  # the decision's PDF is the ReportLab one (exact, signable)
+            target.write_bytes(decision_pdf(ctx, subject))
+            written.append(target)
+        else:
+            to_convert.append((target, made.content))
+    if to_convert:
+        for (target, _docx), content in zip(
+            to_convert, word.docx_to_pdfs([docx for _t, docx in to_convert]), strict=True
+        ):
+            target.write_bytes(content)
             written.append(target)
     return written
 
