@@ -9,9 +9,10 @@ WORKERS ?= 2
 .PHONY: install demo test test-slow lint bench clean lock tools
 
 # The PDF tests check output with poppler (pdftotext, pdffonts), qpdf and zbarimg; the browser test
-# drives chromium (Debian packages; .ci/run installs them).
+# drives chromium; LibreOffice (soffice) turns the Word paperwork into PDF (Debian packages; .ci/run
+# installs them).
 tools:
-	@for t in pdftotext qpdf zbarimg chromium; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools chromium"; exit 1; }; done
+	@for t in pdftotext qpdf zbarimg chromium soffice; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools chromium libreoffice-writer-nogui"; exit 1; }; done
 
 install: $(STAMP)
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
-from thidua_workflow.domain.policy import Policy, PolicyPeriod, Sourced, bundled_policy
+from thidua_workflow.domain.policy import BASIS_ORDER, Policy, PolicyPeriod, Sourced, bundled_policy
 from thidua_workflow.domain.rules import RULES
 
 LAW_MD = Path(__file__).resolve().parent / "law.md"
@@ -79,7 +79,6 @@ def period_section(period: PolicyPeriod) -> list[str]:
         f"Judges the nominations whose period ends from {start} to {until}; the period is "
         f"{STATUS[period.status]}."
     )
-    lines.append("Legal basis cited in decisions: " + "; ".join(period.legal_basis) + ".")
     simplified = ", ".join(f"`{t.value}`" for t in period.simplified_types) or "none"
     lines += [f"Simplified procedure (thủ tục đơn giản) for: {simplified}.", ""]
     rows = []
@@ -162,9 +161,23 @@ def policy_section(policy: Policy) -> list[str]:
         ],
     )
     lines.append("")
+    lines += bases_table(policy)
+    lines.append("")
     for period in policy.periods:
         lines += period_section(period)
     return lines
+
+
+def bases_table(policy: Policy) -> list[str]:
+    """The texts decisions cite ("Căn cứ …"), by the decision's date, in citation order."""
+    lines = ["Legal bases cited in decisions, chosen by the decision's date:", ""]
+    rows = []
+    for group in BASIS_ORDER:
+        for basis in (b for b in policy.legal_bases if b.group == group):
+            start = f"{basis.applies_from:%d/%m/%Y}" if basis.applies_from else "—"
+            until = f"{basis.applies_until:%d/%m/%Y}" if basis.applies_until else "—"
+            rows.append((group.replace("_", " "), start, until, basis.citation, sourced(basis)))
+    return lines + table(["group", "from", "until", "citation", "source"], rows)
 
 
 def render() -> str:

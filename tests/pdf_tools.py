@@ -66,3 +66,65 @@ def qr_codes(pdf: Path, tmp: Path, *, page: int = 1, dpi: int = 150) -> list[str
 
 def is_nfc(value: str) -> bool:
     return unicodedata.is_normalized("NFC", value)
+
+
+def words(pdf: Path, *, page: int = 1) -> list[tuple[str, float, float, float, float]]:
+    """Each word of a page with its box in PDF points from the top left: (word, x0, y0, x1, y1)."""
+    import html
+    import re
+
+    out = _run("pdftotext", "-enc", "UTF-8", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    )
+    return [
+        (html.unescape(w), float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, w in pattern.findall(out)
+    ]
+
+
+def rules(
+    pdf: Path, tmp: Path, *, page: int = 1, dpi: int = 144, min_pt: float = 20, until_pt: float = 300
+) -> list[tuple[float, float, float]]:
+    """Horizontal lines drawn on a page, found in its raster: (y, x0, x1) in points from the top left.
+
+    A rule is a run of dark pixels at least ``min_pt`` long in one pixel row (text never makes such runs).
+    """
+    from PIL import Image
+
+    prefix = tmp / f"rules-{page}"
+    _run(
+        "pdftoppm",
+        "-gray",
+        "-r",
+        str(dpi),
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(pdf),
+        str(prefix),
+    )
+    image = Image.open(f"{prefix}.pgm")
+    width, height = image.size
+    pixels = image.load()
+    assert pixels is not None
+    scale = 72 / dpi
+    found: list[tuple[float, float, float]] = []
+    for y in range(min(height, int(until_pt / scale))):
+        x = 0
+        while x < width:
+            if pixels[x, y] < 128:
+                start = x
+                while x < width and pixels[x, y] < 128:
+                    x += 1
+                if (x - start) * scale >= min_pt:
+                    found.append((y * scale, start * scale, x * scale))
+            x += 1
+    merged: list[tuple[float, float, float]] = []
+    for rule in found:  # a rule several pixels thick is one rule
+        if merged and abs(merged[-1][0] - rule[0]) <= 2 * scale and abs(merged[-1][1] - rule[1]) <= 2 * scale:
+            continue
+        merged.append(rule)
+    return merged

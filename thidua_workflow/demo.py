@@ -592,8 +592,9 @@ def _passwords(ctx: Context) -> None:
 
 
 def _export(ctx: Context, out: Console) -> None:
-    """The registrar's files: every issued decision's certificates, decision PDF, batch and flag proofs."""
-    from thidua_workflow.services import certificates
+    """The registrar's files: every issued decision's certificates, decision PDF, batch and flag proofs;
+    then every document of the round (minutes, Tờ trình, notices, decisions), .docx and PDF."""
+    from thidua_workflow.services import certificates, paperwork
 
     folder = ctx.settings.data_dir / "in"
     count = 0
@@ -601,6 +602,10 @@ def _export(ctx: Context, out: Console) -> None:
         if d.status == "issued" and d.number_text:
             count += len(certificates.export(ctx, d.id, folder / search_key(d.number_text).replace("/", "-")))
     out.print(f"{count} tệp PDF để in (bằng, quyết định, in hàng loạt, mẫu cờ) ở {folder}.")
+    papers = paperwork.export_all(ctx, folder / "van-ban")
+    out.print(
+        f"{len(papers)} văn bản (biên bản, tờ trình, thông báo, quyết định; .docx và PDF) ở {folder / 'van-ban'}."
+    )
 
 
 def _summary(ctx: Context, out: Console) -> None:

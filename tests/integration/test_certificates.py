@@ -38,8 +38,8 @@ def _certs(ctx: Context) -> list[m.Certificate]:
 
 def test_each_awardee_has_one_numbered_certificate_and_is_certified(decided: Context) -> None:
     certs = _certs(decided)
-    assert len(certs) == 8
-    assert len({c.code for c in certs}) == 8
+    assert len(certs) == 7  # eight awardees; the Cờ thi đua's unit gets its flag, not a paper certificate
+    assert len({c.code for c in certs}) == 7
     bang_khen = [c for c in certs if c.decision_id == 1]
     assert [(c.ordinal, c.golden_book) for c in bang_khen] == [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
     for cert in certs:
@@ -51,29 +51,69 @@ def test_each_awardee_has_one_numbered_certificate_and_is_certified(decided: Con
     assert [(c.code, c.pdf_sha256) for c in _certs(decided)] == [(c.code, c.pdf_sha256) for c in before]
 
 
+def test_the_provincial_flag_is_given_as_a_flag_without_a_golden_book_certificate(
+    decided: Context, tmp_path: Path
+) -> None:
+    """NĐ 152/2025 Điều 50: "tặng Cờ thi đua" — the flag (its embroiderer's proof), no paper certificate
+    with a golden-book number; the unit is certified once the proof is issued."""
+    view = decisions.show_decision(decided, 3)
+    assert view.award_form == "co_thi_dua_tinh"
+    assert not [c for c in _certs(decided) if c.decision_id == 3]
+    files = certificates.export(decided, 3, tmp_path / "out")
+    names = sorted(f.name for f in files)
+    assert names == ["co-thi-dua-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf", "quyet-dinh-164-qd-ubnd.pdf"]
+    for f in files:
+        assert qpdf_ok(f), f
+        assert all(embedded for _n, embedded in fonts(f)), f
+    assert show_nomination(decided, view.items[0]["nomination"]).status == "certified"
+    decision_words = " ".join(text(tmp_path / "out" / "quyet-dinh-164-qd-ubnd.pdf").split())
+    assert "Về việc tặng Cờ thi đua của Ủy ban nhân dân tỉnh" in decision_words
+    assert "Điều 1. Tặng Cờ thi đua của Ủy ban nhân dân tỉnh cho 01 tập thể" in decision_words
+    assert "danh hiệu Cờ" not in decision_words
+    assert "Sổ vàng" not in decision_words and "sổ vàng" not in decision_words
+
+
 def test_exported_files_are_print_ready(decided: Context, tmp_path: Path) -> None:
-    files = certificates.export(decided, 3, tmp_path / "out")  # the Cờ thi đua decision
+    files = certificates.export(decided, 2, tmp_path / "out")  # the Chiến sĩ thi đua decision
     names = sorted(f.name for f in files)
     assert names == [
-        "bang-001-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf",
-        "co-thi-dua-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf",
-        "in-hang-loat-164-qd-ubnd.pdf",
-        "quyet-dinh-164-qd-ubnd.pdf",
+        "bang-001-tran-van-sang-kien.pdf",
+        "in-hang-loat-163-qd-ubnd.pdf",
+        "quyet-dinh-163-qd-ubnd.pdf",
     ]
     for f in files:
         assert qpdf_ok(f), f
         assert all(embedded for _n, embedded in fonts(f)), f
-    certificate = tmp_path / "out" / "bang-001-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf"
+    certificate = tmp_path / "out" / "bang-001-tran-van-sang-kien.pdf"
     words = text(certificate)
-    assert "CỜ THI ĐUA" in words
-    assert "Quyết định số 164/QĐ-UBND, ngày 21 tháng 1 năm 2020" in words
-    assert "CHỦ TỊCH" in words and "Nguyễn Văn Mẫu" in words
-    code = _certs(decided)[5].code
+    # Pre-printed blanks are the default: only the variable fields are printed.
+    assert "Đạt danh hiệu Chiến sĩ thi đua cấp tỉnh năm 2019" in " ".join(words.split())
+    assert "Quyết định số 163/QĐ-UBND, ngày 21 tháng 01 năm 2020" in words
+    assert "Trần Văn Sáng Kiến" in words
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in words  # on the blank already
+    code = next(c for c in _certs(decided) if c.decision_id == 2).code
     assert qr_codes(certificate, tmp_path) == [f"http://127.0.0.1:8000/verify/{code}"]
-    decision_words = " ".join(text(tmp_path / "out" / "quyet-dinh-164-qd-ubnd.pdf").split())
-    assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003" in decision_words
-    assert "Hội Người cao tuổi tỉnh Quảng Bình" in decision_words
-    assert info(tmp_path / "out" / "in-hang-loat-164-qd-ubnd.pdf")["Pages"] == "1"
+    decision_words = " ".join(text(tmp_path / "out" / "quyet-dinh-163-qd-ubnd.pdf").split())
+    assert "Căn cứ Luật Thi đua, Khen thưởng số 15/2003/QH11 ngày 26 tháng 11 năm 2003" in decision_words
+    assert "Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in decision_words
+    # The position names the unit once: "Phó Chủ tịch Hội Người mù tỉnh" + "Hội Người mù tỉnh Quảng Bình".
+    assert "Phó Chủ tịch Hội Người mù tỉnh Quảng Bình" in decision_words
+    assert decision_words.count("Hội Người mù tỉnh") == 1
+    assert info(tmp_path / "out" / "in-hang-loat-163-qd-ubnd.pdf")["Pages"] == "1"
+
+
+def test_an_ad_hoc_award_names_its_achievement(decided: Context, tmp_path: Path) -> None:
+    """Not "phong trào thi đua yêu nước đột xuất, ngày …": the achievement itself is the reason."""
+    ad_hoc = [d for d in decisions.list_decisions(decided) if d.items and "Hộ ông" in d.items[0]["name"]]
+    assert len(ad_hoc) == 1
+    reason = ad_hoc[0].reason_line
+    assert reason.startswith("Đã có thành tích xuất sắc đột xuất: ủng hộ 20 tấn gạo")
+    assert "phong trào thi đua yêu nước đột xuất" not in reason
+    path = tmp_path / "qd.pdf"
+    path.write_bytes(certificates.decision_pdf(decided, ad_hoc[0].id))
+    words = " ".join(text(path).split())
+    assert "cho 01 hộ gia đình (có danh sách kèm theo), đã có thành tích xuất sắc đột xuất: ủng hộ" in words
+    assert "Các hộ gia đình được tặng Bằng khen" in words
 
 
 def test_verify_genuine_unknown_altered_revoked(decided: Context, tmp_path: Path) -> None:

@@ -55,7 +55,11 @@ def test_draft_lists_awardees_with_amounts_in_vietnamese_order(drafted: Context)
         ("Hội Người mù tỉnh Quảng Bình", 2_980_000),
         ("Phạm Thị Minh Chứng", 1_490_000),
     ]
-    assert bang_khen.legal_basis[0] == "Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003"
+    # The draft cites the texts in force on its own day (15/01/2020); issuing re-chooses them by its date.
+    assert bang_khen.legal_basis[0].startswith("Luật Tổ chức chính quyền địa phương số 77/2015/QH13")
+    assert bang_khen.legal_basis[1].startswith(
+        "Luật Thi đua, Khen thưởng số 15/2003/QH11 ngày 26 tháng 11 năm 2003"
+    )
     assert bang_khen.reason_line == "Đã có thành tích xuất sắc trong phong trào thi đua yêu nước năm 2019"
     assert [v.kind for v in list_tasks(drafted, "ct.ubnd")] == ["decision_sign"] * 3
 
@@ -76,16 +80,16 @@ def test_sign_then_register_decides_everyone_and_records_the_award(
         date(2020, 1, 21),
     )
     detail = show_nomination(drafted, FLAG)
-    # The decision stage decides, then issues the certificate (golden-book number 1 of this decision).
+    # The decision stage decides, then issues the flag's proof: a Cờ thi đua has no paper certificate.
     assert detail.status == "certified"
     assert [e.action for e in detail.timeline][-2:] == ["decide", "certify"]
     assert detail.timeline[-2].data["number"] == "163/QĐ-UBND"
-    assert detail.timeline[-1].data["golden_book"] == "1"
+    assert detail.timeline[-1].data == {"flag": "co-thi-dua-hoi-nguoi-cao-tuoi-tinh-quang-binh.pdf"}
     with drafted.reader() as uow:
         record = uow.session.scalar(select(m.AwardRecord).where(m.AwardRecord.nomination_id == FLAG))
         assert record is not None
         assert (record.title, record.year, record.source) == ("co_thi_dua_tinh", 2019, "decision")
-        assert "163/QĐ-UBND ngày 21 tháng 1 năm 2020" in (record.decision or "")
+        assert "163/QĐ-UBND ngày 21 tháng 01 năm 2020" in (record.decision or "")
 
 
 def test_a_duplicate_decision_number_is_refused(drafted: Context) -> None:

@@ -26,9 +26,9 @@ DATA = CertificateData(
     name="Phạm Thị Minh Chứng",
     detail="Chánh Văn phòng Hội Người cao tuổi tỉnh, Hội Người cao tuổi tỉnh Quảng Bình",
     achievement="Đã có thành tích xuất sắc trong phong trào thi đua yêu nước năm 2019",
-    decision="Quyết định số 162/QĐ-UBND, ngày 21 tháng 1 năm 2020",
+    decision="Quyết định số 162/QĐ-UBND, ngày 21 tháng 01 năm 2020",
     golden_book="Số sổ vàng: 4",
-    place_date="Quảng Bình, ngày 21 tháng 1 năm 2020",
+    place_date="Quảng Bình, ngày 21 tháng 01 năm 2020",
     signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
     signer_name="Trần Thị Thử",
     code="ABCD-EFGH-JKLM-NPQR",
@@ -52,9 +52,9 @@ def test_every_line_comes_back_exactly_with_embedded_fonts(tmp_path: Path) -> No
         "TẶNG",
         "BẰNG KHEN",
         "Phạm Thị Minh Chứng",
-        "Quyết định số 162/QĐ-UBND, ngày 21 tháng 1 năm 2020",
+        "Quyết định số 162/QĐ-UBND, ngày 21 tháng 01 năm 2020",
         "Số sổ vàng: 4",
-        "Quảng Bình, ngày 21 tháng 1 năm 2020",
+        "Quảng Bình, ngày 21 tháng 01 năm 2020",
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
         "Trần Thị Thử",
@@ -162,3 +162,37 @@ def test_threads_drawing_at_once_get_what_one_thread_gets() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert together == alone
+
+
+def _emblem_colours(pdf: Path, tmp_path: Path) -> set[tuple[int, int, int]]:
+    """The distinct colours inside the emblem's box, from the rendered page."""
+    import subprocess
+
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", str(pdf), str(tmp_path / "e")], check=True)
+    image = Image.open(tmp_path / "e.png").convert("RGB")
+    box, (page_w, page_h) = LAYOUT.emblem, image.size
+    scale = page_w / LAYOUT.paper.width_mm
+    left, right = int(box.x_mm * scale), int((box.x_mm + box.w_mm) * scale)
+    top, bottom = int(page_h - (box.y_mm + box.h_mm) * scale), int(page_h - box.y_mm * scale)
+    return {image.getpixel((x, y)) for x in range(left, right) for y in range(top, bottom)}  # type: ignore[misc]
+
+
+def test_an_issued_full_design_certificate_without_an_emblem_file_prints_no_stand_in(tmp_path: Path) -> None:
+    """No drawn stand-in for the national emblem on an issued certificate; a preview may show one, marked."""
+    issued = _write(tmp_path, render_certificate(DATA, LAYOUT, RenderOptions(mode="full")), "issued.pdf")
+    assert _emblem_colours(issued, tmp_path) == {(255, 255, 255)}
+    assert "BẢN XEM TRƯỚC" not in text(issued)
+    preview = _write(
+        tmp_path, render_certificate(DATA, LAYOUT, RenderOptions(mode="full", preview=True)), "preview.pdf"
+    )
+    assert len(_emblem_colours(preview, tmp_path)) > 1
+    assert "BẢN XEM TRƯỚC — không dùng để cấp" in text(preview)
+
+
+def test_preprinted_blanks_are_the_default_for_issuing() -> None:
+    from thidua_workflow.domain.policy import CertificateRules, bundled_policy
+
+    assert CertificateRules().mode == "preprinted"
+    assert bundled_policy("quang-binh").certificates.mode == "preprinted"

@@ -89,6 +89,14 @@ def test_document_dates() -> None:
     assert place_date("Quảng Bình", date(2020, 7, 31)) == "Quảng Bình, ngày 31 tháng 7 năm 2020"
 
 
+def test_document_dates_take_the_leading_zeros_of_nd_30_2020() -> None:
+    """NĐ 30/2020, Phụ lục I: a day below 10 and the months 1 and 2 are written with a leading zero."""
+    assert vietnamese_date(date(2020, 1, 5)) == "ngày 05 tháng 01 năm 2020"
+    assert vietnamese_date(date(2020, 2, 21)) == "ngày 21 tháng 02 năm 2020"
+    assert vietnamese_date(date(2019, 11, 9)) == "ngày 09 tháng 11 năm 2019"
+    assert vietnamese_date(date(2020, 3, 10)) == "ngày 10 tháng 3 năm 2020"
+
+
 def test_money() -> None:
     assert money_vnd(5_270_000) == "5.270.000 đ"
 

@@ -16,11 +16,13 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -28,7 +30,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import HRFlowable
 
 from thidua_workflow.certificates.documents import PDF_AUTHOR, PDF_LANGUAGE, DecisionDocument
 from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, one_at_a_time, register_fonts
@@ -40,6 +41,8 @@ KIND_GROUPS = (
     ("household", "HỘ GIA ĐÌNH", "hộ gia đình"),
 )
 ROMAN = ("I", "II", "III")
+PAGE_NUMBER_SIZE = 13.5  # NĐ 30/2020: 13–14 pt, centred in the top margin, none on the first page
+TOP_MARGIN = 20 * mm
 # Tables used only to place columns; the font keeps ReportLab from naming an unembedded Helvetica.
 LAYOUT_TABLE: list[tuple[object, ...]] = [
     ("FONTNAME", (0, 0), (-1, -1), SERIF),
@@ -92,20 +95,48 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
+class Rule(Flowable):  # type: ignore[misc]
+    """A horizontal line of a given length, centred in the space it is given (a cell, the frame)."""
+
+    def __init__(self, length: float, *, before: float = 1, after: float = 4) -> None:
+        super().__init__()
+        self.length = length
+        self.before = before
+        self.after = after
+        self.avail = length
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail = avail_width
+        return avail_width, self.before + self.after
+
+    def draw(self) -> None:
+        left = (self.avail - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(left, self.after, left + self.length, self.after)
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return float(stringWidth(_nfc(text), font, size))
+
+
 def _header(doc: DecisionDocument, width: float) -> Table:
     province = _nfc(doc.province_name).upper()
     center = _style("hc", 13, align=TA_CENTER, bold=True)
-    left = [
-        _p("ỦY BAN NHÂN DÂN", center),
-        _p(f"TỈNH {province}", center),
-        HRFlowable(width="30%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4),
+    body_lines = ["ỦY BAN NHÂN DÂN", f"TỈNH {province}"]
+    body_width = max(_width(line, SERIF_BOLD, 13) for line in body_lines)
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    left: list[Flowable] = [
+        *(_p(line, center) for line in body_lines),
+        # NĐ 30/2020: under the issuing body, a line of 1/3 to 1/2 of its text, centred under it.
+        Rule(body_width * 0.4),
         _p(f"Số: {doc.number_text or '…/QĐ-UBND'}", _style("num", 13, align=TA_CENTER)),
     ]
     day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
-    right = [
+    right: list[Flowable] = [
         _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _style("rc", 12.5, align=TA_CENTER, bold=True)),
-        _p("Độc lập - Tự do - Hạnh phúc", _style("motto", 13.5, align=TA_CENTER, bold=True)),
-        HRFlowable(width="52%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=4),
+        _p(motto, _style("motto", 13.5, align=TA_CENTER, bold=True)),
+        # NĐ 30/2020: under the motto, a line as long as the motto.
+        Rule(_width(motto, SERIF_BOLD, 13.5)),
         _p(f"{_nfc(doc.province_name)}, {day}", _style("date", 13.5, align=TA_CENTER, italic=True)),
     ]
     table = Table([[left, right]], colWidths=[width * 0.4, width * 0.6])
@@ -116,19 +147,47 @@ def _header(doc: DecisionDocument, width: float) -> Table:
 def _signature(doc: DecisionDocument, width: float) -> Table:
     small = _style("nn", 11)
     recipients: list[Flowable] = [_p("Nơi nhận:", _style("nnh", 12, bold=True, italic=True))]
-    recipients += [
-        _p(f"- {r};" if i < len(doc.recipients) - 1 else f"- {r}.", small)
-        for i, r in enumerate(doc.recipients)
-    ]
+    recipients += [_p(line, small) for line in recipient_lines(doc)]
     center_bold = _style("sig", 13.5, align=TA_CENTER, bold=True)
-    if doc.signer_title == "PHÓ CHỦ TỊCH":
-        title: list[Flowable] = [_p("KT. CHỦ TỊCH", center_bold), _p("PHÓ CHỦ TỊCH", center_bold)]
-    else:
-        title = [_p(doc.signer_title or "CHỦ TỊCH", center_bold)]
+    title: list[Flowable] = [_p(line, center_bold) for line in signer_lines(doc)]
     sign = [*title, Spacer(1, 30 * mm), _p(doc.signer_name or "", center_bold)]
     table = Table([[recipients, sign]], colWidths=[width * 0.45, width * 0.55])
     table.setStyle(TableStyle(LAYOUT_TABLE))
     return table
+
+
+def _listed(doc: DecisionDocument) -> list[str]:
+    """The kinds the list holds, as nouns in the order of the list: ["tập thể", "cá nhân"]."""
+    return [noun for kind, _h, noun in KIND_GROUPS if any(i.kind == kind for i in doc.items)]
+
+
+def _joined(nouns: list[str]) -> str:
+    return ", ".join(nouns)
+
+
+def list_rows(doc: DecisionDocument) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
+    """The attached list's header and rows (row kind, STT, name, detail, reward): the PDF and the .docx
+    print the same."""
+    kinds = {i.kind for i in doc.items}
+    name_head = "Tên " + _joined(_listed(doc))
+    detail_head = " / ".join(
+        label
+        for kind, label in (("person", "Chức vụ, đơn vị"), ("household", "Địa chỉ"), ("collective", "Đơn vị"))
+        if kind in kinds and (kind != "collective" or kinds == {"collective"})
+    )
+    headers = ["STT", name_head[:1].upper() + name_head[1:], detail_head, "Tiền thưởng (đồng)"]
+    rows: list[tuple[str, str, str, str, str]] = []
+    groups = [(kind, heading) for kind, heading, _n in KIND_GROUPS if kind in kinds]
+    for g, (kind, heading) in enumerate(groups):
+        if len(groups) > 1:
+            rows.append(("group", "", f"{ROMAN[g]}. {heading}", "", ""))
+        for item in (i for i in doc.items if i.kind == kind):
+            serial = f"{item.ordinal:02d}" if item.ordinal < 10 else str(item.ordinal)
+            rows.append(
+                ("item", serial, item.name, item.detail or "", money_vnd(item.reward).removesuffix(" đ"))
+            )
+    rows.append(("total", "", "Tổng cộng", "", money_vnd(doc.total_reward).removesuffix(" đ")))
+    return headers, rows
 
 
 def _list_table(doc: DecisionDocument, width: float) -> Table:
@@ -137,36 +196,18 @@ def _list_table(doc: DecisionDocument, width: float) -> Table:
     number = _style("tdn", 12, align=TA_RIGHT)
     center = _style("tdc", 12, align=TA_CENTER)
     group = _style("tg", 12, bold=True)
-    rows: list[list[Any]] = [
-        [
-            _p("STT", head),
-            _p("Tên tập thể, cá nhân", head),
-            _p("Chức vụ, đơn vị / Địa chỉ", head),
-            _p("Tiền thưởng (đồng)", head),
-        ]
-    ]
+    total = _style("tot", 12, align=TA_RIGHT, bold=True)
+    headers, data = list_rows(doc)
+    rows: list[list[Any]] = [[_p(h, head) for h in headers]]
     style: list[tuple[Any, ...]] = []
-    groups = [(kind, heading) for kind, heading, _n in KIND_GROUPS if any(i.kind == kind for i in doc.items)]
-    for g, (kind, heading) in enumerate(groups):
-        style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-        rows.append([_p(f"{ROMAN[g]}. {heading}", group), "", "", ""])
-        for item in (i for i in doc.items if i.kind == kind):
-            rows.append(
-                [
-                    _p(str(item.ordinal), center),
-                    _p(item.name, cell),
-                    _p(item.detail or "", cell),
-                    _p(money_vnd(item.reward).removesuffix(" đ"), number),
-                ]
-            )
-    rows.append(
-        [
-            "",
-            _p("Tổng cộng", group),
-            "",
-            _p(money_vnd(doc.total_reward).removesuffix(" đ"), _style("tot", 12, align=TA_RIGHT, bold=True)),
-        ]
-    )
+    for kind, serial, name, detail, reward in data:
+        if kind == "group":
+            style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+            rows.append([_p(name, group), "", "", ""])
+        elif kind == "total":
+            rows.append(["", _p(name, group), "", _p(reward, total)])
+        else:
+            rows.append([_p(serial, center), _p(name, cell), _p(detail, cell), _p(reward, number)])
     table = Table(rows, colWidths=[width * 0.09, width * 0.36, width * 0.35, width * 0.20], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -184,6 +225,46 @@ def _list_table(doc: DecisionDocument, width: float) -> Table:
     return table
 
 
+def recipient_lines(doc: DecisionDocument) -> list[str]:
+    return [f"- {r};" if i < len(doc.recipients) - 1 else f"- {r}." for i, r in enumerate(doc.recipients)]
+
+
+def signer_lines(doc: DecisionDocument) -> list[str]:
+    if doc.signer_title == "PHÓ CHỦ TỊCH":
+        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    return [doc.signer_title or "CHỦ TỊCH"]
+
+
+def word_context(doc: DecisionDocument) -> dict[str, Any]:
+    """The decision's words for its Word template: the same text the PDF prints (a test compares them)."""
+    day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
+    headers, rows = list_rows(doc)
+    bases = [f"Căn cứ {line};" for line in doc.legal_basis]
+    if doc.proposal_ref:
+        bases.append(f"Theo đề nghị của Giám đốc Sở Nội vụ tại {proposal_text(doc)}.")
+    return {
+        "draft_mark": "(Dự thảo)" if doc.number_text is None else "",
+        "body_parent": "ỦY BAN NHÂN DÂN",
+        "body_name": f"TỈNH {_nfc(doc.province_name).upper()}",
+        "number_line": f"Số: {doc.number_text or '…/QĐ-UBND'}",
+        "place_date": f"{_nfc(doc.province_name)}, {day}",
+        "subject": f"Về việc tặng {doc.award_phrase}",
+        "authority": f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {_nfc(doc.province_name).upper()}",
+        "bases": bases,
+        "articles": articles(doc),
+        "recipients_title": "Nơi nhận:",
+        "recipients": recipient_lines(doc),
+        "signer_lines": signer_lines(doc),
+        "signer_name": doc.signer_name or "",
+        "annex_heading": annex_heading(doc),
+        "list_headers": headers,
+        "list_rows": [
+            {"kind": kind, "stt": serial, "name": name, "detail": detail, "reward": reward}
+            for kind, serial, name, detail, reward in rows
+        ],
+    }
+
+
 class _Document(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, doc: DecisionDocument, invariant: bool) -> None:
         title = (
@@ -196,7 +277,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             pagesize=A4,
             leftMargin=30 * mm,
             rightMargin=18 * mm,
-            topMargin=20 * mm,
+            topMargin=TOP_MARGIN,
             bottomMargin=20 * mm,
             title=_nfc(title),
             author=PDF_AUTHOR,
@@ -206,6 +287,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             invariant=1 if invariant else 0,
             initialFontName=SERIF,
         )
+        self.annex_first_page: int | None = None
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -215,13 +297,25 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             leftPadding=0,
             rightPadding=0,
         )
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._page_number)])
+        self.addPageTemplates(
+            [
+                PageTemplate(id="page", frames=[frame], onPage=self._page_number),
+                PageTemplate(id="annex", frames=[frame], onPage=self._page_number),
+            ]
+        )
 
-    @staticmethod
-    def _page_number(canvas: Any, document: Any) -> None:
-        if document.page > 1:
-            canvas.setFont(SERIF, 12)
-            canvas.drawCentredString(A4[0] / 2 + 6 * mm, A4[1] - 12 * mm, str(document.page))
+    def _page_number(self, canvas: Any, document: Any) -> None:
+        """The decision's pages from 2, the annex's from its own 2: centred over the text, in the top margin."""
+        page = canvas.getPageNumber()
+        first = 1
+        if document.pageTemplate.id == "annex":
+            first = self.annex_first_page or page
+            self.annex_first_page = first
+        number = page - first + 1
+        if number > 1:
+            canvas.setFont(SERIF, PAGE_NUMBER_SIZE)
+            centre = self.leftMargin + self.width / 2
+            canvas.drawCentredString(centre, A4[1] - TOP_MARGIN / 2 - PAGE_NUMBER_SIZE / 3, str(number))
 
 
 @one_at_a_time
@@ -234,6 +328,7 @@ def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
     preamble = _style("pre", 13.5, align=TA_JUSTIFY, italic=True, firstLineIndent=10 * mm, spaceAfter=2)
     center_bold = _style("cb", 14, align=TA_CENTER, bold=True)
     province = _nfc(doc.province_name).upper()
+    subject = f"Về việc tặng {doc.award_phrase}"
     story: list[Flowable] = []
     if doc.number_text is None:
         story.append(_p("(Dự thảo)", _style("draft", 12, align=TA_RIGHT, italic=True)))
@@ -241,54 +336,68 @@ def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
         _header(doc, width),
         Spacer(1, 8 * mm),
         _p("QUYẾT ĐỊNH", _style("qd", 14, align=TA_CENTER, bold=True)),
-        _p(f"Về việc tặng {doc.award_name}", center_bold),
-        HRFlowable(width="25%", thickness=0.6, color=colors.black, spaceBefore=2, spaceAfter=6),
+        _p(subject, center_bold),
+        # NĐ 30/2020: under the summary, a line of 1/3 to 1/2 of its length, centred.
+        Rule(min(_width(subject, SERIF_BOLD, 14), width) * 0.4, before=2, after=6),
         _p(f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province}", center_bold),
         Spacer(1, 4 * mm),
     ]
     story += [_p(f"Căn cứ {line};", preamble) for line in doc.legal_basis]
     if doc.proposal_ref:
-        story.append(_p(f"Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số {doc.proposal_ref}.", preamble))
+        story.append(_p(f"Theo đề nghị của Giám đốc Sở Nội vụ tại {proposal_text(doc)}.", preamble))
     story += [Spacer(1, 3 * mm), _p("QUYẾT ĐỊNH:", center_bold), Spacer(1, 3 * mm)]
-    nouns = [noun for kind, _h, noun in KIND_GROUPS if any(i.kind == kind for i in doc.items)]
-    each = ", ".join(nouns)
-    story.append(
-        Paragraph(
-            f"<b>Điều 1.</b> Tặng {_esc(doc.award_name)} cho {_counts(doc)} (có danh sách kèm theo), "
-            f"{_esc(_first_lower(doc.reason_line))}.",
-            body,
-        )
-    )
-    story.append(
-        Paragraph(
-            f"<b>Điều 2.</b> Mỗi {each} được tặng {_esc(doc.award_name)} kèm theo mức tiền thưởng theo quy định; "
-            f"tổng số tiền thưởng là {money_vnd(doc.total_reward)}, trích từ Quỹ thi đua, khen thưởng của tỉnh.",
-            body,
-        )
-    )
-    story.append(
-        Paragraph(
-            "<b>Điều 3.</b> Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài chính, "
-            "Thủ trưởng các cơ quan, đơn vị liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
-            "nhiệm thi hành Quyết định này./.",
-            body,
-        )
-    )
-    story += [Spacer(1, 6 * mm), KeepTogether([_signature(doc, width)]), PageBreak()]
-    day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
-    number = doc.number_text or "…/QĐ-UBND"
+    for article in articles(doc):
+        number, _, text = article.partition(" ")
+        story.append(Paragraph(f"<b>{number}</b> {_esc(text)}", body))
     story += [
-        _p("DANH SÁCH", _style("ds", 14, align=TA_CENTER, bold=True)),
-        _p(f"Các tập thể, cá nhân được tặng {doc.award_name}", center_bold),
-        _p(
-            f"(Kèm theo Quyết định số {number} {day} của Chủ tịch Ủy ban nhân dân tỉnh {_nfc(doc.province_name)})",
-            _style("ktqd", 13, align=TA_CENTER, italic=True),
-        ),
-        HRFlowable(width="25%", thickness=0.6, color=colors.black, spaceBefore=2, spaceAfter=6),
-        _list_table(doc, width),
+        Spacer(1, 6 * mm),
+        KeepTogether([_signature(doc, width)]),
+        NextPageTemplate("annex"),
+        PageBreak(),
     ]
+    story += [_p(line, style) for line, style in zip(annex_heading(doc), _annex_styles(), strict=True)]
+    story += [Rule(width * 0.25, before=2, after=6), _list_table(doc, width)]
     document.build(story)
     return buffer.getvalue()
+
+
+def proposal_text(doc: DecisionDocument) -> str:
+    """ "Tờ trình số 12/TTr-SNV ngày 15 tháng 01 năm 2020" — the number, and the date when known."""
+    day = f" {vietnamese_date(doc.proposal_date)}" if doc.proposal_date else ""
+    return f"Tờ trình số {doc.proposal_ref}{day}"
+
+
+def articles(doc: DecisionDocument) -> list[str]:
+    """The three articles, as plain text (the .docx prints the same words)."""
+    nouns = _listed(doc)
+    return [
+        f"Điều 1. Tặng {doc.award_phrase} cho {_counts(doc)} (có danh sách kèm theo), "
+        f"{_first_lower(doc.reason_line)}.",
+        f"Điều 2. Mỗi {_joined(nouns)} được tặng {doc.award_phrase} kèm theo mức tiền thưởng theo quy định; "
+        f"tổng số tiền thưởng là {money_vnd(doc.total_reward)}, trích từ Quỹ thi đua, khen thưởng của tỉnh.",
+        "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài chính, "
+        f"Thủ trưởng các cơ quan, đơn vị liên quan và các {_joined(nouns)} có tên tại Điều 1 chịu trách "
+        "nhiệm thi hành Quyết định này./.",
+    ]
+
+
+def annex_heading(doc: DecisionDocument) -> list[str]:
+    """The annex's title lines: what the list holds, and the decision it is attached to."""
+    day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
+    number = doc.number_text or "…/QĐ-UBND"
+    return [
+        "DANH SÁCH",
+        f"Các {_joined(_listed(doc))} được tặng {doc.award_phrase}",
+        f"(Kèm theo Quyết định số {number} {day} của Chủ tịch Ủy ban nhân dân tỉnh {_nfc(doc.province_name)})",
+    ]
+
+
+def _annex_styles() -> list[ParagraphStyle]:
+    return [
+        _style("ds", 14, align=TA_CENTER, bold=True),
+        _style("dsc", 14, align=TA_CENTER, bold=True),
+        _style("ktqd", 13, align=TA_CENTER, italic=True),
+    ]
 
 
 def _esc(text: str) -> str:

@@ -37,10 +37,17 @@ class DecisionDocument:
     signer_title: str | None  # "CHỦ TỊCH" | "PHÓ CHỦ TỊCH" (printed "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")
     signer_name: str | None
     recipients: list[str] = field(default_factory=lambda: ["Như Điều 3", "Lưu: VT, SNV"])
+    is_title: bool = False  # a danh hiệu (Chiến sĩ thi đua, Tập thể lao động xuất sắc): "tặng danh hiệu …"
+    proposal_date: date | None = None  # the Tờ trình's date
 
     @property
     def total_reward(self) -> int:
         return sum(i.reward for i in self.items)
+
+    @property
+    def award_phrase(self) -> str:
+        """What "tặng" is followed by: "danh hiệu Chiến sĩ thi đua cấp tỉnh", "Bằng khen của …"."""
+        return f"danh hiệu {self.award_name}" if self.is_title else self.award_name
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,9 @@ class CertificateData:
     name: str
     detail: str  # person: position and unit; household: address; collective: ""
     achievement: str
-    decision: str  # "Quyết định số 162/QĐ-UBND, ngày 21 tháng 1 năm 2020"
+    decision: str  # "Quyết định số 162/QĐ-UBND, ngày 21 tháng 01 năm 2020"
     golden_book: str  # "Số sổ vàng: 1"
-    place_date: str  # "Quảng Bình, ngày 21 tháng 1 năm 2020"
+    place_date: str  # "Quảng Bình, ngày 21 tháng 01 năm 2020"
     signer_title: str  # "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     signer_name: str
     code: str  # the verification code, printed under the QR
@@ -70,10 +70,11 @@ class CertificateData:
 @dataclass(frozen=True)
 class RenderOptions:
     mode: Mode = "full"
-    emblem: Path | None = None  # the national emblem image; without it, a drawn placeholder
+    emblem: Path | None = None  # the national emblem image; without it none on an issued certificate
     offset_mm: tuple[float, float] = (0.0, 0.0)  # the printer's shift, for pre-printed blanks
     invariant: bool = False
     metadata: dict[str, str] = field(default_factory=dict)
+    preview: bool = False  # a preview may show a stand-in for a missing emblem, marked as a preview
 
 
 def fit(text: str, font: str, spec: TextField) -> tuple[float, list[str]] | None:
@@ -246,7 +247,14 @@ def _star(canvas: Canvas, cx_mm: float, cy_mm: float, radius_mm: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _draw_emblem(canvas: Canvas, box: Box, image: Path | None) -> None:
+PREVIEW_MARK = "BẢN XEM TRƯỚC — không dùng để cấp"
+
+
+def _draw_emblem(canvas: Canvas, box: Box, image: Path | None, *, preview: bool) -> None:
+    """The configured emblem image; without one, nothing on an issued certificate (no stand-in for the
+    national emblem), and a marked stand-in on a preview."""
+    if image is None and not preview:
+        return
     if image is not None:
         canvas.drawImage(
             str(image),
@@ -267,6 +275,9 @@ def _draw_emblem(canvas: Canvas, box: Box, image: Path | None) -> None:
     canvas.circle(cx * mm, cy * mm, radius * 0.78 * mm, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffd700"))
     _star(canvas, cx, cy, radius * 0.6)
+    canvas.setFillColor(HexColor("#c00000"))
+    canvas.setFont(SERIF_BOLD, 9)
+    canvas.drawCentredString(cx * mm, (box.y_mm - 4) * mm, PREVIEW_MARK)
 
 
 def draw_certificate(canvas: Canvas, data: CertificateData, layout: Layout, options: RenderOptions) -> None:
@@ -276,7 +287,7 @@ def draw_certificate(canvas: Canvas, data: CertificateData, layout: Layout, opti
     if full:
         canvas.setFillColor(white)
         _draw_frame(canvas, layout)
-        _draw_emblem(canvas, layout.emblem, options.emblem)
+        _draw_emblem(canvas, layout.emblem, options.emblem, preview=options.preview)
         motto = layout.fields["motto"]
         font = FONTS[motto.style]
         fitted = fit(data.motto, font, motto)
@@ -318,7 +329,9 @@ def render_certificate(data: CertificateData, layout: Layout, options: RenderOpt
     """One certificate as its own PDF; its verification code is also in the PDF's keywords."""
     buffer = io.BytesIO()
     meta = {"subject": data.title.capitalize(), "keywords": f"thidua-verify:{data.code}", **options.metadata}
-    opts = RenderOptions(options.mode, options.emblem, options.offset_mm, options.invariant, meta)
+    opts = RenderOptions(
+        options.mode, options.emblem, options.offset_mm, options.invariant, meta, options.preview
+    )
     canvas = _canvas(buffer, layout, f"{data.title.capitalize()} — {data.name}", opts)
     draw_certificate(canvas, data, layout, opts)
     canvas.showPage()

@@ -25,6 +25,7 @@ from thidua_workflow.cli import (
     db,
     decisions,
     demo,
+    documents,
     nominations,
     org,
     policy,
@@ -66,6 +67,7 @@ app.add_typer(rounds.app, name="rounds")
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(decisions.app, name="decisions")
 app.add_typer(certificates.app, name="certificates")
+app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
 
 

@@ -149,13 +149,42 @@ class DecisionRules(_Model):
     reason: str = "Đã có thành tích xuất sắc trong phong trào thi đua yêu nước {period}"
 
 
+BasisGroup = Literal["local_government", "emulation_law", "decree", "circular", "province_rule"]
+# The order real decisions cite them in: the local-government law, the emulation law(s), the decree,
+# the Ministry's circular, the province's own rule (the proposal comes last, from the decision itself).
+BASIS_ORDER: tuple[BasisGroup, ...] = (
+    "local_government",
+    "emulation_law",
+    "decree",
+    "circular",
+    "province_rule",
+)
+
+
+class LegalBasis(Sourced):
+    """A text a decision cites ("Căn cứ …"), in force on the decision's date.
+
+    ``citation`` is the full first citation (NĐ 30/2020): type, number, date, issuer and summary title.
+    Texts of one group go on one "Căn cứ" line, in the order given (a law, then its amending laws).
+    """
+
+    group: BasisGroup
+    citation: str
+    applies_from: date | None = None
+    applies_until: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return (self.applies_from is None or self.applies_from <= day) and (
+            self.applies_until is None or day <= self.applies_until
+        )
+
+
 class PolicyPeriod(_Model):
     code: str
     title: str
     applies_from: date | None
     applies_until: date | None
     status: Confirmation
-    legal_basis: list[str]
     simplified_types: list[CommendationType]
     award_forms: dict[str, AwardForm]
     documents: dict[Procedure, Documents]
@@ -196,7 +225,9 @@ class CertificateRules(_Model):
     pre-printed blanks, and how the golden-book number reads."""
 
     layout: str = "bang-khen-a3"
-    mode: Literal["full", "preprinted"] = "full"
+    # Issuing prints on pre-printed blanks (phôi), which carry the real national emblem, unless the
+    # province prints the full design (then with THIDUA_EMBLEM_PATH for the emblem).
+    mode: Literal["full", "preprinted"] = "preprinted"
     golden_book: str = Field(
         default="{ordinal}",
         description="NĐ 98/2023's templates: the awardee's ordinal in the decision; may use {number}, {year}",
@@ -213,6 +244,7 @@ class Policy(_Model):
     limits: Limits = Field(default_factory=Limits)
     decisions: DecisionRules = Field(default_factory=DecisionRules)
     certificates: CertificateRules = Field(default_factory=CertificateRules)
+    legal_bases: list[LegalBasis] = Field(default_factory=list)
     digest: str = ""
 
     @model_validator(mode="after")
@@ -236,6 +268,20 @@ class Policy(_Model):
             if period.code == code:
                 return period
         raise ConfigurationError(f"Chính sách không có giai đoạn '{code}'.")
+
+    def bases_on(self, day: date) -> list[LegalBasis]:
+        """The texts in force on the decision's date, in citation order."""
+        found = [b for b in self.legal_bases if b.covers(day)]
+        return sorted(found, key=lambda b: BASIS_ORDER.index(b.group))
+
+    def basis_lines(self, day: date) -> list[str]:
+        """One "Căn cứ" line per group: its texts joined as real decisions join them."""
+        lines: list[str] = []
+        for group in BASIS_ORDER:
+            texts = [b.citation for b in self.bases_on(day) if b.group == group]
+            if texts:
+                lines.append("; ".join(texts))
+        return lines
 
     def base_salary_on(self, day: date) -> BaseSalary:
         applicable = [b for b in self.base_salary if b.effective_from <= day]

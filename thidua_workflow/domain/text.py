@@ -158,13 +158,36 @@ def file_size(size: int) -> str:
 
 
 def vietnamese_date(day: date) -> str:
-    """The form dates take in documents: "ngày 31 tháng 7 năm 2020"."""
-    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+    """The form dates take in documents (Nghị định 30/2020/NĐ-CP, Phụ lục I): "ngày 31 tháng 7 năm 2020".
+
+    A day below 10 and the months 1 and 2 take a leading zero: "ngày 05 tháng 01 năm 2020".
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def place_date(place: str, day: date) -> str:
     """The dateline of a document: "Quảng Bình, ngày 31 tháng 7 năm 2020"."""
     return f"{place}, {vietnamese_date(day)}"
+
+
+def position_and_unit(position: str | None, unit: str | None) -> str | None:
+    """A person's line in a list, the unit named once: "Phó Chủ tịch Hội Người mù tỉnh Quảng Bình".
+
+    A position that already names the unit keeps it; one that ends with the start of the unit's name
+    ("Phó Chủ tịch Hội Người mù tỉnh") is completed with the rest of it rather than repeating the unit.
+    """
+    position = nfc(position or "").strip()
+    unit = nfc(unit or "").strip()
+    if not position or not unit:
+        return position or unit or None
+    if search_key(unit) in search_key(position):
+        return position
+    words, unit_words = position.split(), unit.split()
+    for size in range(min(len(words), len(unit_words)), 1, -1):
+        if search_key(" ".join(words[-size:])) == search_key(" ".join(unit_words[:size])):
+            return " ".join(words[:-size] + unit_words)
+    return f"{position}, {unit}"
 
 
 def money_vnd(amount: int) -> str:

@@ -262,10 +262,13 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             record = _record(decision, item, nomination, golden)
             code = code_for(secret, record)
             data = _data(ctx, decision, item, nomination, code, golden, signer_name, location)
-            all_data.append(data)
-            if nomination.id not in have:
-                planned.append((nomination.id, item.ordinal, golden, code, record, data))
-            if award.title is Title.CO_THI_DUA_TINH:
+            if award.title is not Title.CO_THI_DUA_TINH:
+                all_data.append(data)
+                if nomination.id not in have:
+                    planned.append((nomination.id, item.ordinal, golden, code, record, data))
+            else:
+                # "Tặng Cờ thi đua": the flag is made from its proof; no paper certificate, no golden-book
+                # number (NĐ 152/2025 Điều 50; the earlier periods' practice alike, not confirmed).
                 assert decision.decision_date is not None and decision.number_text is not None
                 flags.append(
                     (
@@ -283,7 +286,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             (d.kind, d.nomination_id)
             for d in s.scalars(select(m.IssuedDocument).where(m.IssuedDocument.decision_id == decision_id))
         }
-        decision_doc = _decision_document(ctx, s, decision)
+        decision_doc = decision_document(ctx, s, decision)
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
@@ -306,7 +309,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
                 decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
             )
         extra.append(("decision", None, f"quyet-dinh-{number_slug}.pdf", decision_file))
-    if planned or ("batch", None) not in documents_done:
+    if all_data and (planned or ("batch", None) not in documents_done):
         extra.append(
             (
                 "batch",
@@ -357,6 +360,10 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
                 else:
                     existing.sha256, existing.size, existing.file_name = sha256_hex(pdf), len(pdf), name
                 report.documents.append(name)
+                if kind == "flag" and subject_id is not None:
+                    flagged = s.get(m.Nomination, subject_id)
+                    if flagged is not None and flagged.status == NominationStatus.DECIDED.value:
+                        move(s, flagged, "certify", actor=None, at=now, data={"flag": name})
             if planned or extra:
                 audit.record(
                     s,
@@ -421,7 +428,7 @@ def _issued_decision(session: Session, decision_id: int) -> m.Decision:
     return decision
 
 
-def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> DecisionDocument:
+def decision_document(ctx: Context, session: Session, decision: m.Decision) -> DecisionDocument:
     signer = session.get(m.Person, decision.signer_id) if decision.signer_id else None
     return DecisionDocument(
         issuing_body=decision.issuing_body,
@@ -438,7 +445,19 @@ def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> 
         ],
         signer_title=decision.signer_title,
         signer_name=signer.full_name if signer else None,
+        is_title=is_title(ctx, decision),
+        # The Tờ trình's number is entered when the council session closes, the day it is dated.
+        proposal_date=decision.created_at.astimezone(ctx.clock.tz).date() if decision.proposal_ref else None,
     )
+
+
+# Danh hiệu: awarded as "tặng danh hiệu …" (NĐ 152/2025 Điều 50); Bằng khen and Cờ thi đua by their name.
+CONFERRED_TITLES = (Title.CHIEN_SI_THI_DUA_TINH, Title.TAP_THE_LAO_DONG_XUAT_SAC)
+
+
+def is_title(ctx: Context, decision: m.Decision) -> bool:
+    award = ctx.policy.period_by_code(decision.policy_period).award_form(decision.award_form)
+    return award.title in CONFERRED_TITLES
 
 
 def decision_pdf(ctx: Context, decision_id: int) -> bytes:
@@ -458,7 +477,7 @@ def decision_pdf(ctx: Context, decision_id: int) -> bytes:
                 m.IssuedDocument.nomination_id.is_(None),
             )
         )
-        document = None if issued else _decision_document(ctx, uow.session, decision)
+        document = None if issued else decision_document(ctx, uow.session, decision)
     if issued is not None:
         return ctx.store.read(issued)
     assert document is not None

@@ -22,6 +22,7 @@ from thidua_workflow.domain import identity
 from thidua_workflow.domain.authz import Actor, conflict_of_interest, require_role
 from thidua_workflow.domain.enums import (
     Choice,
+    CommendationType,
     NominationStatus,
     NomineeKind,
     Role,
@@ -29,6 +30,7 @@ from thidua_workflow.domain.enums import (
     TaskKind,
     TaskStatus,
 )
+from thidua_workflow.domain.text import position_and_unit
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
 from thidua_workflow.services import audit, ballots
 from thidua_workflow.services.actors import actor_of, load_actor
@@ -587,10 +589,22 @@ def list_order(n: m.Nomination) -> tuple[object, ...]:
 
 def nominee_detail(n: m.Nomination) -> str | None:
     if n.nominee_kind == NomineeKind.PERSON.value:
-        return ", ".join(x for x in (n.nominee_position, n.nominee_unit_name) if x) or None
+        return position_and_unit(n.nominee_position, n.nominee_unit_name)  # the unit named once
     if n.nominee_kind == NomineeKind.HOUSEHOLD.value:
         return n.nominee_address
     return None
+
+
+def _ad_hoc_achievement(session: Session, n: m.Nomination) -> str:
+    """An ad-hoc nomination's achievement as its dossier states it (without the final stop); "" for others."""
+    if n.commendation_type != CommendationType.AD_HOC.value:
+        return ""
+    text = session.scalar(
+        select(m.DossierVersion.achievement).where(
+            m.DossierVersion.nomination_id == n.id, m.DossierVersion.number == n.current_version
+        )
+    )
+    return (text or "").strip().rstrip(".")
 
 
 def _draft_decisions(
@@ -602,15 +616,17 @@ def _draft_decisions(
     now: datetime,
     proposal_ref: str | None,
 ) -> list[m.Decision]:
-    groups: dict[tuple[str, str], list[m.Nomination]] = {}
+    # An ad-hoc award names its achievement itself: one decision per achievement (the reason line).
+    groups: dict[tuple[str, str, str], list[m.Nomination]] = {}
     for n in approved:
-        groups.setdefault((n.award_form, n.policy_period), []).append(n)
+        groups.setdefault((n.award_form, n.policy_period, _ad_hoc_achievement(session, n)), []).append(n)
     today = now.astimezone(ctx.clock.tz).date()
     drafts = []
-    for (form, period_code), members in sorted(groups.items()):
+    for (form, period_code, achievement), members in sorted(groups.items()):
         period = ctx.policy.period_by_code(period_code)
         award = period.award_form(form)
         labels = sorted({n.period_label for n in members})
+        reason = achievement or ctx.policy.decisions.reason.format(period=", ".join(labels))
         decision = m.Decision(
             session_id=council.id,
             award_form=form,
@@ -619,8 +635,8 @@ def _draft_decisions(
             status="draft",
             issuing_body=ctx.policy.issuing_body,
             province_id=ctx.policy.province,
-            reason_line=ctx.policy.decisions.reason.format(period=", ".join(labels)),
-            legal_basis=list(period.legal_basis),
+            reason_line=reason,
+            legal_basis=ctx.policy.basis_lines(today),  # the draft's; re-chosen for the decision's date
             proposal_ref=proposal_ref,
             created_at=now,
         )

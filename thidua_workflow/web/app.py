@@ -191,6 +191,7 @@ def create_app(ctx: Context) -> FastAPI:
         api,
         pages_auth,
         pages_decisions,
+        pages_documents,
         pages_nominations,
         pages_public,
         pages_reviews,
@@ -218,7 +219,14 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_middleware(SecurityHeaders, always_secure=ctx.settings.web_secure_cookies)
     app.add_middleware(ProxyHeaders, trusted=ctx.settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (pages_auth, pages_nominations, pages_reviews, pages_decisions, pages_public):
+    for module in (
+        pages_auth,
+        pages_nominations,
+        pages_reviews,
+        pages_decisions,
+        pages_documents,
+        pages_public,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")
 

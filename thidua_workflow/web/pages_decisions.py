@@ -16,6 +16,7 @@ from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import certificates, decisions
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import province_wide, require_decision, require_province
+from thidua_workflow.web import pages_documents
 from thidua_workflow.web.core import (
     RowId,
     back,
@@ -55,8 +56,16 @@ def decision_page(request: Request, decision_id: RowId, actor: User) -> Response
     task = next(iter(task_service.list_tasks(ctx, actor.username, decision_id=decision_id)), None)
     files = certificates.issued_files(ctx, decision_id) if view.status == DecisionStatus.ISSUED.value else []
     may_download = actor.has(Role.REGISTRAR) or province_wide(actor)
+    documents = pages_documents.offered(ctx, actor, "decision", decision_id)
     return render(
-        request, "decision.html", actor=actor, d=view, task=task, files=files, may_download=may_download
+        request,
+        "decision.html",
+        actor=actor,
+        d=view,
+        task=task,
+        files=files,
+        may_download=may_download,
+        documents=documents,
     )
 
 

@@ -16,6 +16,7 @@ from thidua_workflow.services import council, directory, rounds
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.visibility import require_province
+from thidua_workflow.web import pages_documents
 from thidua_workflow.web.core import (
     RowId,
     UnitNames,
@@ -74,6 +75,7 @@ def round_page(request: Request, round_id: RowId, actor: User) -> Response:
         summary=summary,
         outcomes={o["nomination"]: o for o in summary.get("outcomes", [])},
         is_chair=_is_chair(view, actor),
+        documents=pages_documents.offered(context(request), actor, "round", round_id),
     )
 
 
@@ -235,6 +237,7 @@ def session_page(request: Request, session_id: RowId, actor: User) -> Response:
         secretary=actor.has(Role.COUNCIL_SECRETARY) and view.status == SessionStatus.OPEN.value,
         absent=[p for p in people if not p["present"] and not p["voted"]],
         choices=[(c.value, c.label) for c in Choice],
+        documents=pages_documents.offered(ctx, actor, "session", session_id),
     )
 
 
