@@ -134,7 +134,7 @@ async def _remote_sign(
                 body["hashes"] = hash_b64s
                 body["hashAlgorithmOID"] = algos.DigestAlgorithmId("sha256").dotted
                 try:
-                    answer = await _post(http, session_info.endpoint_url("credentials/authorize"), body, bearer)
+                    answer = await _post(http, f"{base}/csc/v2/credentials/authorize", body, bearer)
                 except _Refused as exc:
                     # pyHanko turns any error here into its own; the refusal is told after it returns
                     refusals.append(exc)
@@ -142,7 +142,9 @@ async def _remote_sign(
                 return self.parse_csc_auth_response(answer)
 
         class Signer(csc_signer.CSCSigner):
-            async def format_csc_signing_req(self, tbs_hashes: list[str], digest_algorithm: str) -> dict[str, Any]:
+            async def format_csc_signing_req(
+                self, tbs_hashes: list[str], digest_algorithm: str
+            ) -> dict[str, Any]:
                 body: dict[str, Any] = await super().format_csc_signing_req(tbs_hashes, digest_algorithm)
                 body["hashes"] = body["hash"]
                 body["hashAlgorithmOID"] = body["hashAlgo"]

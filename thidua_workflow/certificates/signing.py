@@ -65,9 +65,20 @@ def _style(text: str = STAMP) -> TextStampStyle:
         )
 
 
-def sign_pdf(pdf: bytes, key: SigningKey, stamp: Stamp, *, reason: str, location: str) -> bytes:
+def sign_pdf(
+    pdf: bytes,
+    key: SigningKey,
+    stamp: Stamp,
+    *,
+    reason: str,
+    location: str,
+    field_name: str = "ChuKySo",
+    text: str = STAMP,
+) -> bytes:
     """An incremental update adding a PAdES signature; the original bytes stay as they were."""
-    return sign_with(pdf, _signer(key), stamp, reason=reason, location=location)
+    return sign_with(
+        pdf, _signer(key), stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
 
 
 def _pdf_signer(
@@ -103,7 +114,9 @@ def sign_with(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    pdf_signer = _pdf_signer(signer, stamp, reason=reason, location=location, field_name=field_name, text=text)
+    pdf_signer = _pdf_signer(
+        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
@@ -123,7 +136,9 @@ async def async_sign_with(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    pdf_signer = _pdf_signer(signer, stamp, reason=reason, location=location, field_name=field_name, text=text)
+    pdf_signer = _pdf_signer(
+        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
     out = io.BytesIO()
     await pdf_signer.async_sign_pdf(writer, output=out)
     return out.getvalue()

@@ -74,7 +74,9 @@ def token_signer(config: TokenConfig, pin: Pin) -> Iterator[PKCS11Signer]:
         raise InputRejected("Thiết bị ký số đã khóa PIN (nhập sai quá số lần); liên hệ nơi cấp.") from exc
     except (SigningError, pkcs11.exceptions.PKCS11Error) as exc:
         where = f"nhãn '{config.token_label}'" if config.token_label else f"khe {config.slot}"
-        raise ConfigurationError(f"Không mở được thiết bị ký số ({where}): {exc or type(exc).__name__}.") from exc
+        raise ConfigurationError(
+            f"Không mở được thiết bị ký số ({where}): {exc or type(exc).__name__}."
+        ) from exc
     try:
         yield PKCS11Signer(
             session,
@@ -148,7 +150,9 @@ def create_soft_token(
     )
     key = serialization.load_der_private_key(key_pkcs8_der, password=None)
     pkcs1 = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
     )
     library = pkcs11.lib(module)
     library.reinitialize()  # the module read SOFTHSM2_CONF when first loaded: read it again

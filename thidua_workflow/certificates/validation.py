@@ -55,8 +55,8 @@ def read_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureRepor
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -71,14 +71,10 @@ def read_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureRepor
         try:
             status = validate_pdf_signature(signature, signer_validation_context=context)
         except (SignatureValidationError, ValueError, KeyError, TypeError):
-            reports.append(
-                SignatureReport(signature.field_name, "?", "?", None, False, False, False, None)
-            )
+            reports.append(SignatureReport(signature.field_name, "?", "?", None, False, False, False, None))
             continue
         level = status.modification_level
-        whole = status.docmdp_ok is not False and (
-            level is None or level <= ModificationLevel.FORM_FILLING
-        )
+        whole = status.docmdp_ok is not False and (level is None or level <= ModificationLevel.FORM_FILLING)
         cert = status.signing_cert
         reports.append(
             SignatureReport(

@@ -276,6 +276,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             for d in s.scalars(select(m.IssuedDocument).where(m.IssuedDocument.decision_id == decision_id))
         }
         decision_doc = _decision_document(ctx, s, decision)
+        signed_sha256 = decision.signed_pdf_sha256
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
@@ -293,11 +294,25 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             report.created += len(chunk)
     extra: list[tuple[str, int | None, str, bytes]] = []
     if ("decision", None) not in documents_done:
-        decision_file = render_decision(decision_doc, invariant=True)
-        if key is not None:
-            decision_file = sign_pdf(
-                decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
-            )
+        if signed_sha256 is not None:
+            # the copy the signer signed with their own key; the office's seal is added after it (a
+            # second signature in an incremental update: the signer's stays valid)
+            decision_file = ctx.store.read(signed_sha256)
+            if key is not None:
+                decision_file = sign_pdf(
+                    decision_file,
+                    key,
+                    Stamp(None),
+                    reason=f"Ban hành quyết định số {decision_doc.number_text}",
+                    location=location,
+                    field_name="DauCoQuan",
+                )
+        else:
+            decision_file = render_decision(decision_doc, invariant=True)
+            if key is not None:
+                decision_file = sign_pdf(
+                    decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
+                )
         extra.append(("decision", None, f"quyet-dinh-{number_slug}.pdf", decision_file))
     if planned or ("batch", None) not in documents_done:
         extra.append(
@@ -432,6 +447,18 @@ def _decision_document(ctx: Context, session: Session, decision: m.Decision) -> 
         signer_title=decision.signer_title,
         signer_name=signer.full_name if signer else None,
     )
+
+
+def decision_to_sign(ctx: Context, session: Session, decision: m.Decision) -> tuple[bytes, Stamp]:
+    """The decision as its signer signs it (numbered when the number is known, else left blank for the
+    registrar, as NĐ 30/2020 has it), and the place of the visible stamp: the blank of the signature."""
+    from thidua_workflow.certificates.decision_pdf import render_decision
+
+    spots: list[tuple[int, tuple[int, int, int, int]]] = []
+    pdf = render_decision(_decision_document(ctx, session, decision), invariant=True, signature_spots=spots)
+    page, (left, bottom, right, top) = spots[-1]
+    inset = round(10 * mm)
+    return pdf, Stamp((left + inset, bottom + 4, right - inset, top - 4), page)
 
 
 def decision_pdf(ctx: Context, decision_id: int) -> bytes:
