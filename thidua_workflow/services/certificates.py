@@ -36,6 +36,8 @@ from thidua_workflow.certificates.render import (
     render_certificate,
 )
 from thidua_workflow.certificates.signing import SigningKey, Stamp, sign_pdf
+from thidua_workflow.certificates.validation import SignatureReport, read_signatures
+from thidua_workflow.certificates.validation import verdict as signature_verdict
 from thidua_workflow.certificates.verification import code_for, code_in_pdf, normalise_code
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex
@@ -535,14 +537,61 @@ def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
     return written
 
 
+def trust_roots(ctx: Context) -> list[bytes]:
+    """The root certificates (DER) a signer's certificate must chain to (THIDUA_TRUST_ROOTS_PATH)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    path = ctx.settings.trust_roots_path
+    if path is None:
+        return []
+    if not path.is_file():
+        raise ConfigurationError(f"Không thấy tệp chứng thư gốc {path} (THIDUA_TRUST_ROOTS_PATH).")
+    try:
+        certs = x509.load_pem_x509_certificates(path.read_bytes())
+    except ValueError as exc:
+        raise ConfigurationError(f"Tệp chứng thư gốc {path} không đọc được (PEM): {exc}") from exc
+    return [c.public_bytes(Encoding.DER) for c in certs]
+
+
+def _verify_document(ctx: Context, pdf: bytes, signatures: list[SignatureReport]) -> Verification:
+    """A PDF without a certificate's code: an issued decision (byte for byte), or what its signatures say."""
+    details: dict[str, Any] = {"signatures": [r.to_dict() for r in signatures]}
+    with ctx.reader() as uow:
+        s = uow.session
+        found = s.execute(
+            select(m.Decision.number_text, m.Decision.decision_date)
+            .join(m.IssuedDocument, m.IssuedDocument.decision_id == m.Decision.id)
+            .where(m.IssuedDocument.sha256 == sha256_hex(pdf), m.IssuedDocument.kind == "decision")
+            .limit(1)
+        ).first()
+    if found is not None:
+        number, day = found
+        details["decision"] = number
+        details["date"] = day.isoformat() if day else None
+        return Verification("genuine", f"Bản Quyết định số {number} đúng như đã ban hành.", details)
+    if signatures and signature_verdict(signatures) == "altered":
+        return Verification("altered", "Chữ ký số không còn nguyên vẹn: tệp đã bị sửa sau khi ký.", details)
+    if signatures:
+        return Verification(
+            "unknown",
+            "Chữ ký số trong tệp còn nguyên vẹn, nhưng tệp không phải bản hệ thống đã cấp.",
+            details,
+        )
+    return Verification("unknown", "Tệp này không mang mã xác thực của hệ thống.")
+
+
 def verify(ctx: Context, code_or_pdf: str | bytes) -> Verification:
-    """Genuine, unknown, altered or revoked: by the code (typed or from the QR), or by the PDF itself."""
+    """Genuine, unknown, altered or revoked: by the code (typed or from the QR), or by the PDF itself,
+    whose digital signatures are read too (signer, time, intact or altered)."""
     pdf: bytes | None = None
+    signatures: list[SignatureReport] = []
     if isinstance(code_or_pdf, bytes):
         pdf = code_or_pdf
+        signatures = read_signatures(pdf, trust_roots(ctx))
         code = code_in_pdf(pdf)
         if code is None:
-            return Verification("unknown", "Tệp này không mang mã xác thực của hệ thống.")
+            return _verify_document(ctx, pdf, signatures)
     else:
         code = normalise_code(code_or_pdf)
         if code is None:
@@ -562,11 +611,15 @@ def verify(ctx: Context, code_or_pdf: str | bytes) -> Verification:
             "date": cert.record.get("date"),
             "golden_book": cert.golden_book,
         }
+        if signatures:
+            details["signatures"] = [r.to_dict() for r in signatures]
         if code_for(key, cert.record) != code:
             return Verification(
                 "altered", "Bản ghi của bằng không khớp mã xác thực (dữ liệu đã bị sửa).", details
             )
-        if pdf is not None and sha256_hex(pdf) != cert.pdf_sha256:
+        if pdf is not None and (
+            sha256_hex(pdf) != cert.pdf_sha256 or signature_verdict(signatures) == "altered"
+        ):
             return Verification("altered", "Tệp PDF khác với bản đã cấp (đã bị sửa).", details)
         if cert.revoked_at is not None:
             details["revoked_reason"] = cert.revoked_reason
