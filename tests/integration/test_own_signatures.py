@@ -93,11 +93,10 @@ def test_a_token_signs_the_decision_and_pyhanko_validates_it(
 def test_the_office_seal_follows_the_signers_signature_and_both_validate(
     qb: Context, own_token: OwnToken, tmp_path: Path
 ) -> None:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
     from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
 
     issued = own_token.ca.issue("Ủy ban nhân dân tỉnh Quảng Bình")
     key = serialization.load_der_private_key(issued.key_pkcs8_der, password=None)
