@@ -31,6 +31,7 @@ from thidua_workflow.cli import (
     rounds,
     serve,
     sessions,
+    signers,
     tasks,
     users,
 )
@@ -67,6 +68,7 @@ app.add_typer(sessions.app, name="sessions")
 app.add_typer(decisions.app, name="decisions")
 app.add_typer(certificates.app, name="certificates")
 app.add_typer(users.app, name="users")
+app.add_typer(signers.app, name="signers")
 
 
 def main() -> None:

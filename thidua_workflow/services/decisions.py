@@ -124,9 +124,9 @@ def sign(ctx: Context, username: str, decision_id: int, secret: SigningSecret | 
         session = uow.session
         actor = load_actor(session, username)
         require_role(actor, Role.DECISION_SIGNER)
+        own = _own_key(session, actor, secret)
         decision = _decision(session, decision_id)
         _require_status(decision, DecisionStatus.DRAFT)
-        own = _own_key(session, actor, secret)
         listed = _lists_signer(session, decision, actor)
         if listed is not None:
             raise NotPermitted(
