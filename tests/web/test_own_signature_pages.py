@@ -70,3 +70,23 @@ def test_the_signer_types_the_pin_on_the_page_and_the_public_page_checks_the_sig
     altered = pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
     shown = anyone.post("/verify", files={"pdf": ("qd.pdf", altered, "application/pdf")})
     assert "Đã bị sửa đổi" in shown.text and "Đã bị sửa sau khi ký" in shown.text
+
+
+def test_the_api_signs_with_the_pin_in_the_body(
+    qb: Context, app_client: Callable[..., Browser], own_token: OwnToken
+) -> None:
+    from thidua_workflow.services import accounts
+    from thidua_workflow.services import tasks as task_service
+
+    _token_signer(qb, own_token)
+    decision_id = _draft(qb)
+    task = task_service.list_tasks(qb, "pct.ubnd", decision_id=decision_id)[0]
+    headers = {"Authorization": f"Bearer {accounts.issue_token(qb, 'pct.ubnd', 'ký số').token}"}
+    api = app_client().client
+    refused = api.post(f"/api/tasks/{task.id}/act", json={"decision": "sign"}, headers=headers)
+    assert refused.status_code == 400 and "PIN" in refused.json()["message"]
+    done = api.post(
+        f"/api/tasks/{task.id}/act", json={"decision": "sign", "pin": own_token.pin}, headers=headers
+    )
+    assert done.status_code == 200, done.text
+    assert decisions.show_decision(qb, decision_id).status == "signed"
