@@ -60,6 +60,7 @@ def _style(text: str = STAMP) -> TextStampStyle:
     with resources.as_file(font) as path:
         return TextStampStyle(
             stamp_text=text,
+            timestamp_format="%H:%M %d/%m/%Y",  # the signer's local time, as written in Vietnam
             text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=8),
             border_width=1,
         )

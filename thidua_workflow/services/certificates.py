@@ -459,8 +459,7 @@ def decision_to_sign(ctx: Context, session: Session, decision: m.Decision) -> tu
     spots: list[tuple[int, tuple[int, int, int, int]]] = []
     pdf = render_decision(_decision_document(ctx, session, decision), invariant=True, signature_spots=spots)
     page, (left, bottom, right, top) = spots[-1]
-    inset = round(10 * mm)
-    return pdf, Stamp((left + inset, bottom + 4, right - inset, top - 4), page)
+    return pdf, Stamp((left, bottom + 4, right, top - 4), page)
 
 
 def decision_pdf(ctx: Context, decision_id: int) -> bytes:
