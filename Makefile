@@ -9,14 +9,16 @@ WORKERS ?= 2
 .PHONY: install demo test test-slow lint bench clean lock tools
 
 # The PDF tests check output with poppler (pdftotext, pdffonts), qpdf and zbarimg; the browser test
-# drives chromium; LibreOffice (soffice) turns the Word paperwork into PDF (Debian packages; .ci/run
-# installs them).
+# drives chromium; LibreOffice (soffice) turns the Word paperwork into PDF; the signing tests (and the
+# demo) hold their keys in a SoftHSM2 token (Debian packages; .ci/run installs them).
 tools:
-	@for t in pdftotext qpdf zbarimg chromium soffice; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools chromium libreoffice-writer-nogui"; exit 1; }; done
+	@for t in pdftotext qpdf zbarimg chromium soffice softhsm2-util; do command -v $$t >/dev/null || { echo "missing $$t: apt-get install poppler-utils qpdf zbar-tools chromium libreoffice-writer-nogui softhsm2"; exit 1; }; done
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	@command -v softhsm2-util >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -q softhsm2 >/dev/null; } \
+		|| echo "softhsm2 not installed (apt-get install softhsm2): the demo then signs with no token"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'

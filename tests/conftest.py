@@ -20,6 +20,7 @@ import yaml
 from sqlalchemy import Engine, text
 
 from flows.inline import run_inline
+from tests.signing_keys import own_token, remote_service, softhsm_dir, test_ca
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.db.migrate import upgrade
@@ -37,6 +38,7 @@ os.environ.setdefault("THIDUA_BALLOT_SECRET", TEST_BALLOT_SECRET)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+__all__ = ["own_token", "remote_service", "softhsm_dir", "test_ca"]  # fixtures for every test directory
 PG_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.inline import run_inline
+from thidua_workflow.certificates.tokens import TokenConfig
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, NominationStatus
@@ -40,6 +43,7 @@ from thidua_workflow.services import (
 )
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import DirectorySource
+from thidua_workflow.services.signers import SignerIn, SigningSecret, set_signer
 from thidua_workflow.settings import Settings
 
 # (date, clerk, file): the units' submissions for the 2019 year-end review.
@@ -79,6 +83,48 @@ COUNCIL = [
     "ct.hoinongdan",
 ]
 ABSENT = ["gd.sgddt", "ct.hoinongdan"]  # they send written ballots
+# The decision signers sign with their own key, kept in a SoftHSM2 token when softhsm2 is installed.
+TOKEN_SIGNERS = ("ct.ubnd", "pct.ubnd")
+DEMO_PIN = "123456"
+
+
+@dataclass(frozen=True)
+class DemoTokens:
+    """Each signer's token (SoftHSM2, under the data directory), the demo's PIN, and the test CA."""
+
+    tokens: dict[str, TokenConfig]
+    pin: str
+    ca_pem: Path
+    softhsm_conf: Path
+
+
+def demo_tokens(data_dir: Path, example: Path) -> DemoTokens | None:
+    """A new test CA and one SoftHSM2 token per signer, or None when softhsm2 is not installed."""
+    from thidua_workflow.certificates.demo_ca import new_ca
+    from thidua_workflow.certificates.tokens import create_soft_token, softhsm_module
+
+    if softhsm_module() is None:
+        return None
+    directory = data_dir / "softhsm"
+    shutil.rmtree(directory, ignore_errors=True)  # a fresh token directory per run, like the database
+    names = {p["username"]: p["full_name"] for p in _load(example / "org.yaml")["people"]}
+    ca = new_ca()
+    ca_pem = data_dir / "demo-ca.pem"
+    ca_pem.write_bytes(ca.cert_pem)
+    tokens: dict[str, TokenConfig] = {}
+    conf = directory / "softhsm2.conf"
+    for username in TOKEN_SIGNERS:
+        issued = ca.issue(names[username], organization="UBND tỉnh Quảng Bình (bản chạy thử)")
+        token = create_soft_token(
+            directory,
+            label=f"demo-{username}",
+            pin=DEMO_PIN,
+            key_pkcs8_der=issued.key_pkcs8_der,
+            chain_der=[issued.cert_der, ca.cert_der],
+            key_label="chu-ky-so",
+        )
+        tokens[username], conf = token.config, token.conf_file
+    return DemoTokens(tokens, DEMO_PIN, ca_pem, conf)
 
 
 def _load(path: Path) -> Any:
@@ -88,7 +134,15 @@ def _load(path: Path) -> Any:
 class Scenario:
     """The steps, each a person's service call, on one context with a settable clock."""
 
-    def __init__(self, ctx: Context, clock: FixedClock, example: Path, say: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        clock: FixedClock,
+        example: Path,
+        say: Callable[[str], None],
+        tokens: DemoTokens | None = None,
+    ) -> None:
+        self.tokens = tokens
         self.ctx = ctx
         self.clock = clock
         self.example = example
@@ -114,6 +168,9 @@ class Scenario:
     def act(
         self, user: str, kind: str, decision: str, payload: tasks.Payload | None = None, **match: int
     ) -> str:
+        if decision == "sign" and self.tokens is not None and user in self.tokens.tokens:
+            payload = payload or tasks.Payload()
+            payload.secret = SigningSecret(pin=self.tokens.pin)  # typed on the token's PIN pad, in life
         result = tasks.act(self.ctx, user, self.task(user, kind, **match), decision, payload)
         self.say(f"    {self.name(user)}: {result.summary}")
         return result.summary
@@ -122,6 +179,22 @@ class Scenario:
         ctx = self.ctx
         self.on(date(2019, 12, 2), "Nạp tổ chức tỉnh Quảng Bình")
         org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
+        if self.tokens is not None:
+            for username, token in self.tokens.tokens.items():
+                set_signer(
+                    ctx,
+                    username,
+                    SignerIn(
+                        kind="pkcs11",
+                        pkcs11_module=token.module,
+                        token_label=token.token_label,
+                        key_label=token.key_label,
+                    ),
+                )
+            self.say(
+                f"    {', '.join(self.name(u) for u in self.tokens.tokens)} ký số bằng thiết bị của mình "
+                "(SoftHSM2, chứng thư do CA thử nghiệm cấp)"
+            )
         for day, clerk, name in SUBMISSIONS:
             self.on(day, f"{self.name(clerk)} nộp tờ trình {name}.yaml")
             self.ids[name] = nominations.submit(
@@ -440,17 +513,30 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             "khi triển khai thật, đặt THIDUA_VERIFY_URL là địa chỉ công khai của trang xác thực."
         )
     settings = _ballot_secret(settings, out)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # The signers' tokens are those of the first scenario's organisation (Quảng Bình's Chairman and Vice
+    # Chairman); the new province's signers of the 2025 merger sign with the office's means.
+    tokens = demo_tokens(settings.data_dir, _scenarios(example)[0][1])
+    if tokens is None:
+        out.print(
+            "Chưa cài softhsm2 (apt-get install softhsm2): các quyết định của bản chạy thử không mang chữ ký "
+            "số của người ký."
+        )
+    elif settings.trust_roots_path is None:
+        settings = settings.model_copy(update={"trust_roots_path": tokens.ca_pem})
     clock = FixedClock(date(2019, 12, 2))
     ctx = bootstrap(settings, clock=clock, dispatcher=run_inline)
     try:
         if with_prefect:
-            runs = _with_prefect(ctx, clock, example, out)
+            runs = _with_prefect(ctx, clock, example, out, tokens)
         else:
             for scenario, folder in _scenarios(example):
-                scenario(ctx, clock, folder, out.print).run()
+                scenario(ctx, clock, folder, out.print, tokens).run()
             runs = None
         _summary(ctx, out)
         _export(ctx, out)
+        if tokens is not None:
+            _signatures(ctx, out, tokens)
         _passwords(ctx)
     finally:
         ctx.close()
@@ -470,10 +556,17 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         if settings.ballot_secret_path is not None and settings.ballot_secret is None
         else ""
     )
-    out.print(
-        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={as_of}{local_flag}{ballot_flag} "
-        ".venv/bin/thidua serve"
+    token_flags = (
+        f" SOFTHSM2_CONF={tokens.softhsm_conf} THIDUA_TRUST_ROOTS_PATH={tokens.ca_pem}" if tokens else ""
     )
+    out.print(
+        f"  THIDUA_DATA_DIR={settings.data_dir} THIDUA_AS_OF={as_of}{local_flag}{ballot_flag}{token_flags}"
+        " .venv/bin/thidua serve"
+    )
+    if tokens is not None:
+        out.print(
+            f"Người ký ({', '.join(tokens.tokens)}) nhập mã PIN '{tokens.pin}' của thiết bị ký số khi ký trên web."
+        )
     out.print(
         f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
         + "; ".join(f"{who} ({role})" for who, role in people)
@@ -501,7 +594,9 @@ def _ballot_secret(settings: Settings, out: Console) -> Settings:
     return settings.model_copy(update={"ballot_secret_path": path})
 
 
-def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) -> int:
+def _with_prefect(
+    ctx: Context, clock: FixedClock, example: Path, out: Console, tokens: DemoTokens | None = None
+) -> int:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.dispatch import deliver_deployments
@@ -534,7 +629,7 @@ def _with_prefect(ctx: Context, clock: FixedClock, example: Path, out: Console) 
             ctx.dispatcher = patient
             before = count_flow_runs()
             for scenario, folder in _scenarios(example):
-                scenario(ctx, clock, folder, out.print).run()
+                scenario(ctx, clock, folder, out.print, tokens).run()
             return count_flow_runs() - before
 
 
@@ -605,6 +700,30 @@ def _export(ctx: Context, out: Console) -> None:
     papers = paperwork.export_all(ctx, folder / "van-ban")
     out.print(
         f"{len(papers)} văn bản (biên bản, tờ trình, thông báo, quyết định; .docx và PDF) ở {folder / 'van-ban'}."
+    )
+
+
+def _signatures(ctx: Context, out: Console, tokens: DemoTokens) -> None:
+    """Each issued decision's file checked with pyHanko's validator against the demo's CA."""
+    from thidua_workflow.certificates.validation import read_signatures
+    from thidua_workflow.services import certificates
+
+    roots = certificates.trust_roots(ctx)
+    checked: list[tuple[str, bool, str]] = []
+    for d in decisions.list_decisions(ctx):
+        if d.status != "issued":
+            continue
+        for item in certificates.issued_files(ctx, d.id):
+            if item.kind == "decision":
+                data, _file = certificates.issued_file(ctx, d.id, item.sha256)
+                reports = read_signatures(data, roots)
+                good = bool(reports) and all(r.ok and r.trusted for r in reports)
+                checked.append((d.number_text or str(d.id), good, reports[0].signer if reports else "—"))
+    valid = sum(1 for _n, good, _s in checked if good)
+    out.print(
+        f"Chữ ký số trên quyết định (thiết bị SoftHSM2 ở {tokens.softhsm_conf.parent}): {valid}/{len(checked)} "
+        "hợp lệ theo pyHanko (nguyên vẹn, chứng thư do CA thử nghiệm cấp): "
+        + "; ".join(f"{n} — {signer}{'' if good else ' (KHÔNG hợp lệ)'}" for n, good, signer in checked)
     )
 
 

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     signing_block: str | None = Field(
         default=None, description="name of a 'thidua-signing-key' Prefect Block"
     )
+    trust_roots_path: Path | None = Field(
+        default=None,
+        description="PEM file of the root CA certificates that signers' certificates must chain to "
+        "(Vietnam's national root CA; the demo's test CA) for the verification page to call them trusted",
+    )
     database_block: str | None = Field(default=None, description="name of a 'thidua-database' Prefect Block")
     mail_block: str | None = Field(default=None, description="name of a 'thidua-notifications' Prefect Block")
 

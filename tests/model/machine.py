@@ -33,6 +33,7 @@ from tests.conftest import EXAMPLES, read_yaml
 from tests.integration.helpers import CLERKS, REPRESENTATIVES, example_scores
 from tests.model import digests
 from tests.model import invariants as inv
+from tests.signing_keys import OwnToken
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, HoldGround, TaskKind
@@ -44,11 +45,13 @@ from thidua_workflow.services import (
     holds,
     nominations,
     rounds,
+    signers,
     stages,
     tasks,
 )
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import DirectorySource
+from thidua_workflow.services.signers import SignerIn, SigningSecret
 
 QB = EXAMPLES / "quang-binh"
 FOLDER = QB / "nominations"
@@ -116,6 +119,7 @@ class ServiceMachine(RuleBasedStateMachine):
     """One Hypothesis example: a fresh database, a clock, and the people acting."""
 
     database: Database  # set by the test before running
+    token: OwnToken | None = None  # a SoftHSM2 token for pct.ubnd, set by the test
 
     def __init__(self) -> None:
         super().__init__()
@@ -130,12 +134,29 @@ class ServiceMachine(RuleBasedStateMachine):
         assert self._ctx is not None, "the example's database is made by the 'begin' rule"
         return self._ctx
 
-    @initialize(inline=st.booleans(), start=st.sampled_from(["org", "org", "appraisal", "council", "drafts"]))
-    def begin(self, inline: bool, start: str) -> None:
+    @initialize(
+        inline=st.booleans(),
+        start=st.sampled_from(["org", "org", "appraisal", "council", "drafts"]),
+        own_key=st.booleans(),
+    )
+    def begin(self, inline: bool, start: str, own_key: bool) -> None:
         """Stages run inline after each action, or pile up until ``run_stages`` (as if Prefect were slow);
-        the example starts from the organisation alone or further along the cycle."""
+        the example starts from the organisation alone or further along the cycle; the Vice Chairman
+        signs with the office's key or with their own token (SoftHSM2, PIN asked at signing)."""
         self.inline = inline
         self._ctx = self.database.fresh(self.clock, self._dispatch, start)
+        if own_key and self.token is not None:
+            config = self.token.config
+            signers.set_signer(
+                self.ctx,
+                "pct.ubnd",
+                SignerIn(
+                    kind="pkcs11",
+                    pkcs11_module=config.module,
+                    token_label=config.token_label,
+                    key_label=config.key_label,
+                ),
+            )
         self.ballots = inv.ballots_in(self.ctx)
         self.digest = digests.table_digests(self.ctx)
         self.person_ids = self._person_ids()
@@ -443,10 +464,16 @@ class ServiceMachine(RuleBasedStateMachine):
 
     # --- signing and the register --------------------------------------------------------------------
 
-    @rule(data=st.data(), who=st.sampled_from(["ct.ubnd", "pct.ubnd", "pct.ubnd", "vt.ubnd", "tb.tdkt"]))
-    def sign(self, data: st.DataObject, who: str) -> None:
+    @rule(
+        data=st.data(),
+        who=st.sampled_from(["ct.ubnd", "pct.ubnd", "pct.ubnd", "vt.ubnd", "tb.tdkt"]),
+        pin=st.sampled_from([None, "right", "right", "wrong"]),
+    )
+    def sign(self, data: st.DataObject, who: str, pin: str | None) -> None:
         did = self.pick_id(data, m.Decision.id)
-        self.attempt(who, "decision_sign", lambda: decisions.sign(self.ctx, who, did))
+        right = self.token.pin if self.token is not None else ""
+        secret = None if pin is None else SigningSecret(pin=right if pin == "right" else "000000")
+        self.attempt(who, "decision_sign", lambda: decisions.sign(self.ctx, who, did, secret))
 
     @rule(data=st.data(), who=st.sampled_from(["ct.ubnd", "pct.ubnd", "vt.ubnd"]), reason=reasons)
     def send_back(self, data: st.DataObject, who: str, reason: str) -> None:

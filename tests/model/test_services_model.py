@@ -18,6 +18,7 @@ from hypothesis.stateful import get_state_machine_test
 from tests.conftest import PG_URL, require_postgres
 from tests.model.databases import PostgresCopies, SqliteCopies
 from tests.model.machine import STATS, Database, ServiceMachine
+from tests.signing_keys import OwnToken
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], scope="module")
@@ -34,13 +35,13 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         copies.close()
 
 
-def _run(database: Database, *, examples: int, steps: int, seed: int) -> None:
+def _run(database: Database, token: OwnToken, *, examples: int, steps: int, seed: int) -> None:
     """Hypothesis's own seed for the run: fixed (the same run everywhere, CI included) unless
     THIDUA_MODEL_SEED=random asks for a fresh one, which Hypothesis prints if the run fails."""
     examples = int(os.environ.get("THIDUA_MODEL_EXAMPLES", examples))
     steps = int(os.environ.get("THIDUA_MODEL_STEPS", steps))
     chosen = os.environ.get("THIDUA_MODEL_SEED", str(seed))
-    machine = type("Machine", (ServiceMachine,), {"database": database})
+    machine = type("Machine", (ServiceMachine,), {"database": database, "token": token})
     config = settings(
         max_examples=examples,
         stateful_step_count=steps,
@@ -69,13 +70,13 @@ BOUNDED = {"sqlite": 32, "postgresql": 16}
 LONG = {"sqlite": 120, "postgresql": 60}
 
 
-def test_model_bounded(database: Database, request: pytest.FixtureRequest) -> None:
-    _run(database, examples=BOUNDED[_backend(request)], steps=60, seed=13)
+def test_model_bounded(database: Database, own_token: OwnToken, request: pytest.FixtureRequest) -> None:
+    _run(database, own_token, examples=BOUNDED[_backend(request)], steps=60, seed=13)
 
 
 @pytest.mark.slow
-def test_model_long(database: Database, request: pytest.FixtureRequest) -> None:
-    _run(database, examples=LONG[_backend(request)], steps=80, seed=20201)
+def test_model_long(database: Database, own_token: OwnToken, request: pytest.FixtureRequest) -> None:
+    _run(database, own_token, examples=LONG[_backend(request)], steps=80, seed=20201)
 
 
 def _backend(request: pytest.FixtureRequest) -> str:

@@ -144,13 +144,34 @@ def _header(doc: DecisionDocument, width: float) -> Table:
     return table
 
 
-def _signature(doc: DecisionDocument, width: float) -> Table:
+class _SignatureSpace(Spacer):  # type: ignore[misc]
+    """The blank left for signature and seal; notes where it fell (page, box in points) when drawn, for
+    the visible stamp of a digital signature."""
+
+    def __init__(self, height: float, spots: list[tuple[int, tuple[int, int, int, int]]] | None) -> None:
+        super().__init__(1, height)
+        self.spots = spots
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.spots is not None:
+            x, y = self.canv.absolutePosition(0, 0)
+            box = (round(x), round(y), round(x + self.width), round(y + self.height))
+            self.spots.append((self.canv.getPageNumber() - 1, box))
+
+
+def _signature(
+    doc: DecisionDocument, width: float, spots: list[tuple[int, tuple[int, int, int, int]]] | None = None
+) -> Table:
     small = _style("nn", 11)
     recipients: list[Flowable] = [_p("Nơi nhận:", _style("nnh", 12, bold=True, italic=True))]
     recipients += [_p(line, small) for line in recipient_lines(doc)]
     center_bold = _style("sig", 13.5, align=TA_CENTER, bold=True)
     title: list[Flowable] = [_p(line, center_bold) for line in signer_lines(doc)]
-    sign = [*title, Spacer(1, 30 * mm), _p(doc.signer_name or "", center_bold)]
+    sign = [*title, _SignatureSpace(30 * mm, spots), _p(doc.signer_name or "", center_bold)]
     table = Table([[recipients, sign]], colWidths=[width * 0.45, width * 0.55])
     table.setStyle(TableStyle(LAYOUT_TABLE))
     return table
@@ -319,7 +340,14 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 
 
 @one_at_a_time
-def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
+def render_decision(
+    doc: DecisionDocument,
+    *,
+    invariant: bool = False,
+    signature_spots: list[tuple[int, tuple[int, int, int, int]]] | None = None,
+) -> bytes:
+    """The decision and its list. With ``signature_spots`` (a list the page and box of the signature's
+    blank are appended to) it is the copy the signer signs: an unnumbered one is not marked a draft."""
     register_fonts()
     buffer = io.BytesIO()
     document = _Document(buffer, doc, invariant)
@@ -330,7 +358,7 @@ def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
     province = _nfc(doc.province_name).upper()
     subject = f"Về việc tặng {doc.award_phrase}"
     story: list[Flowable] = []
-    if doc.number_text is None:
+    if doc.number_text is None and signature_spots is None:
         story.append(_p("(Dự thảo)", _style("draft", 12, align=TA_RIGHT, italic=True)))
     story += [
         _header(doc, width),
@@ -351,7 +379,7 @@ def render_decision(doc: DecisionDocument, *, invariant: bool = False) -> bytes:
         story.append(Paragraph(f"<b>{number}</b> {_esc(text)}", body))
     story += [
         Spacer(1, 6 * mm),
-        KeepTogether([_signature(doc, width)]),
+        KeepTogether([_signature(doc, width, signature_spots)]),
         NextPageTemplate("annex"),
         PageBreak(),
     ]

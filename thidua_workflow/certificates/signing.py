@@ -1,4 +1,5 @@
-"""Digital signatures (chữ ký số) on issued PDFs with pyHanko: PAdES, from a PKCS#12 file, with a visible
+"""Digital signatures (chữ ký số) on issued PDFs with pyHanko: PAdES, from the office's PKCS#12 file or any
+pyHanko signer (a person's PKCS#11 token: ``tokens``; a remote signing service: ``remote``), with a visible
 stamp whose Vietnamese text is set in the bundled font (pyHanko's default stamp font garbles it).
 
 pyHanko is imported where it signs: every flow-run process imports this module, few of them sign.
@@ -50,7 +51,7 @@ def _signer(key: SigningKey) -> signers.SimpleSigner:
     return signer
 
 
-def _style() -> TextStampStyle:
+def _style(text: str = STAMP) -> TextStampStyle:
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
@@ -58,30 +59,87 @@ def _style() -> TextStampStyle:
     font = resources.files("thidua_workflow.certificates") / "typefaces" / "LiberationSerif-Regular.ttf"
     with resources.as_file(font) as path:
         return TextStampStyle(
-            stamp_text=STAMP,
+            stamp_text=text,
+            timestamp_format="%H:%M %d/%m/%Y",  # the signer's local time, as written in Vietnam
             text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=8),
             border_width=1,
         )
 
 
-def sign_pdf(pdf: bytes, key: SigningKey, stamp: Stamp, *, reason: str, location: str) -> bytes:
+def sign_pdf(
+    pdf: bytes,
+    key: SigningKey,
+    stamp: Stamp,
+    *,
+    reason: str,
+    location: str,
+    field_name: str = "ChuKySo",
+    text: str = STAMP,
+) -> bytes:
     """An incremental update adding a PAdES signature; the original bytes stay as they were."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    return sign_with(
+        pdf, _signer(key), stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
+
+
+def _pdf_signer(
+    signer: signers.Signer, stamp: Stamp, *, reason: str, location: str, field_name: str, text: str
+) -> signers.PdfSigner:
     from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
-        field_name="ChuKySo",
+        field_name=field_name,
         reason=reason,
         location=location,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    spec = None
     if stamp.box is not None:
-        spec = fields.SigFieldSpec("ChuKySo", box=stamp.box, on_page=stamp.page)
+        spec = fields.SigFieldSpec(field_name, box=stamp.box, on_page=stamp.page)
     else:
-        spec = fields.SigFieldSpec("ChuKySo")
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(key), stamp_style=_style(), new_field_spec=spec)
+        spec = fields.SigFieldSpec(field_name)
+    return signers.PdfSigner(meta, signer=signer, stamp_style=_style(text), new_field_spec=spec)
+
+
+def sign_with(
+    pdf: bytes,
+    signer: signers.Signer,
+    stamp: Stamp,
+    *,
+    reason: str,
+    location: str,
+    field_name: str = "ChuKySo",
+    text: str = STAMP,
+) -> bytes:
+    """``pdf`` signed by any pyHanko signer (a PKCS#12 key, a PKCS#11 token), as an incremental update:
+    a PDF signed before keeps its signatures valid. ``field_name`` must be new in the PDF."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    pdf_signer = _pdf_signer(
+        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+async def async_sign_with(
+    pdf: bytes,
+    signer: signers.Signer,
+    stamp: Stamp,
+    *,
+    reason: str,
+    location: str,
+    field_name: str = "ChuKySo",
+    text: str = STAMP,
+) -> bytes:
+    """As :func:`sign_with`, for signers that call a service (the remote signer)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    pdf_signer = _pdf_signer(
+        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
+    out = io.BytesIO()
+    await pdf_signer.async_sign_pdf(writer, output=out)
     return out.getvalue()

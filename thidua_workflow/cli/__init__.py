@@ -32,6 +32,7 @@ from thidua_workflow.cli import (
     rounds,
     serve,
     sessions,
+    signers,
     tasks,
     users,
 )
@@ -69,6 +70,7 @@ app.add_typer(decisions.app, name="decisions")
 app.add_typer(certificates.app, name="certificates")
 app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
+app.add_typer(signers.app, name="signers")
 
 
 def main() -> None:

@@ -78,13 +78,36 @@ def decisions_show(
 @app.command("sign")
 @handled
 def decisions_sign(
-    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")], actor: AsUser
+    decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")],
+    actor: AsUser,
+    secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secret-stdin",
+            help="Đọc mã PIN (thiết bị ký số), hoặc mật khẩu rồi mã xác nhận (ký từ xa), từ đầu vào chuẩn.",
+        ),
+    ] = False,
 ) -> None:
-    """Người ký ký dự thảo quyết định."""
-    from thidua_workflow.services import decisions
+    """Người ký ký dự thảo quyết định (bằng thiết bị ký số hay ký từ xa: hỏi mã PIN, mã xác nhận khi ký)."""
+    import sys
+
+    from thidua_workflow.services import decisions, signers
 
     with context() as ctx:
-        v = decisions.sign(ctx, actor, decision_id)
+        needs = signers.show_signer(ctx, actor).needs
+        answers: dict[str, str] = {}
+        prompts = {
+            "pin": "Mã PIN của thiết bị ký số",
+            "password": "Mật khẩu tài khoản ký số",
+            "otp": "Mã xác nhận (OTP)",
+        }
+        for name in needs:
+            if secret_stdin:
+                answers[name] = sys.stdin.readline().rstrip("\n")
+            else:
+                answers[name] = typer.prompt(prompts[name], hide_input=True)
+        secret = signers.SigningSecret(**answers) if needs else None
+        v = decisions.sign(ctx, actor, decision_id, secret)
     out.print(
         f"Quyết định {v.id}: {v.status_label}" + (f", số {v.number_text}" if v.number_text else "") + "."
     )

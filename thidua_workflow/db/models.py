@@ -202,6 +202,25 @@ class Credential(Versioned, Base):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class Signer(Versioned, Base):
+    """How a person signs decisions: their own PKCS#11 token (``pkcs11``), an account at a remote signing
+    service speaking the CSC API (``remote``), or the office's server-held seal key (``seal``). Kept apart
+    from ``people`` so an organisation reload never touches it; no PIN or password is ever stored."""
+
+    __tablename__ = "signers"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    pkcs11_module: Mapped[str | None] = mapped_column(String(500))
+    token_label: Mapped[str | None] = mapped_column(String(100))
+    slot: Mapped[int | None]
+    key_label: Mapped[str | None] = mapped_column(String(100))
+    remote_url: Mapped[str | None] = mapped_column(String(500))
+    remote_username: Mapped[str | None] = mapped_column(String(200))
+    credential_id: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ApiToken(Base):
     """A per-person token for the JSON API; only its SHA-256 is stored."""
 
@@ -573,6 +592,9 @@ class Decision(Versioned, Base):
     issued_at: Mapped[datetime | None]
     sent_back_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # the PDF the signer signed with their own key (a blob), and how: pkcs11 | remote
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_with: Mapped[str | None] = mapped_column(String(16))
 
     items: Mapped[list[DecisionItem]] = relationship(
         back_populates="decision", order_by="DecisionItem.ordinal", cascade="all, delete-orphan"

@@ -36,6 +36,8 @@ from thidua_workflow.certificates.render import (
     render_certificate,
 )
 from thidua_workflow.certificates.signing import SigningKey, Stamp, sign_pdf
+from thidua_workflow.certificates.validation import SignatureReport, read_signatures
+from thidua_workflow.certificates.validation import verdict as signature_verdict
 from thidua_workflow.certificates.verification import code_for, code_in_pdf, normalise_code
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex
@@ -287,6 +289,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             for d in s.scalars(select(m.IssuedDocument).where(m.IssuedDocument.decision_id == decision_id))
         }
         decision_doc = decision_document(ctx, s, decision)
+        signed_sha256 = decision.signed_pdf_sha256
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
@@ -303,11 +306,25 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             report.created += len(chunk)
     extra: list[tuple[str, int | None, str, bytes]] = []
     if ("decision", None) not in documents_done:
-        decision_file = render_decision(decision_doc, invariant=True)
-        if key is not None:
-            decision_file = sign_pdf(
-                decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
-            )
+        if signed_sha256 is not None:
+            # the copy the signer signed with their own key; the office's seal is added after it (a
+            # second signature in an incremental update: the signer's stays valid)
+            decision_file = ctx.store.read(signed_sha256)
+            if key is not None:
+                decision_file = sign_pdf(
+                    decision_file,
+                    key,
+                    Stamp(None),
+                    reason=f"Ban hành quyết định số {decision_doc.number_text}",
+                    location=location,
+                    field_name="DauCoQuan",
+                )
+        else:
+            decision_file = render_decision(decision_doc, invariant=True)
+            if key is not None:
+                decision_file = sign_pdf(
+                    decision_file, key, Stamp(None), reason="Ban hành quyết định", location=location
+                )
         extra.append(("decision", None, f"quyet-dinh-{number_slug}.pdf", decision_file))
     if all_data and (planned or ("batch", None) not in documents_done):
         extra.append(
@@ -460,6 +477,17 @@ def is_title(ctx: Context, decision: m.Decision) -> bool:
     return award.title in CONFERRED_TITLES
 
 
+def decision_to_sign(ctx: Context, session: Session, decision: m.Decision) -> tuple[bytes, Stamp]:
+    """The decision as its signer signs it (numbered when the number is known, else left blank for the
+    registrar, as NĐ 30/2020 has it), and the place of the visible stamp: the blank of the signature."""
+    from thidua_workflow.certificates.decision_pdf import render_decision
+
+    spots: list[tuple[int, tuple[int, int, int, int]]] = []
+    pdf = render_decision(decision_document(ctx, session, decision), invariant=True, signature_spots=spots)
+    page, (left, bottom, right, top) = spots[-1]
+    return pdf, Stamp((left, bottom + 4, right, top - 4), page)
+
+
 def decision_pdf(ctx: Context, decision_id: int) -> bytes:
     """The decision as PDF at any stage: once issued, the file as it was issued (stored, byte for
     byte); before, a draft for the signer to preview, with the body and place of the decision's own
@@ -546,14 +574,61 @@ def export(ctx: Context, decision_id: int, out: Path) -> list[Path]:
     return written
 
 
+def trust_roots(ctx: Context) -> list[bytes]:
+    """The root certificates (DER) a signer's certificate must chain to (THIDUA_TRUST_ROOTS_PATH)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    path = ctx.settings.trust_roots_path
+    if path is None:
+        return []
+    if not path.is_file():
+        raise ConfigurationError(f"Không thấy tệp chứng thư gốc {path} (THIDUA_TRUST_ROOTS_PATH).")
+    try:
+        certs = x509.load_pem_x509_certificates(path.read_bytes())
+    except ValueError as exc:
+        raise ConfigurationError(f"Tệp chứng thư gốc {path} không đọc được (PEM): {exc}") from exc
+    return [c.public_bytes(Encoding.DER) for c in certs]
+
+
+def _verify_document(ctx: Context, pdf: bytes, signatures: list[SignatureReport]) -> Verification:
+    """A PDF without a certificate's code: an issued decision (byte for byte), or what its signatures say."""
+    details: dict[str, Any] = {"signatures": [r.to_dict() for r in signatures]}
+    with ctx.reader() as uow:
+        s = uow.session
+        found = s.execute(
+            select(m.Decision.number_text, m.Decision.decision_date)
+            .join(m.IssuedDocument, m.IssuedDocument.decision_id == m.Decision.id)
+            .where(m.IssuedDocument.sha256 == sha256_hex(pdf), m.IssuedDocument.kind == "decision")
+            .limit(1)
+        ).first()
+    if found is not None:
+        number, day = found
+        details["decision"] = number
+        details["date"] = day.isoformat() if day else None
+        return Verification("genuine", f"Bản Quyết định số {number} đúng như đã ban hành.", details)
+    if signatures and signature_verdict(signatures) == "altered":
+        return Verification("altered", "Chữ ký số không còn nguyên vẹn: tệp đã bị sửa sau khi ký.", details)
+    if signatures:
+        return Verification(
+            "unknown",
+            "Chữ ký số trong tệp còn nguyên vẹn, nhưng tệp không phải bản hệ thống đã cấp.",
+            details,
+        )
+    return Verification("unknown", "Tệp này không mang mã xác thực của hệ thống.")
+
+
 def verify(ctx: Context, code_or_pdf: str | bytes) -> Verification:
-    """Genuine, unknown, altered or revoked: by the code (typed or from the QR), or by the PDF itself."""
+    """Genuine, unknown, altered or revoked: by the code (typed or from the QR), or by the PDF itself,
+    whose digital signatures are read too (signer, time, intact or altered)."""
     pdf: bytes | None = None
+    signatures: list[SignatureReport] = []
     if isinstance(code_or_pdf, bytes):
         pdf = code_or_pdf
+        signatures = read_signatures(pdf, trust_roots(ctx))
         code = code_in_pdf(pdf)
         if code is None:
-            return Verification("unknown", "Tệp này không mang mã xác thực của hệ thống.")
+            return _verify_document(ctx, pdf, signatures)
     else:
         code = normalise_code(code_or_pdf)
         if code is None:
@@ -573,11 +648,15 @@ def verify(ctx: Context, code_or_pdf: str | bytes) -> Verification:
             "date": cert.record.get("date"),
             "golden_book": cert.golden_book,
         }
+        if signatures:
+            details["signatures"] = [r.to_dict() for r in signatures]
         if code_for(key, cert.record) != code:
             return Verification(
                 "altered", "Bản ghi của bằng không khớp mã xác thực (dữ liệu đã bị sửa).", details
             )
-        if pdf is not None and sha256_hex(pdf) != cert.pdf_sha256:
+        if pdf is not None and (
+            sha256_hex(pdf) != cert.pdf_sha256 or signature_verdict(signatures) == "altered"
+        ):
             return Verification("altered", "Tệp PDF khác với bản đã cấp (đã bị sửa).", details)
         if cert.revoked_at is not None:
             details["revoked_reason"] = cert.revoked_reason

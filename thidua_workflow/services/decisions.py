@@ -16,8 +16,17 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.db import models as m
+from thidua_workflow.db.blobs import sha256_hex
 from thidua_workflow.domain.authz import Actor, require_role
-from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, NomineeKind, Role, TaskKind
+from thidua_workflow.domain.enums import (
+    DecisionStatus,
+    DocumentKind,
+    NominationStatus,
+    NomineeKind,
+    Role,
+    TaskKind,
+)
+from thidua_workflow.domain.schemas import DocumentIn
 from thidua_workflow.domain.text import search_key, vietnamese_date
 from thidua_workflow.errors import (
     Conflict,
@@ -31,8 +40,10 @@ from thidua_workflow.services import audit
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.council import ensure_session_open_task
+from thidua_workflow.services.evidence import Evidence, stored
 from thidua_workflow.services.numbering import allocate
 from thidua_workflow.services.outbox import Stage, wake
+from thidua_workflow.services.signers import SigningSecret, sign_as, signer_of
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task
 
@@ -99,14 +110,21 @@ def _lists_signer(session: Session, decision: m.Decision, actor: Actor) -> m.Dec
     return None
 
 
-def sign(ctx: Context, username: str, decision_id: int) -> DecisionView:
-    """The signer signs the draft; with system numbering it is issued at once."""
+def sign(ctx: Context, username: str, decision_id: int, secret: SigningSecret | None = None) -> DecisionView:
+    """The signer signs the draft; with system numbering it is issued at once.
+
+    A signer configured with their own key (a PKCS#11 token or a remote signing account) signs the PDF
+    in the same transaction, with ``secret`` (the token's PIN, or the remote account's password and
+    one-time code), used once and never stored: a wrong PIN or a refused approval changes nothing, and a
+    number allocated for it is given back.
+    """
     now = ctx.clock.now()
     today = now.astimezone(ctx.clock.tz).date()
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)
         require_role(actor, Role.DECISION_SIGNER)
+        own = _own_key(session, actor, secret)
         decision = _decision(session, decision_id)
         _require_status(decision, DecisionStatus.DRAFT)
         listed = _lists_signer(session, decision, actor)
@@ -148,8 +166,52 @@ def sign(ctx: Context, username: str, decision_id: int) -> DecisionView:
                 policy_period=decision.policy_period,
                 decision_id=decision_id,
             )
-        uow.commit()
+        signed = [_sign_with_own_key(ctx, session, decision, own, secret)] if own is not None else []
+        with stored(ctx.store, session, signed):
+            uow.commit()
     return show_decision(ctx, decision_id)
+
+
+def _own_key(session: Session, actor: Actor, secret: SigningSecret | None) -> m.Signer | None:
+    """The signer's own key when they have one; what it needs at signing must be there."""
+    own = signer_of(session, actor.person_id)
+    if own is None or own.kind == "seal":
+        return None
+    secret = secret or SigningSecret()
+    if own.kind == "pkcs11" and not secret.pin:
+        raise InputRejected(
+            f"{actor.label} ký bằng thiết bị ký số: cần nhập mã PIN (pin). Chưa ký, không có gì thay đổi."
+        )
+    if own.kind == "remote" and not (secret.password and secret.otp):
+        raise InputRejected(
+            f"{actor.label} ký số từ xa: cần mật khẩu tài khoản (password) và mã xác nhận (otp). "
+            "Chưa ký, không có gì thay đổi."
+        )
+    return own
+
+
+def _sign_with_own_key(
+    ctx: Context, session: Session, decision: m.Decision, own: m.Signer, secret: SigningSecret | None
+) -> Evidence:
+    """The decision's PDF signed with the signer's key, to be stored with the transaction."""
+    from thidua_workflow.services.certificates import decision_to_sign
+
+    session.flush()
+    pdf, stamp = decision_to_sign(ctx, session, decision)
+    signed = sign_as(
+        own,
+        secret,
+        pdf,
+        stamp,
+        reason=f"Ký quyết định về việc tặng {decision.award_name}",
+        location=ctx.policy.province_name,
+    )
+    digest = sha256_hex(signed)
+    decision.signed_pdf_sha256 = digest
+    decision.signed_with = own.kind
+    return Evidence(
+        DocumentIn(kind=DocumentKind.KHAC, file="quyet-dinh-ky-so.pdf"), signed, digest, "application/pdf"
+    )
 
 
 def _require_public_verify_url(ctx: Context) -> None:

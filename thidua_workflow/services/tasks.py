@@ -27,6 +27,7 @@ from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
 from thidua_workflow.services.evidence import EvidenceSource
 from thidua_workflow.services.nominations import resubmit
+from thidua_workflow.services.signers import SigningSecret
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.uow import UnitOfWork
 from thidua_workflow.services.visibility import (
@@ -105,6 +106,7 @@ class Payload:
     dated: date | None = None
     proposal_ref: str | None = None
     expected_version: int | None = None
+    secret: SigningSecret | None = field(default=None, repr=False)  # a signer's PIN or approval, never kept
 
 
 @dataclass(frozen=True)
@@ -505,7 +507,7 @@ def _decision_task(
     decision_id = subject[3]
     assert decision_id is not None
     if decision == "sign":
-        view = decisions.sign(ctx, username, decision_id)
+        view = decisions.sign(ctx, username, decision_id, p.secret)
     elif decision == "send_back":
         view = decisions.send_back(ctx, username, decision_id, p.comment or "")
     else:

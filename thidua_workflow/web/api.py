@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 from thidua_workflow.domain.enums import NominationStatus, TaskKind
 from thidua_workflow.errors import InputRejected, NotPermitted
@@ -24,6 +24,7 @@ from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.actors import read_actor
 from thidua_workflow.services.evidence import MappingSource
+from thidua_workflow.services.signers import SigningSecret
 from thidua_workflow.services.visibility import require_decision, require_province
 from thidua_workflow.web.core import RowId, context
 
@@ -143,6 +144,11 @@ class ActIn(BaseModel):
     dated: date | None = None
     proposal_ref: str | None = Field(default=None, max_length=300)
     expected_version: int | None = None
+    # 'sign' by a signer with their own key: the token's PIN, or the remote account's password and
+    # one-time code; used for that signature, never kept
+    pin: SecretStr | None = Field(default=None, max_length=64)
+    signing_password: SecretStr | None = Field(default=None, max_length=200)
+    otp: SecretStr | None = Field(default=None, max_length=64)
 
 
 class ActOut(BaseModel):
@@ -255,6 +261,11 @@ def act(request: Request, task_id: RowId, body: ActIn, username: User) -> ActOut
         dated=body.dated,
         proposal_ref=body.proposal_ref,
         expected_version=body.expected_version,
+        secret=SigningSecret(
+            pin=body.pin.get_secret_value() if body.pin else None,
+            password=body.signing_password.get_secret_value() if body.signing_password else None,
+            otp=body.otp.get_secret_value() if body.otp else None,
+        ),
     )
     result = task_service.act(context(request), username, task_id, body.decision, payload)
     return ActOut(**result.to_dict())

@@ -306,6 +306,11 @@ def vn_datetime(value: datetime | None) -> str:
     return f"{value.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
 
 
+def signing_time(value: str) -> str:
+    """A signature's time (ISO 8601, as the verification reports it) in Vietnam's time, to the second."""
+    return f"{datetime.fromisoformat(value).astimezone(VIETNAM):%H:%M:%S ngày %d/%m/%Y} (giờ Việt Nam)"
+
+
 def action_label(action: str) -> str:
     """The lifecycle's own words for an arrow ("Khối đề nghị khen"); other events by their name."""
     if lifecycle.can_name(action):
@@ -321,6 +326,7 @@ TEMPLATES.env.filters.update(
         "typed_date": typed_date,
         "action_label": action_label,
         "vn_datetime": vn_datetime,
+        "signing_time": signing_time,
         "long_date": lambda d: vietnamese_date(d) if d else "",
         "money": lambda v: money_vnd(int(v or 0)),
         "number": lambda v: group_digits(int(v or 0)),

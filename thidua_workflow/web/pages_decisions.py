@@ -13,7 +13,7 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import DecisionStatus, Role
 from thidua_workflow.errors import InputRejected
-from thidua_workflow.services import certificates, decisions
+from thidua_workflow.services import certificates, decisions, signers
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import province_wide, require_decision, require_province
 from thidua_workflow.web import pages_documents
@@ -57,6 +57,7 @@ def decision_page(request: Request, decision_id: RowId, actor: User) -> Response
     files = certificates.issued_files(ctx, decision_id) if view.status == DecisionStatus.ISSUED.value else []
     may_download = actor.has(Role.REGISTRAR) or province_wide(actor)
     documents = pages_documents.offered(ctx, actor, "decision", decision_id)
+    own = signers.show_signer(ctx, actor.username) if task and task.kind == "decision_sign" else None
     return render(
         request,
         "decision.html",
@@ -66,6 +67,7 @@ def decision_page(request: Request, decision_id: RowId, actor: User) -> Response
         files=files,
         may_download=may_download,
         documents=documents,
+        own=own,
     )
 
 
@@ -111,8 +113,19 @@ def decision_act(request: Request, decision_id: RowId, actor: User, form: Form) 
         if not number.isdigit():
             raise InputRejected(f"Số quyết định '{number}' phải là số nguyên theo sổ đăng ký văn bản.")
         payload.number = int(number)
+    if decision == "sign":
+        # the token's PIN, or the remote account's password and one-time code: passed on, never kept
+        payload.secret = signers.SigningSecret(
+            pin=_secret(form, "pin"), password=_secret(form, "password"), otp=_secret(form, "otp")
+        )
     dated = date_field(form, "dated", label="Ngày ban hành")
     if dated:
         payload.dated = date.fromisoformat(dated)
     result = task_service.act(ctx, actor.username, task.id, decision, payload)
     return back(request, f"/decisions/{decision_id}", f"Đã xử lý: {result.summary}.")
+
+
+def _secret(form: FormData, name: str) -> str | None:
+    """A secret field as typed (not trimmed or normalised: a PIN is exact), or None when empty."""
+    value = form.get(name)
+    return value if isinstance(value, str) and value else None
