@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import struct
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -183,14 +184,19 @@ def _context(request: pytest.FixtureRequest, backend: str, tmp_path: Path, n: in
         url = f"sqlite:///{path}"
     else:
         engine = request.getfixturevalue("pg_schema_engine")
-        tables = ", ".join(f'"{t.name}"' for t in m.Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _empty(engine)
         url = pg_url_for(request.getfixturevalue("pg_schema"))
     settings = Settings(data_dir=tmp_path / f"data{n}", database_url=url)
     return bootstrap(
         settings, clock=FixedClock(date(2019, 12, 5)), engine=engine, migrate=False, dispatcher=run_inline
     )
+
+
+def _empty(engine: Engine) -> None:
+    """The worker's PostgreSQL schema emptied, as the ``engine`` fixture leaves it for the next test."""
+    tables = ", ".join(f'"{t.name}"' for t in m.Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 def _sealed_blobs(engine: Engine) -> list[bytes]:
@@ -298,12 +304,15 @@ def _compare(a: Run, b: Run) -> list[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgresql":
-        admin = make_engine(PG_URL)
-        _pageinspect(admin)
-        admin.dispose()
-    return str(request.param)
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    admin = make_engine(PG_URL)
+    _pageinspect(admin)
+    admin.dispose()
+    yield "postgresql"
+    _empty(request.getfixturevalue("pg_schema_engine"))
 
 
 @pytest.mark.parametrize("target", [COUNCIL[3], ABSENT[0]], ids=["in_person", "written"])
