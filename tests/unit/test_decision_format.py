@@ -66,6 +66,29 @@ def test_after_the_2025_reform_the_new_laws_and_nd_152_are_cited() -> None:
     assert "65/2025/QH15" in _joined(QT.basis_lines(date(2025, 4, 1)))
 
 
+def test_nd_152_is_cited_by_its_full_title() -> None:
+    """The title as the decree's own text gives it (NĐ 152/2025/NĐ-CP, its heading)."""
+    assert (
+        "Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về phân cấp, phân "
+        "quyền trong lĩnh vực thi đua, khen thưởng; quy định chi tiết và hướng dẫn thi hành một số điều của "
+        "Luật Thi đua, khen thưởng"
+    ) in QT.basis_lines(date(2025, 12, 18))
+
+
+def test_a_dossier_in_transition_is_decided_under_nd_98_with_the_laws_of_the_decisions_date() -> None:
+    """NĐ 152/2025 Điều 60 k3: a dossier received before 01/7/2025 is appraised, proposed and decided under
+    NĐ 98/2023. Its December 2025 decision cites NĐ 98/2023 and its circular, not NĐ 152/2025, but the
+    local-government law of December 2025."""
+    period = QT.period_by_code("nd-98-2023")
+    lines = _joined(QT.basis_lines(date(2025, 12, 18), period))
+    assert "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023" in lines
+    assert "Thông tư số 01/2024/TT-BNV" in lines
+    assert "152/2025/NĐ-CP" not in lines
+    assert "72/2025/QH15" in lines and "77/2015/QH13" not in lines
+    current = QT.period_by_code("nd-152-2025")
+    assert QT.basis_lines(date(2025, 12, 18), current) == QT.basis_lines(date(2025, 12, 18))
+
+
 def test_every_basis_has_a_source_and_a_status() -> None:
     for policy in (QB, QT):
         assert policy.legal_bases

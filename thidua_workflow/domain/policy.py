@@ -159,6 +159,8 @@ BASIS_ORDER: tuple[BasisGroup, ...] = (
     "circular",
     "province_rule",
 )
+# The groups that follow a decision's policy period rather than its date (NĐ 152/2025 Điều 60 k3).
+TRANSITIONAL_GROUPS: frozenset[BasisGroup] = frozenset({"decree", "circular"})
 
 
 class LegalBasis(Sourced):
@@ -274,11 +276,21 @@ class Policy(_Model):
         found = [b for b in self.legal_bases if b.covers(day)]
         return sorted(found, key=lambda b: BASIS_ORDER.index(b.group))
 
-    def basis_lines(self, day: date) -> list[str]:
-        """One "Căn cứ" line per group: its texts joined as real decisions join them."""
+    def basis_lines(self, day: date, period: PolicyPeriod | None = None) -> list[str]:
+        """One "Căn cứ" line per group: its texts joined as real decisions join them.
+
+        The laws are those in force on ``day``. A decision under a ``period`` that ended before ``day``
+        (a dossier received before the new decree took effect, decided after: NĐ 152/2025 Điều 60 k3
+        has it appraised, proposed and decided under NĐ 98/2023) cites the decree and circulars of its
+        period, those in force on the period's last day.
+        """
+        rules_day = day
+        if period is not None and period.applies_until is not None and period.applies_until < day:
+            rules_day = period.applies_until
         lines: list[str] = []
         for group in BASIS_ORDER:
-            texts = [b.citation for b in self.bases_on(day) if b.group == group]
+            on = rules_day if group in TRANSITIONAL_GROUPS else day
+            texts = [b.citation for b in self.bases_on(on) if b.group == group]
             if texts:
                 lines.append("; ".join(texts))
         return lines

@@ -636,7 +636,7 @@ def _draft_decisions(
             issuing_body=ctx.policy.issuing_body,
             province_id=ctx.policy.province,
             reason_line=reason,
-            legal_basis=ctx.policy.basis_lines(today),  # the draft's; re-chosen for the decision's date
+            legal_basis=ctx.policy.basis_lines(today, period),  # the draft's; re-chosen when issued
             proposal_ref=proposal_ref,
             created_at=now,
         )

@@ -279,7 +279,8 @@ def _issue(
     decision.year = day.year
     decision.number_text = ctx.policy.decisions.number_format.format(n=number)
     decision.decision_date = day
-    decision.legal_basis = ctx.policy.basis_lines(day)  # the texts in force on the decision's own date
+    # The texts in force on the decision's own date; the decree of its period for a dossier in transition.
+    decision.legal_basis = ctx.policy.basis_lines(day, ctx.policy.period_by_code(decision.policy_period))
     decision.issued_at = now
     decision.status = DecisionStatus.ISSUED.value
     session.flush()  # the UNIQUE (issuing body, year, number) speaks now, before anything else moves
