@@ -8,6 +8,7 @@ pyHanko is imported where it signs: every flow-run process imports this module, 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -56,6 +57,9 @@ def _style(text: str = STAMP) -> TextStampStyle:
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
+    # Subsetting our font for the stamp, fontTools reports that it drops the FFTM table (a FontForge
+    # timestamp no reader needs): a warning the people running the demo or the CLI need not read.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     font = resources.files("thidua_workflow.certificates") / "typefaces" / "LiberationSerif-Regular.ttf"
     with resources.as_file(font) as path:
         return TextStampStyle(
