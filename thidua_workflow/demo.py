@@ -83,8 +83,9 @@ COUNCIL = [
     "ct.hoinongdan",
 ]
 ABSENT = ["gd.sgddt", "ct.hoinongdan"]  # they send written ballots
-# The decision signers sign with their own key, kept in a SoftHSM2 token when softhsm2 is installed.
-TOKEN_SIGNERS = ("ct.ubnd", "pct.ubnd")
+# The decision signers sign with their own key, kept in a SoftHSM2 token when softhsm2 is installed:
+# Quảng Bình's Chairman and Vice Chairman, and after the 2025 merger the new Quảng Trị's Chairman.
+TOKEN_SIGNERS = ("ct.ubnd", "pct.ubnd", "ct.ubnd.qt")
 DEMO_PIN = "123456"
 
 
@@ -98,7 +99,7 @@ class DemoTokens:
     softhsm_conf: Path
 
 
-def demo_tokens(data_dir: Path, example: Path) -> DemoTokens | None:
+def demo_tokens(data_dir: Path, examples: list[Path]) -> DemoTokens | None:
     """A new test CA and one SoftHSM2 token per signer, or None when softhsm2 is not installed."""
     from thidua_workflow.certificates.demo_ca import new_ca
     from thidua_workflow.certificates.tokens import create_soft_token, softhsm_module
@@ -107,14 +108,14 @@ def demo_tokens(data_dir: Path, example: Path) -> DemoTokens | None:
         return None
     directory = data_dir / "softhsm"
     shutil.rmtree(directory, ignore_errors=True)  # a fresh token directory per run, like the database
-    names = {p["username"]: p["full_name"] for p in _load(example / "org.yaml")["people"]}
+    names = {p["username"]: p["full_name"] for e in examples for p in _load(e / "org.yaml")["people"]}
     ca = new_ca()
     ca_pem = data_dir / "demo-ca.pem"
     ca_pem.write_bytes(ca.cert_pem)
     tokens: dict[str, TokenConfig] = {}
     conf = directory / "softhsm2.conf"
-    for username in TOKEN_SIGNERS:
-        issued = ca.issue(names[username], organization="UBND tỉnh Quảng Bình (bản chạy thử)")
+    for username in (u for u in TOKEN_SIGNERS if u in names):
+        issued = ca.issue(names[username], organization="UBND tỉnh (bản chạy thử)")
         token = create_soft_token(
             directory,
             label=f"demo-{username}",
@@ -175,26 +176,35 @@ class Scenario:
         self.say(f"    {self.name(user)}: {result.summary}")
         return result.summary
 
+    def hand_tokens(self, organisation: dict[str, Any]) -> None:
+        """Each signer of the organisation just loaded who has a demo token signs with it from now on."""
+        if self.tokens is None:
+            return
+        people = {p["username"] for p in organisation["people"]}
+        mine = [u for u in self.tokens.tokens if u in people]
+        for username in mine:
+            token = self.tokens.tokens[username]
+            set_signer(
+                self.ctx,
+                username,
+                SignerIn(
+                    kind="pkcs11",
+                    pkcs11_module=token.module,
+                    token_label=token.token_label,
+                    key_label=token.key_label,
+                ),
+            )
+        if mine:
+            self.say(
+                f"    {', '.join(self.name(u) for u in mine)} ký số bằng thiết bị của mình "
+                "(SoftHSM2, chứng thư do CA thử nghiệm cấp)"
+            )
+
     def run(self) -> None:
         ctx = self.ctx
         self.on(date(2019, 12, 2), "Nạp tổ chức tỉnh Quảng Bình")
         org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
-        if self.tokens is not None:
-            for username, token in self.tokens.tokens.items():
-                set_signer(
-                    ctx,
-                    username,
-                    SignerIn(
-                        kind="pkcs11",
-                        pkcs11_module=token.module,
-                        token_label=token.token_label,
-                        key_label=token.key_label,
-                    ),
-                )
-            self.say(
-                f"    {', '.join(self.name(u) for u in self.tokens.tokens)} ký số bằng thiết bị của mình "
-                "(SoftHSM2, chứng thư do CA thử nghiệm cấp)"
-            )
+        self.hand_tokens(_load(self.example / "org.yaml"))
         for day, clerk, name in SUBMISSIONS:
             self.on(day, f"{self.name(clerk)} nộp tờ trình {name}.yaml")
             self.ids[name] = nominations.submit(
@@ -370,11 +380,13 @@ class Merger2025(Scenario):
         self.act("cv.tdkt1", "appraise", "pass", nomination_id=in_flight)
 
         self.on(date(2025, 7, 1), "Hợp nhất tỉnh: nạp tổ chức tỉnh Quảng Trị (Nghị quyết 202/2025/QH15)")
-        report = org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
+        merged = _load(self.example / "org.yaml")
+        report = org.load_organisation(ctx, merged, source="org.yaml")
         handed = report.counts["nominations_handed_over"]
         self.say(
             f"    {handed} hồ sơ đang xét được chuyển giao; quyền của các cơ quan tỉnh Quảng Bình kết thúc 30/6/2025"
         )
+        self.hand_tokens(merged)
 
         self.on(date(2025, 12, 3), "Các đơn vị nộp tờ trình tổng kết năm 2025")
         submitted = nominations.submit(
@@ -514,9 +526,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         )
     settings = _ballot_secret(settings, out)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # The signers' tokens are those of the first scenario's organisation (Quảng Bình's Chairman and Vice
-    # Chairman); the new province's signers of the 2025 merger sign with the office's means.
-    tokens = demo_tokens(settings.data_dir, _scenarios(example)[0][1])
+    tokens = demo_tokens(settings.data_dir, [folder for _s, folder in _scenarios(example)])
     if tokens is None:
         out.print(
             "Chưa cài softhsm2 (apt-get install softhsm2): các quyết định của bản chạy thử không mang chữ ký "
@@ -564,8 +574,10 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         " .venv/bin/thidua serve"
     )
     if tokens is not None:
+        today = {p["username"] for p in _load(_scenarios(example)[-1][1] / "org.yaml")["people"]}
+        signing = [u for u in tokens.tokens if u in today]  # the signers of the web app's date
         out.print(
-            f"Người ký ({', '.join(tokens.tokens)}) nhập mã PIN '{tokens.pin}' của thiết bị ký số khi ký trên web."
+            f"Người ký ({', '.join(signing)}) nhập mã PIN '{tokens.pin}' của thiết bị ký số khi ký trên web."
         )
     out.print(
         f"Đăng nhập bằng mật khẩu demo '{DEMO_PASSWORD}' với: "
