@@ -272,6 +272,10 @@ def test_the_registrars_number_and_date_fill_the_signed_copys_blanks_and_its_sig
     head = " ".join(text(path).split("QUYẾT ĐỊNH")[0].split())
     assert "Số: 162/QĐ-UBND" in head
     assert f"Quảng Bình, {vietnamese_date(view.decision_date)}" in head
+    # the annex names the decision it is attached to
+    assert f"Kèm theo Quyết định số 162/QĐ-UBND {vietnamese_date(view.decision_date)}" in " ".join(
+        text(path).split()
+    )
     roots = [own_token.ca.cert_der]
     (report,) = read_signatures(pdf, roots)
     assert (report.signer, report.intact, report.whole_file, report.trusted) == (

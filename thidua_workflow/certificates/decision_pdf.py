@@ -39,7 +39,7 @@ from thidua_workflow.certificates.fonts import (
     one_at_a_time,
     register_fonts,
 )
-from thidua_workflow.certificates.register_fields import BELOW, DAY, HEIGHT, MONTH, NUMBER, YEAR, Blank
+from thidua_workflow.certificates.register_fields import ANNEX, BELOW, DAY, HEIGHT, MONTH, NUMBER, YEAR, Blank
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
 
 KIND_GROUPS = (
@@ -128,12 +128,18 @@ def _width(text: str, font: str, size: float) -> float:
 
 NUMBER_SIZE = 13
 DATE_SIZE = 13.5
+ANNEX_SIZE = 13
 # The blanks the registrar's number and date fill, in the copy signed before them.
 BLANKS = [
     Blank(NUMBER, SERIF, NUMBER_SIZE, "0000", align="right"),
     Blank(DAY, SERIF_ITALIC, DATE_SIZE, "00"),
     Blank(MONTH, SERIF_ITALIC, DATE_SIZE, "00"),
     Blank(YEAR, SERIF_ITALIC, DATE_SIZE, "0000"),
+    Blank(NUMBER + ANNEX, SERIF_ITALIC, ANNEX_SIZE, "0000", align="right"),
+    *(
+        Blank(name + ANNEX, SERIF_ITALIC, ANNEX_SIZE, sample)
+        for name, sample in ((DAY, "00"), (MONTH, "00"), (YEAR, "0000"))
+    ),
 ]
 _BLANK = {b.name: b for b in BLANKS}
 
@@ -428,11 +434,12 @@ def render_decision(
     province = _nfc(doc.province_name).upper()
     subject = f"Về việc tặng {doc.award_phrase}"
     story: list[Flowable] = []
+    # The copy signed before its number: the registrar's number and date fill its blanks at issue.
+    blanks = doc.number_text is None and signature_spots is not None
     if doc.number_text is None and signature_spots is None:
         story.append(_p("(Dự thảo)", _style("draft", 12, align=TA_RIGHT, italic=True)))
     story += [
-        # The copy signed before its number: the registrar's number and date fill its blanks at issue.
-        _header(doc, width, blanks=doc.number_text is None and signature_spots is not None),
+        _header(doc, width, blanks),
         Spacer(1, 8 * mm),
         _p("QUYẾT ĐỊNH", _style("qd", 14, align=TA_CENTER, bold=True)),
         _p(subject, center_bold),
@@ -454,7 +461,28 @@ def render_decision(
         NextPageTemplate("annex"),
         PageBreak(),
     ]
-    story += [_p(line, style) for line, style in zip(annex_heading(doc), _annex_styles(), strict=True)]
+    heading: list[Flowable] = [
+        _p(line, style) for line, style in zip(annex_heading(doc), _annex_styles(), strict=True)
+    ]
+    if blanks:
+        heading[-1:] = [
+            _BlankLine(
+                [
+                    "(Kèm theo Quyết định số ",
+                    NUMBER + ANNEX,
+                    "/QĐ-UBND ngày ",
+                    DAY + ANNEX,
+                    " tháng ",
+                    MONTH + ANNEX,
+                    " năm ",
+                    YEAR + ANNEX,
+                ],
+                SERIF_ITALIC,
+                ANNEX_SIZE,
+            ),
+            _p(f"của Chủ tịch Ủy ban nhân dân tỉnh {doc.province_name})", _annex_styles()[-1]),
+        ]
+    story += heading
     story += [Rule(width * 0.25, before=2, after=6), _list_table(doc, width)]
     document.build(story)
     return buffer.getvalue()

@@ -20,6 +20,7 @@ NUMBER = "SoQuyetDinh"
 DAY = "NgayQuyetDinh"
 MONTH = "ThangQuyetDinh"
 YEAR = "NamQuyetDinh"
+ANNEX = "PhuLuc"  # the same four again in the annex's heading: "SoQuyetDinhPhuLuc", …
 BELOW = 0.25  # of the font size: how far a field's box reaches below the baseline of its line
 HEIGHT = 1.2  # of the font size: the box's height
 
@@ -38,7 +39,8 @@ class Blank:
 def values(number: int, day: date) -> dict[str, str]:
     """The fields' values, the date as NĐ 30/2020 writes it ("ngày 05 tháng 01 năm 2020")."""
     _ngay, dd, _thang, mm, _nam, yyyy = vietnamese_date(day).split()
-    return {NUMBER: str(number), DAY: dd, MONTH: mm, YEAR: yyyy}
+    filled = {NUMBER: str(number), DAY: dd, MONTH: mm, YEAR: yyyy}
+    return filled | {name + ANNEX: value for name, value in filled.items()}
 
 
 def _appearance(text: str, font: str, size: float, align: str, width: float, height: float) -> bytes:
