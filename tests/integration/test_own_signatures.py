@@ -20,6 +20,7 @@ from thidua_workflow.certificates.validation import read_signatures, verdict
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, DecisionStatus
+from thidua_workflow.domain.text import vietnamese_date
 from thidua_workflow.errors import InputRejected, ValidationFailed
 from thidua_workflow.services import certificates, council, decisions, signers
 from thidua_workflow.services.context import Context
@@ -246,3 +247,44 @@ def test_signer_configuration_names_the_field_and_changes_nothing(qb: Context, t
     assert signers.show_signer(qb, "pct.ubnd").kind == "seal"
     view = signers.set_signer(qb, "pct.ubnd", SignerIn(kind="seal"))
     assert view.kind == "seal" and [v.username for v in signers.list_signers(qb)] == ["pct.ubnd"]
+
+
+def test_the_registrars_number_and_date_fill_the_signed_copys_blanks_and_its_signature_holds(
+    qb: Context, own_token: OwnToken, tmp_path: Path
+) -> None:
+    _token_signer(qb, own_token)
+    decision_id = _draft(qb)
+    decisions.sign(qb, "pct.ubnd", decision_id, SigningSecret(pin=own_token.pin))
+    with qb.reader() as uow:
+        signed_sha = uow.session.scalar(
+            select(m.Decision.signed_pdf_sha256).where(m.Decision.id == decision_id)
+        )
+    assert signed_sha is not None
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(qb.store.read(signed_sha))
+    assert "162" not in text(signed).split("QUYẾT ĐỊNH")[0]  # signed before its number: blanks
+    view = decisions.register(qb, "vt.ubnd", decision_id, 162)
+    assert view.decision_date is not None
+    pdf = _decision_file(qb, decision_id, tmp_path / "out")
+    path = tmp_path / "issued.pdf"
+    path.write_bytes(pdf)
+    assert qpdf_ok(path)
+    head = " ".join(text(path).split("QUYẾT ĐỊNH")[0].split())
+    assert "Số: 162/QĐ-UBND" in head
+    assert f"Quảng Bình, {vietnamese_date(view.decision_date)}" in head
+    # the annex names the decision it is attached to
+    assert f"Kèm theo Quyết định số 162/QĐ-UBND {vietnamese_date(view.decision_date)}" in " ".join(
+        text(path).split()
+    )
+    roots = [own_token.ca.cert_der]
+    (report,) = read_signatures(pdf, roots)
+    assert (report.signer, report.intact, report.whole_file, report.trusted) == (
+        SIGNER_NAME,
+        True,
+        True,
+        True,
+    )
+    assert pdf.startswith(qb.store.read(signed_sha))  # the signed copy, filled in an update after it
+    at = pdf.index(b"stream") + 20
+    flipped = pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
+    assert verdict(read_signatures(flipped, roots)) == "altered"

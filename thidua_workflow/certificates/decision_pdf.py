@@ -32,7 +32,14 @@ from reportlab.platypus import (
 )
 
 from thidua_workflow.certificates.documents import PDF_AUTHOR, PDF_LANGUAGE, DecisionDocument
-from thidua_workflow.certificates.fonts import SERIF, SERIF_BOLD, one_at_a_time, register_fonts
+from thidua_workflow.certificates.fonts import (
+    SERIF,
+    SERIF_BOLD,
+    SERIF_ITALIC,
+    one_at_a_time,
+    register_fonts,
+)
+from thidua_workflow.certificates.register_fields import ANNEX, BELOW, DAY, HEIGHT, MONTH, NUMBER, YEAR, Blank
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
 
 KIND_GROUPS = (
@@ -119,7 +126,70 @@ def _width(text: str, font: str, size: float) -> float:
     return float(stringWidth(_nfc(text), font, size))
 
 
-def _header(doc: DecisionDocument, width: float) -> Table:
+NUMBER_SIZE = 13
+DATE_SIZE = 13.5
+ANNEX_SIZE = 13
+# The blanks the registrar's number and date fill, in the copy signed before them.
+BLANKS = [
+    Blank(NUMBER, SERIF, NUMBER_SIZE, "0000", align="right"),
+    Blank(DAY, SERIF_ITALIC, DATE_SIZE, "00"),
+    Blank(MONTH, SERIF_ITALIC, DATE_SIZE, "00"),
+    Blank(YEAR, SERIF_ITALIC, DATE_SIZE, "0000"),
+    Blank(NUMBER + ANNEX, SERIF_ITALIC, ANNEX_SIZE, "0000", align="right"),
+    *(
+        Blank(name + ANNEX, SERIF_ITALIC, ANNEX_SIZE, sample)
+        for name, sample in ((DAY, "00"), (MONTH, "00"), (YEAR, "0000"))
+    ),
+]
+_BLANK = {b.name: b for b in BLANKS}
+
+
+class _BlankLine(Flowable):  # type: ignore[misc]
+    """A centred line of text with empty form fields in its blanks (the names of ``BLANKS``)."""
+
+    def __init__(self, parts: list[str], font: str, size: float) -> None:
+        super().__init__()
+        self.parts = [_nfc(p) for p in parts]
+        self.font = font
+        self.size = size
+        self.avail = 0.0
+
+    def _width(self, part: str) -> float:
+        blank = _BLANK.get(part)
+        return _width(blank.sample, blank.font, blank.size) if blank else _width(part, self.font, self.size)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail = avail_width
+        return avail_width, self.size * 1.3
+
+    def draw(self) -> None:
+        canvas = self.canv
+        x = (self.avail - sum(self._width(p) for p in self.parts)) / 2
+        baseline = self.size * 0.3
+        for part in self.parts:
+            width = self._width(part)
+            if part in _BLANK:
+                canvas.acroForm.textfield(
+                    name=part,
+                    value="",
+                    x=x,
+                    y=baseline - self.size * BELOW,
+                    width=width,
+                    height=self.size * HEIGHT,
+                    relative=True,
+                    borderWidth=0,
+                    fillColor=None,
+                    borderColor=None,
+                    fontSize=self.size,
+                    maxlen=len(_BLANK[part].sample),
+                )
+            else:
+                canvas.setFont(self.font, self.size)
+                canvas.drawString(x, baseline, part)
+            x += width
+
+
+def _header(doc: DecisionDocument, width: float, blanks: bool = False) -> Table:
     province = _nfc(doc.province_name).upper()
     center = _style("hc", 13, align=TA_CENTER, bold=True)
     body_lines = ["ỦY BAN NHÂN DÂN", f"TỈNH {province}"]
@@ -129,7 +199,9 @@ def _header(doc: DecisionDocument, width: float) -> Table:
         *(_p(line, center) for line in body_lines),
         # NĐ 30/2020: under the issuing body, a line of 1/3 to 1/2 of its text, centred under it.
         Rule(body_width * 0.4),
-        _p(f"Số: {doc.number_text or '…/QĐ-UBND'}", _style("num", 13, align=TA_CENTER)),
+        _BlankLine(["Số: ", NUMBER, "/QĐ-UBND"], SERIF, NUMBER_SIZE)
+        if blanks
+        else _p(f"Số: {doc.number_text or '…/QĐ-UBND'}", _style("num", NUMBER_SIZE, align=TA_CENTER)),
     ]
     day = vietnamese_date(doc.decision_date) if doc.decision_date else "ngày … tháng … năm …"
     right: list[Flowable] = [
@@ -137,7 +209,11 @@ def _header(doc: DecisionDocument, width: float) -> Table:
         _p(motto, _style("motto", 13.5, align=TA_CENTER, bold=True)),
         # NĐ 30/2020: under the motto, a line as long as the motto.
         Rule(_width(motto, SERIF_BOLD, 13.5)),
-        _p(f"{_nfc(doc.province_name)}, {day}", _style("date", 13.5, align=TA_CENTER, italic=True)),
+        _BlankLine(
+            [f"{doc.province_name}, ngày ", DAY, " tháng ", MONTH, " năm ", YEAR], SERIF_ITALIC, DATE_SIZE
+        )
+        if blanks
+        else _p(f"{_nfc(doc.province_name)}, {day}", _style("date", DATE_SIZE, align=TA_CENTER, italic=True)),
     ]
     table = Table([[left, right]], colWidths=[width * 0.4, width * 0.6])
     table.setStyle(TableStyle(LAYOUT_TABLE))
@@ -358,10 +434,12 @@ def render_decision(
     province = _nfc(doc.province_name).upper()
     subject = f"Về việc tặng {doc.award_phrase}"
     story: list[Flowable] = []
+    # The copy signed before its number: the registrar's number and date fill its blanks at issue.
+    blanks = doc.number_text is None and signature_spots is not None
     if doc.number_text is None and signature_spots is None:
         story.append(_p("(Dự thảo)", _style("draft", 12, align=TA_RIGHT, italic=True)))
     story += [
-        _header(doc, width),
+        _header(doc, width, blanks),
         Spacer(1, 8 * mm),
         _p("QUYẾT ĐỊNH", _style("qd", 14, align=TA_CENTER, bold=True)),
         _p(subject, center_bold),
@@ -383,7 +461,28 @@ def render_decision(
         NextPageTemplate("annex"),
         PageBreak(),
     ]
-    story += [_p(line, style) for line, style in zip(annex_heading(doc), _annex_styles(), strict=True)]
+    heading: list[Flowable] = [
+        _p(line, style) for line, style in zip(annex_heading(doc), _annex_styles(), strict=True)
+    ]
+    if blanks:
+        heading[-1:] = [
+            _BlankLine(
+                [
+                    "(Kèm theo Quyết định số ",
+                    NUMBER + ANNEX,
+                    "/QĐ-UBND ngày ",
+                    DAY + ANNEX,
+                    " tháng ",
+                    MONTH + ANNEX,
+                    " năm ",
+                    YEAR + ANNEX,
+                ],
+                SERIF_ITALIC,
+                ANNEX_SIZE,
+            ),
+            _p(f"của Chủ tịch Ủy ban nhân dân tỉnh {doc.province_name})", _annex_styles()[-1]),
+        ]
+    story += heading
     story += [Rule(width * 0.25, before=2, after=6), _list_table(doc, width)]
     document.build(story)
     return buffer.getvalue()

@@ -234,8 +234,9 @@ def _evidence(data: bytes, name: str) -> Evidence:
 
 def issue(ctx: Context, decision_id: int) -> IssueReport:
     """Certificates for every awardee who has none yet, then the decision, the batch and flag proofs."""
-    from thidua_workflow.certificates.decision_pdf import render_decision
+    from thidua_workflow.certificates.decision_pdf import BLANKS, render_decision
     from thidua_workflow.certificates.flag_pdf import render_flag_proof
+    from thidua_workflow.certificates.register_fields import fill, has_blanks, values
 
     now = ctx.clock.now()
     secret = certificate_key(ctx)
@@ -290,6 +291,7 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
         }
         decision_doc = decision_document(ctx, s, decision)
         signed_sha256 = decision.signed_pdf_sha256
+        registered = (decision.number, decision.decision_date)
         number_slug = _slug(decision.number_text or str(decision_id))
     report.existing = len(have)
     key = signing_key(ctx)
@@ -310,6 +312,12 @@ def issue(ctx: Context, decision_id: int) -> IssueReport:
             # the copy the signer signed with their own key; the office's seal is added after it (a
             # second signature in an incremental update: the signer's stays valid)
             decision_file = ctx.store.read(signed_sha256)
+            if has_blanks(decision_file):
+                # signed before its number (register numbering): the registrar's number and date fill its
+                # blanks, a change its signature permits
+                number, dated = registered
+                assert number is not None and dated is not None
+                decision_file = fill(decision_file, values(number, dated), BLANKS)
             if key is not None:
                 decision_file = sign_pdf(
                     decision_file,
