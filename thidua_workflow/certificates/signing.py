@@ -7,11 +7,15 @@ pyHanko is imported where it signs: every flow-run process imports this module, 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thidua_workflow.errors import ConfigurationError
@@ -60,14 +64,35 @@ def _style(text: str = STAMP) -> TextStampStyle:
     # Subsetting our font for the stamp, fontTools reports that it drops the FFTM table (a FontForge
     # timestamp no reader needs): a warning the people running the demo or the CLI need not read.
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-    font = resources.files("thidua_workflow.certificates") / "typefaces" / "LiberationSerif-Regular.ttf"
-    with resources.as_file(font) as path:
-        return TextStampStyle(
-            stamp_text=text,
-            timestamp_format="%H:%M %d/%m/%Y",  # the signer's local time, as written in Vietnam
-            text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=8),
-            border_width=1,
-        )
+    return TextStampStyle(
+        stamp_text=text,
+        timestamp_format="%H:%M %d/%m/%Y",  # the signer's local time, as written in Vietnam
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(_stamp_font()), font_size=8),
+        border_width=1,
+    )
+
+
+@lru_cache(maxsize=1)
+def _stamp_font() -> str:
+    """Our serif at 1,000 units per em, written once to the temporary folder.
+
+    pyHanko writes a glyph's advance into the PDF's width table in the font's own units, while PDF
+    reads that table in thousandths of an em. Liberation Serif has 2,048 units per em, so the stamp's
+    letters stood twice their width apart and the time ran out of its box; at 1,000 units they agree.
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    source = resources.files("thidua_workflow.certificates") / "typefaces" / "LiberationSerif-Regular.ttf"
+    data = source.read_bytes()
+    target = Path(tempfile.gettempdir()) / f"thidua-stamp-serif-{hashlib.sha256(data).hexdigest()[:16]}.ttf"
+    if not target.exists():
+        font = TTFont(io.BytesIO(data))
+        scale_upem(font, 1000)
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        font.save(str(partial))
+        os.replace(partial, target)  # another process writing the same file at once is harmless
+    return str(target)
 
 
 def sign_pdf(
