@@ -25,9 +25,11 @@ from thidua_workflow.services import certificates, council, decisions
 from thidua_workflow.services.context import Context
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, x509.Certificate]:
+def _self_signed(
+    tmp_path: Path, holder: str = "Ủy ban nhân dân tỉnh Quảng Bình"
+) -> tuple[Path, x509.Certificate]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Ủy ban nhân dân tỉnh Quảng Bình")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, holder)])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()

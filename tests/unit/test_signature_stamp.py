@@ -8,15 +8,11 @@ import datetime
 import io
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.integration.test_signing import _self_signed
 from tests.pdf_tools import words
 from thidua_workflow.certificates.fonts import SERIF, register_fonts
 from thidua_workflow.certificates.signing import SigningKey, Stamp, sign_pdf
@@ -25,22 +21,9 @@ SIGNER = "Trần Thị Thử"
 BOX = (300, 600, 552, 677)
 
 
-def _key() -> SigningKey:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, SIGNER)])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    data = pkcs12.serialize_key_and_certificates(b"k", key, cert, None, serialization.NoEncryption())
-    return SigningKey(data, b"")
+def _key(tmp_path: Path) -> SigningKey:
+    path, _cert = _self_signed(tmp_path, SIGNER)
+    return SigningKey(path.read_bytes(), b"mat-khau")
 
 
 def test_the_stamp_reads_at_the_width_of_its_text_and_fits_its_box(tmp_path: Path) -> None:
@@ -50,7 +33,7 @@ def test_the_stamp_reads_at_the_width_of_its_text_and_fits_its_box(tmp_path: Pat
     canvas.save()
     signed = tmp_path / "signed.pdf"
     signed.write_bytes(
-        sign_pdf(buffer.getvalue(), _key(), Stamp(BOX), reason="Ký quyết định", location="Quảng Bình")
+        sign_pdf(buffer.getvalue(), _key(tmp_path), Stamp(BOX), reason="Ký quyết định", location="Quảng Bình")
     )
     # pdftotext reads each line of the stamp as one piece (pyHanko marks it with its actual text).
     found = {w[0].split(":")[0]: w for w in words(signed)}

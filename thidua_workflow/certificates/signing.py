@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from thidua_workflow.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.stamp import TextStampStyle
 
@@ -141,12 +142,7 @@ def sign_with(
 ) -> bytes:
     """``pdf`` signed by any pyHanko signer (a PKCS#12 key, a PKCS#11 token), as an incremental update:
     a PDF signed before keeps its signatures valid. ``field_name`` must be new in the PDF."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    pdf_signer = _pdf_signer(
-        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
-    )
+    writer, pdf_signer = _prepared(pdf, signer, stamp, reason, location, field_name, text)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
@@ -163,12 +159,19 @@ async def async_sign_with(
     text: str = STAMP,
 ) -> bytes:
     """As :func:`sign_with`, for signers that call a service (the remote signer)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    pdf_signer = _pdf_signer(
-        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
-    )
+    writer, pdf_signer = _prepared(pdf, signer, stamp, reason, location, field_name, text)
     out = io.BytesIO()
     await pdf_signer.async_sign_pdf(writer, output=out)
     return out.getvalue()
+
+
+def _prepared(
+    pdf: bytes, signer: signers.Signer, stamp: Stamp, reason: str, location: str, field_name: str, text: str
+) -> tuple[IncrementalPdfFileWriter, signers.PdfSigner]:
+    """The incremental writer over ``pdf`` and the pyHanko signer that adds one signature to it."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    pdf_signer = _pdf_signer(
+        signer, stamp, reason=reason, location=location, field_name=field_name, text=text
+    )
+    return IncrementalPdfFileWriter(io.BytesIO(pdf)), pdf_signer
