@@ -236,3 +236,23 @@ def test_page_numbers_in_the_top_margin_none_on_the_first_page_and_the_annex_num
         assert 13 <= 13 * (y1 - y0) / (so[4] - so[2]) <= 14
         text_centre = 30 * MM + (210 * MM - 48 * MM) / 2
         assert abs((x0 + x1) / 2 - text_centre) < 1 * MM
+
+
+@pytest.mark.parametrize("extra_bases", [0, 1, 2, 3, 4])
+def test_the_signature_never_stands_alone_on_its_page(tmp_path: Path, extra_bases: int) -> None:
+    """Whatever the length of the text above it, the signer's page also holds text of the decision: the
+    demo's 162 (four recipients, a two-line title) once put the signature block alone on page 2."""
+    bases = QB.basis_lines(date(2020, 1, 21)) + [f"Văn bản bổ sung số {i}" for i in range(extra_bases)]
+    doc = _doc(
+        kinds=("collective", "collective", "collective", "person"),
+        count=4,
+        legal_basis=bases,
+        signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        signer_name="Trần Thị Thử",
+    )
+    path = tmp_path / "qd.pdf"
+    path.write_bytes(render_decision(doc))
+    pages = int(info(path)["Pages"])
+    signer_page = next(p for p in range(1, pages + 1) if "Thử" in text(path, page=p).split("DANH SÁCH")[0])
+    before_signature = text(path, page=signer_page).split("Nơi nhận")[0]
+    assert "Điều" in before_signature, f"page {signer_page} holds only the signature block"

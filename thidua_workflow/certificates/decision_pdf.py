@@ -452,12 +452,15 @@ def render_decision(
     if doc.proposal_ref:
         story.append(_p(f"Theo đề nghị của Giám đốc Sở Nội vụ tại {proposal_text(doc)}.", preamble))
     story += [Spacer(1, 3 * mm), _p("QUYẾT ĐỊNH:", center_bold), Spacer(1, 3 * mm)]
-    for article in articles(doc):
-        number, _, text = article.partition(" ")
-        story.append(Paragraph(f"<b>{number}</b> {_esc(text)}", body))
+    paragraphs = [
+        Paragraph(f"<b>{number}</b> {_esc(text)}", body)
+        for number, _, text in (article.partition(" ") for article in articles(doc))
+    ]
+    # A page holding only the signature block is sent back (nothing on it shows what was signed): when
+    # the block does not fit under the text, the last article goes over with it.
+    story += paragraphs[:-1]
     story += [
-        Spacer(1, 6 * mm),
-        KeepTogether([_signature(doc, width, signature_spots)]),
+        KeepTogether([*paragraphs[-1:], Spacer(1, 6 * mm), _signature(doc, width, signature_spots)]),
         NextPageTemplate("annex"),
         PageBreak(),
     ]
