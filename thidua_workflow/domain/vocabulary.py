@@ -88,6 +88,7 @@ def field_label(path: str) -> str:
 # Recorded actions that are not arrows of the nomination lifecycle (those carry their own labels).
 ACTION_LABELS = {
     "submission": "Nộp tờ trình",
+    "record_finding": "Ghi kết quả thẩm định tiêu chuẩn",
     "release": "Tiếp tục xét (hết tạm dừng)",
     "certificate_revoke": "Thu hồi bằng",
     "certificates_issue": "In bằng",
