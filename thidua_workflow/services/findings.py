@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle, rules
 from thidua_workflow.domain.authz import authorize
@@ -108,7 +110,8 @@ def record_finding(
                 recorded_at=now,
             )
         )
-        nomination.updated_at = now  # bumps the version: a concurrent appraisal decision fails, not both
+        nomination.updated_at = now
+        flag_modified(nomination, "updated_at")  # an UPDATE even at the same instant: the version moves on
         audit.record(
             session,
             at=now,
