@@ -119,6 +119,8 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
             if outcome["endorsed"]
             else f"Không đề nghị: {outcome['reason']}"
         )
+        if outcome.get("priority"):  # women first among equals (issue 18): the minutes state it
+            verdict += f"; {outcome['priority']}"
         votes.append(
             {
                 "stt": f"{i:02d}",
