@@ -201,3 +201,29 @@ def test_a_dossier_received_before_the_lapse_is_not_appraised_after_it(
     with pytest.raises(NotConfigured):
         findings.record_finding(ctx, "cv.tdkt.qt", nomination_id, RULE, Finding.MET, "Đạt.")
     assert row_counts(ctx) == before
+
+
+def test_women_first_reads_the_current_dossier_of_each_nomination(qb: Context) -> None:
+    """NĐ 152/2025 Điều 4 khoản 6 as the bloc's tally reads it: a woman, or a collective with ≥ 70% women,
+    from what the current dossier version declares; nothing under a period without the rule."""
+    from thidua_workflow.domain.policy import bundled_policy
+    from thidua_workflow.services.rounds import _women_first
+
+    members = {"total": 10, "completed_tasks": 10, "lao_dong_tien_tien": 8, "chien_si_thi_dua_co_so": 1}
+    nct = example("hoi-nguoi-cao-tuoi-2019")
+    flag, person = nct["nominations"]
+    flag.setdefault("declared", {})["members"] = members | {"women": 7}
+    person["declared"]["woman"] = True
+    first = submit_example(qb, "hoi-nguoi-cao-tuoi-2019", nct).nomination_ids
+    mu = example("hoi-nguoi-mu-2019")
+    mu["nominations"] = [e for e in mu["nominations"] if e["nominee"]["kind"] == "collective"]
+    mu["nominations"][0].setdefault("declared", {})["members"] = members | {"women": 6}
+    second = submit_example(qb, "hoi-nguoi-mu-2019", mu).nomination_ids
+    policy = bundled_policy("quang-tri")
+    with qb.reader() as uow:
+        items = list(uow.session.scalars(select(m.Nomination).order_by(m.Nomination.id)))
+        chosen, article = _women_first(uow.session, policy.period_by_code("nd-152-2025"), items)
+        before, none = _women_first(uow.session, policy.period_by_code("nd-98-2023"), items)
+    assert chosen == frozenset(first) and not chosen & set(second)
+    assert article == "Điều 4 khoản 6 Nghị định 152/2025/NĐ-CP"
+    assert (before, none) == (frozenset(), "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from tests.integration.helpers import merge_2025, row_counts, submit_example
+from tests.integration.helpers import example, merge_2025, row_counts, submit_example
 from tests.web.conftest import Browser
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.services.context import Context
@@ -66,6 +66,28 @@ def test_the_appraiser_records_a_finding_on_the_dossier_page(
     clerk = app_client("lhtn.canbo")
     clerk.get(f"/nominations/{nomination}")
     assert "Tiêu chuẩn cần thẩm định" not in clerk.get(f"/nominations/{nomination}").text
+
+
+def test_the_dossier_page_shows_discipline_levels_and_maternity_leave(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    data = example("hoi-nguoi-cao-tuoi-2019")
+    flag, person = data["nominations"]
+    flag.setdefault("declared", {})["members"] = {
+        "total": 10,
+        "completed_tasks": 10,
+        "lao_dong_tien_tien": 8,
+        "chien_si_thi_dua_co_so": 1,
+        "disciplined": 2,
+        "discipline": {"khien_trach": 2},
+        "women": 7,
+    }
+    person["declared"] |= {"woman": True, "maternity_leave": [{"starts": "2018-03-01", "ends": "2018-08-31"}]}
+    flag_id, person_id = submit_example(qb, "hoi-nguoi-cao-tuoi-2019", data).nomination_ids
+    clerk = app_client("nct.canbo")
+    assert "Thành viên bị kỷ luật:</em> Khiển trách: 2" in clerk.get(f"/nominations/{flag_id}").text
+    page = clerk.get(f"/nominations/{person_id}").text
+    assert "01/03/2018 – 31/08/2018" in page and "Đối tượng là nữ" in page
 
 
 def test_the_ban_and_operators_are_warned_before_the_decree_lapses(

@@ -27,6 +27,7 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import (
     DecisionStatus,
+    DisciplineLevel,
     DocumentKind,
     NominationStatus,
     NomineeKind,
@@ -358,6 +359,7 @@ TEMPLATES.env.filters.update(
         "procedure_label": lambda v: _label(Procedure, v),
         "outcome_label": lambda v: OUTCOMES.get(v, v or ""),
         "rule_label": rule_name,
+        "discipline_label": lambda v: _label(DisciplineLevel, v),
     }
 )
 TEMPLATES.env.globals["Role"] = Role
