@@ -359,6 +359,7 @@ def _proposal(ctx: Context, session: Session, session_id: int) -> dict[str, Any]
         "appraisal": [
             f"Ban Thi đua – Khen thưởng (Sở Nội vụ) đã thẩm định {len(items):02d} hồ sơ đề nghị: các hồ sơ đủ "
             "thành phần, đúng thủ tục và đạt tiêu chuẩn theo quy định.",
+            *_finding_lines(session, [item.nomination for item in items]),
         ],
         "council": [
             f"{council.title}: có mặt {present:02d}/{total:02d} thành viên; {voted:02d}/{total:02d} phiếu "
