@@ -379,7 +379,8 @@ class ServiceMachine(RuleBasedStateMachine):
                     .order_by(m.Nomination.id)
                 )
             )
-        if appraised and data.draw(st.booleans(), label="in appraisal"):
+        in_appraisal: bool = data.draw(st.booleans(), label="in appraisal")
+        if appraised and in_appraisal:
             nid = data.draw(st.sampled_from(appraised), label="appraised nomination")
         criterion = data.draw(
             st.sampled_from(
