@@ -106,11 +106,27 @@ def period_section(period: PolicyPeriod) -> list[str]:
     )
     lines.append("")
     rule_rows = [
-        (f"`{name}`", s.article, ", ".join(f"{k}={v}" for k, v in s.params.items()) or "—", sourced(s))
+        (
+            f"`{name}`",
+            s.article,
+            "cần thẩm định (the appraiser's finding)" if s.judgement else "checked by the code",
+            ", ".join(f"{k}={v}" for k, v in s.params.items()) or "—",
+            sourced(s),
+        )
         for name, s in period.rules.items()
     ]
-    lines += table(["rule", "article", "figures", "source"], rule_rows)
+    lines += table(["rule", "article", "kind", "figures", "source"], rule_rows)
     lines.append("")
+    if period.lapse is not None:
+        lapse = period.lapse
+        extended = f"; extended until {lapse.extended_until:%d/%m/%Y}" if lapse.extended_until else ""
+        successor = f"`{period.successor}`" if period.successor else "none configured"
+        lines += [
+            f"{lapse.text} lapses from {lapse.lapses_from:%d/%m/%Y} ({lapse.article}){extended}; operators "
+            f"are warned {lapse.warn_days} days before; successor period: {successor} — {sourced(lapse)}. "
+            "Past the lapse with no successor, nothing is judged under this period.",
+            "",
+        ]
     c, b, d = period.council, period.bloc, period.deadlines
     quotas = "; ".join(f"`{form}` ≤ {pct(share)} of member units" for form, share in b.quota_share.items())
     tasks = ", ".join(f"{k} {v}" for k, v in d.task_working_days.items())

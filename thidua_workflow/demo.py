@@ -26,8 +26,9 @@ from flows.inline import run_inline
 from thidua_workflow.certificates.tokens import TokenConfig
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
-from thidua_workflow.domain.enums import Choice, NominationStatus
+from thidua_workflow.domain.enums import Choice, Finding, NominationStatus
 from thidua_workflow.domain.text import search_key
+from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.keyfile import local_secret
 from thidua_workflow.services import (
@@ -35,6 +36,7 @@ from thidua_workflow.services import (
     council,
     decisions,
     directory,
+    findings,
     nominations,
     org,
     queries,
@@ -87,6 +89,10 @@ ABSENT = ["gd.sgddt", "ct.hoinongdan"]  # they send written ballots
 # Quảng Bình's Chairman and Vice Chairman, and after the 2025 merger the new Quảng Trị's Chairman.
 TOKEN_SIGNERS = ("ct.ubnd", "pct.ubnd", "ct.ubnd.qt")
 DEMO_PIN = "123456"
+# issue 18: what the demo's appraiser writes as the reason of a finding on a criterion "cần thẩm định".
+DEMO_FINDING_REASON = (
+    "Đã xác minh qua báo cáo thành tích, xác nhận của chính quyền địa phương và ý kiến của khối."
+)
 
 
 @dataclass(frozen=True)
@@ -172,9 +178,20 @@ class Scenario:
         if decision == "sign" and self.tokens is not None and user in self.tokens.tokens:
             payload = payload or tasks.Payload()
             payload.secret = SigningSecret(pin=self.tokens.pin)  # typed on the token's PIN pad, in life
+        if kind == "appraise" and decision == "pass" and "nomination_id" in match:
+            self.judge(user, match["nomination_id"])
         result = tasks.act(self.ctx, user, self.task(user, kind, **match), decision, payload)
         self.say(f"    {self.name(user)}: {result.summary}")
         return result.summary
+
+    # --- issue 18: the appraiser's findings on criteria marked "cần thẩm định" ------------------------
+    def judge(self, user: str, nomination_id: int) -> None:
+        """Before proposing a dossier, the appraiser records a finding on each criterion that needs one."""
+        for check in findings.pending_criteria(self.ctx, user, nomination_id):
+            findings.record_finding(
+                self.ctx, user, nomination_id, check.rule, Finding.MET, DEMO_FINDING_REASON
+            )
+            self.say(f"    {self.name(user)}: hồ sơ số {nomination_id}, {rule_name(check.rule)}: đạt")
 
     def hand_tokens(self, organisation: dict[str, Any]) -> None:
         """Each signer of the organisation just loaded who has a demo token signs with it from now on."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from thidua_workflow.domain.policy import Policy
 
 STATUS_LABEL = {
@@ -12,8 +14,10 @@ STATUS_LABEL = {
 }
 
 
-def render_policy(policy: Policy) -> str:
-    lines = [f"Chính sách tỉnh {policy.province_name} ({policy.province}), bản {policy.digest}"]
+def render_policy(policy: Policy, today: date | None = None) -> str:
+    """The whole policy; with ``today``, the warnings of periods that lapse soon or have lapsed first."""
+    lines = [f"CẢNH BÁO: {w}" for w in policy.lapse_warnings(today)] if today else []
+    lines.append(f"Chính sách tỉnh {policy.province_name} ({policy.province}), bản {policy.digest}")
     lines.append("Mức lương cơ sở:")
     for salary in policy.base_salary:
         lines.append(
@@ -54,7 +58,14 @@ def render_policy(policy: Policy) -> str:
             f"trả hồ sơ không đạt trong {d.return_ineligible_working_days} ngày làm việc, báo cáo thành tích "
             f"≤ {d.report_max_age_months} tháng — {d.source} ({STATUS_LABEL[d.status]})"
         )
+        if p.lapse is not None:
+            successor = p.successor or "chưa khai báo"
+            lines.append(
+                f"  Hết hiệu lực: {p.lapses_on():%d/%m/%Y} ({p.lapse.text}, {p.lapse.article}); "
+                f"giai đoạn kế tiếp: {successor} ({STATUS_LABEL[p.lapse.status]})"
+            )
         for name, r in p.rules.items():
             params = ", ".join(f"{k}={v}" for k, v in r.params.items())
-            lines.append(f"  quy tắc {name}: {r.article}; {params or '—'} ({STATUS_LABEL[r.status]})")
+            kind = " [cần thẩm định]" if r.judgement else ""
+            lines.append(f"  quy tắc {name}{kind}: {r.article}; {params or '—'} ({STATUS_LABEL[r.status]})")
     return "\n".join(lines)

@@ -3,9 +3,10 @@
 The template holds one submission (one Tờ trình of one unit): the submission's fields in the rows above
 the list, then one row per nominee. Besides the nominee and the award, a row may declare what the rules
 count: titles held ("Chiến sĩ thi đua cơ sở 2018; Chiến sĩ thi đua cơ sở 2019"), initiatives ("Tên sáng
-kiến (2019, Cấp tỉnh)") and a collective's members' figures. What the sheet leaves out — the decision
-behind a declared title, who recognised an initiative, disciplined members, several evidence kinds per
-nominee — stays for the YAML file format.
+kiến (2019, Cấp tỉnh)"), a collective's members' figures, its members' discipline by level ("Khiển
+trách 1; Cảnh cáo 1": only some levels disqualify) and an outstanding achievement the appraiser judges.
+What the sheet leaves out — the decision behind a declared title, who recognised an initiative, several
+evidence kinds per nominee — stays for the YAML file format.
 
 Reading gives the same dict a YAML nomination file holds, so the submission service judges both alike.
 Columns and the submission's fields are found by their headers, so an inserted column ("STT") or row
@@ -39,6 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from thidua_workflow.clock import VIETNAM
 from thidua_workflow.domain.enums import (
     CommendationType,
+    DisciplineLevel,
     LabelledEnum,
     NomineeKind,
     PeriodPhase,
@@ -101,6 +103,9 @@ COLUMNS = [
     Column("members_completed", "Số hoàn thành nhiệm vụ", 12, format=GENERAL),
     Column("members_ldtt", "Số Lao động tiên tiến", 12, format=GENERAL),
     Column("members_cstd", "Số CSTĐ cơ sở", 12, format=GENERAL),
+    # issue 18: discipline with its level; the ground the appraiser judges (cần thẩm định)
+    Column("discipline", "Kỷ luật (hình thức số người; …)", 24),
+    Column("outstanding", "Thành tích xuất sắc trong phong trào / đóng góp (cần thẩm định)", 40),
 ]
 HEADERS = {c.key: c.header for c in COLUMNS}
 HEAD_LABELS = dict(HEAD)
@@ -120,7 +125,10 @@ FIELD_COLUMNS = {
     "declared.titles": "titles",
     "declared.initiatives": "initiatives",
     "declared.members": "members_total",
+    "declared.members.discipline": "discipline",
+    "declared.outstanding": "outstanding",
 }
+DISCIPLINE_ITEM = re.compile(r"^(?P<level>.+?)[\s:,–-]*(?P<count>\d{1,6})$")
 TITLE_ITEM = re.compile(r"^(?P<title>.+?)[\s:,–-]*(?P<year>\d{4})$")
 INITIATIVE_ITEM = re.compile(r"^(?P<name>.+?)\s*\((?P<year>\d{4})\s*,\s*(?P<scope>[^)]+)\)$")
 
@@ -422,6 +430,16 @@ def _read_row(cells: dict[str, Any], report: Callable[[str, str], None]) -> dict
     members = {name: read(key, _number, "số người") for key, name in MEMBER_KEYS.items()}
     if members := {k: v for k, v in members.items() if v is not None}:
         declared["members"] = members
+    discipline: dict[str, int] = {}
+    for item in _items(cells.get("discipline")):
+        if (found := DISCIPLINE_ITEM.match(item)) is None:
+            problem("discipline", f"'{item}': cần 'hình thức số người', ví dụ 'Khiển trách 1'")
+        elif level := read("discipline", _choice, DisciplineLevel, value=found["level"].strip()):
+            discipline[level] = discipline.get(level, 0) + int(found["count"])
+    if discipline:
+        declared.setdefault("members", {}).update(discipline=discipline, disciplined=sum(discipline.values()))
+    if outstanding := _text(cells.get("outstanding")):
+        declared["outstanding"] = outstanding
     if declared:
         entry["declared"] = declared
     dated = read("evidence_date", _date)

@@ -246,3 +246,62 @@ def test_users_passwords_reset_codes_tokens_and_sessions(
     assert "Đã kết thúc 1 phiên" in thidua("users", "end-sessions", "mu.canbo")
     assert accounts.session_actor(ctx, again) is None
     ctx.engine.dispose()
+
+
+def test_the_appraiser_records_findings_from_the_command_line(thidua: Any, tmp_path: Path) -> None:
+    """Issue 18: the household's criterion is shown "CẦN THẨM ĐỊNH"; the pass waits for the finding."""
+    thidua(
+        "--as-of",
+        "2020-05-15",
+        "nominations",
+        "submit",
+        str(QB / "nominations/hoi-lhtn-2020-dot-xuat.yaml"),
+        "--as",
+        "lhtn.canbo",
+    )
+    shown = thidua("--as-of", "2020-05-18", "nominations", "show", "1")
+    assert "[CẦN THẨM ĐỊNH] cần thẩm định: gia đình gương mẫu" in shown
+    assert "thidua nominations finding 1 --rule" in shown
+    refused = thidua(
+        "--as-of",
+        "2020-05-18",
+        "nominations",
+        "appraise",
+        "1",
+        "--as",
+        "cv.tdkt1",
+        "--decision",
+        "pass",
+        code=2,
+    )
+    assert "cần thẩm định chưa có kết quả" in refused and "Tiêu chuẩn Bằng khen cho hộ gia đình" in refused
+    bad = thidua(
+        "--as-of", "2020-05-18", "nominations", "finding", "1", "--as", "cv.tdkt1",
+        "--rule", "bang_khen_ho_gia_dinh", "--result", "có lẽ", "--reason", "Xem.", code=2,
+    )  # fmt: skip
+    assert "met (đạt) hoặc not_met (không đạt)" in bad
+    done = thidua(
+        "--as-of", "2020-05-18", "nominations", "finding", "1", "--as", "cv.tdkt1", "--json",
+        "--rule", "bang_khen_ho_gia_dinh", "--result", "đạt", "--reason", "UBND xã xác nhận.",
+    )  # fmt: skip
+    assert json.loads(done)["finding"] == "met"
+    shown = thidua("--as-of", "2020-05-18", "nominations", "show", "1")
+    assert "[đạt]" in shown and "thẩm định: đạt (UBND xã xác nhận.)" in shown
+    assert "Ghi kết quả thẩm định tiêu chuẩn (Tiêu chuẩn Bằng khen cho hộ gia đình: đạt" in shown
+    thidua("--as-of", "2020-05-18", "nominations", "appraise", "1", "--as", "cv.tdkt1", "--decision", "pass")
+
+
+def test_policy_show_warns_of_the_lapse_in_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(
+        "THIDUA_POLICY_PATH",
+        str(Path(__file__).resolve().parents[2] / "thidua_workflow/policies/quang-tri.yaml"),
+    )
+    early = runner.invoke(app, ["--as-of", "2026-12-01", "policy", "show"])
+    assert early.exit_code == 0 and "CẢNH BÁO" not in early.output
+    assert "Hết hiệu lực: 01/03/2027" in early.output and "[cần thẩm định]" in early.output
+    late = runner.invoke(app, ["--as-of", "2027-01-10", "policy", "show"])
+    assert late.exit_code == 0
+    assert late.output.startswith("CẢNH BÁO: Giai đoạn 'nd-152-2025'") and "còn 50 ngày" in late.output

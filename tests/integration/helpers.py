@@ -124,11 +124,24 @@ def close_round(ctx: Context, round_id: int, **kwargs: Any) -> dict[str, Any]:
     )
 
 
+def judge_all(ctx: Context, user: str, nomination_id: int, finding: str = "met") -> list[str]:
+    """Record a finding on every criterion of the dossier still marked "cần thẩm định" (issue 18)."""
+    from thidua_workflow.domain.enums import Finding
+    from thidua_workflow.services import findings
+
+    judged = []
+    for check in findings.pending_criteria(ctx, user, nomination_id):
+        findings.record_finding(ctx, user, nomination_id, check.rule, Finding(finding), "Đã xác minh hồ sơ.")
+        judged.append(check.rule)
+    return judged
+
+
 def appraise_all(ctx: Context, user: str = "cv.tdkt1") -> None:
     from thidua_workflow.services import tasks
 
     for view in tasks.list_tasks(ctx, user):
         if view.kind == "appraise":
+            judge_all(ctx, user, view.nomination_id or 0)
             tasks.act(ctx, user, view.id, "pass")
 
 
@@ -226,6 +239,7 @@ def in_flight_2025(ctx: Context, clock: FixedClock) -> int:
     nomination: int = submit(ctx, "mu.canbo", data, DirectorySource(QT_NOMINATIONS)).nomination_ids[0]
     clock.set(date(2025, 6, 24))
     task = next(t.id for t in list_tasks(ctx, "cv.tdkt1") if t.nomination_id == nomination)
+    judge_all(ctx, "cv.tdkt1", nomination)
     act(ctx, "cv.tdkt1", task, "pass")
     merge_2025(ctx, clock)
     return nomination

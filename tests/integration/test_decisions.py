@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import EXAMPLES, read_yaml
-from tests.integration.helpers import COUNCIL, row_counts, submit_example, to_council
+from tests.integration.helpers import COUNCIL, judge_all, row_counts, submit_example, to_council
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, HoldGround
@@ -167,6 +167,7 @@ def test_system_numbering_is_gap_free_per_year(ctx: Context, clock: FixedClock) 
     clock.set(date(2020, 5, 15))
     first = submit_example(ctx, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
     task = next(v.id for v in list_tasks(ctx, "cv.tdkt1") if v.nomination_id == first)
+    judge_all(ctx, "cv.tdkt1", first)
     act(ctx, "cv.tdkt1", task, "pass")
     clock.set(date(2026, 3, 2))
     _session(ctx, "tb.tdkt.qt", ["ct.ubnd.qt", "tb.tdkt.qt"])  # the new province's council

@@ -67,10 +67,10 @@ def test_reminder_then_escalation_once_each(ctx: Context, clock: FixedClock, inb
     submit_example(ctx, "hoi-lhtn-2020-dot-xuat")
     first = len(inbox.messages)
     clock.set(date(2020, 5, 28))  # the working day before the due date (29/5)
-    assert deadlines.remind_and_escalate(ctx) == {"reminded": 1, "escalated": 0}
-    assert deadlines.remind_and_escalate(ctx) == {"reminded": 0, "escalated": 0}
+    assert deadlines.remind_and_escalate(ctx) == {"reminded": 1, "escalated": 0, "policy_lapse": 0}
+    assert deadlines.remind_and_escalate(ctx) == {"reminded": 0, "escalated": 0, "policy_lapse": 0}
     clock.advance(timedelta(days=4))
-    assert deadlines.remind_and_escalate(ctx) == {"reminded": 0, "escalated": 1}
+    assert deadlines.remind_and_escalate(ctx) == {"reminded": 0, "escalated": 1, "policy_lapse": 0}
     subjects = inbox.subjects()[first:]
     assert subjects[0] == "[Thi đua – Khen thưởng] Sắp đến hạn: Thẩm định hồ sơ"
     assert subjects[1:] == ["[Thi đua – Khen thưởng] QUÁ HẠN: Thẩm định hồ sơ"] * 2
@@ -86,3 +86,41 @@ def test_without_a_mail_server_mail_is_skipped_not_lost(ctx: Context, inbox: Inb
         assert [(n.status, n.last_error) for n in notes] == [
             ("skipped", "chưa cấu hình máy chủ thư (THIDUA_MAIL_URL)")
         ]
+
+
+def test_the_sweep_warns_the_ban_and_operators_weekly_before_the_decree_lapses(
+    ctx: Context, clock: FixedClock, inbox: Inbox
+) -> None:
+    """Issue 18: from 60 days before 01/3/2027 (NĐ 152/2025 Điều 60 khoản 1), once a week."""
+    merged = copy.deepcopy(read_yaml(EXAMPLES / "quang-tri-2025" / "org.yaml"))
+    addresses = {
+        "cv.tdkt.qt": "tdkt@snv.quangtri.gov.vn",
+        "quantri.qt": "quantri@quangtri.gov.vn",
+        "tb.tdkt.qt": "ban@quangtri.gov.vn",
+        "mu.canbo": "vanphong@hoinguoimu.vn",
+    }
+    for person in merged["people"]:
+        if person["username"] in addresses:
+            person["email"] = addresses[person["username"]]
+    clock.set(date(2025, 7, 1))
+    load_organisation(ctx, merged)
+    first = len(inbox.messages)
+    clock.set(date(2026, 12, 30))  # 61 days before: nothing yet
+    assert deadlines.remind_and_escalate(ctx)["policy_lapse"] == 0
+    clock.set(date(2026, 12, 31))
+    warned = deadlines.remind_and_escalate(ctx)["policy_lapse"]
+    assert warned >= 3  # every operator, appraiser and council secretary (those without an address too)
+    clock.set(date(2027, 1, 6))  # within the week: not again
+    assert deadlines.remind_and_escalate(ctx)["policy_lapse"] == 0
+    clock.set(date(2027, 1, 7))
+    assert deadlines.remind_and_escalate(ctx)["policy_lapse"] == warned
+    mine = inbox.subjects()[first:]
+    assert mine and set(mine) == {
+        "[Thi đua – Khen thưởng] Quy định sắp hết hiệu lực: cần cấu hình chính sách"
+    }
+    per_round = len(mine) // 2
+    reached = set(inbox.recipients()[first : first + per_round])
+    assert {a for u, a in addresses.items() if u != "mu.canbo"} <= reached
+    assert addresses["mu.canbo"] not in reached  # a unit's clerk is not told
+    body = inbox.bodies()[first]
+    assert "01/03/2027" in body and "còn 60 ngày" in body and "Điều 60 khoản 1" in body

@@ -59,6 +59,11 @@ def test_every_document_of_the_scenario_as_docx_and_pdf(decided: Context, tmp_pa
     assert "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017" in proposal
     assert "Chiến sĩ thi đua cấp tỉnh: 01 cá nhân" in proposal
     assert "10/11 phiếu (90,91%), ngưỡng ≥ 90% tổng số thành viên: Đạt" in proposal
+    # The household's criterion "cần thẩm định": the appraiser's finding in the minutes and the proposal.
+    found = "Kết quả thẩm định tiêu chuẩn cần thẩm định — Hộ ông Hoàng Văn Thiện Nguyện: Tiêu chuẩn Bằng khen cho hộ gia đình: đạt"
+    for stem in ("bien-ban-hoi-dong-s3", "to-trinh-s3"):
+        assert found in _flat(word.docx_text((tmp_path / "van-ban" / f"{stem}.docx").read_bytes())), stem
+    assert found not in minutes
     notice = _flat(word.docx_text((tmp_path / "van-ban" / "thong-bao-s1.docx").read_bytes()))
     assert "Được khen thưởng: Quyết định số 163/QĐ-UBND ngày 21 tháng 01 năm 2020" in notice
 

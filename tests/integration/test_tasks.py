@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.integration.helpers import QB_NOMINATIONS, example, row_counts, submit_example
+from tests.integration.helpers import QB_NOMINATIONS, example, judge_all, row_counts, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.errors import (
@@ -37,9 +37,12 @@ def _task_for(ctx: Context, user: str, nomination_id: int) -> int:
 
 
 def _ad_hoc(ctx: Context, clock: FixedClock) -> int:
-    """The May 2020 ad-hoc nomination: simplified procedure, straight to appraisal."""
+    """The May 2020 ad-hoc nomination: simplified procedure, straight to appraisal; its household criterion
+    (cần thẩm định) found met by the appraiser, so that it may be passed."""
     clock.set(date(2020, 5, 15))
-    return submit_example(ctx, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
+    nomination_id = submit_example(ctx, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
+    assert judge_all(ctx, "cv.tdkt1", nomination_id) == ["bang_khen_ho_gia_dinh"]
+    return nomination_id
 
 
 def test_inbox_shows_exactly_the_persons_tasks(qb: Context, clock: FixedClock) -> None:
@@ -147,7 +150,12 @@ def test_appraisal_pass_and_reject(qb: Context, clock: FixedClock) -> None:
     # Bằng khen needs no council vote in this period: approved on the appraisal's proposal.
     assert detail.status == "council_approved"
     assert [e.action for e in detail.timeline][-2:] == ["appraisal_pass", "council_approve"]
-    assert detail.timeline[-2].data["checks"] == []
+    [check] = detail.timeline[-2].data["checks"]  # the household's criterion, as the appraiser found it
+    assert (check["rule"], check["outcome"], check["finding"]["finding"]) == (
+        "bang_khen_ho_gia_dinh",
+        "passed",
+        "met",
+    )
     assert [v.kind for v in list_tasks(qb, "tb.tdkt")] == ["session_open"]
 
 

@@ -199,6 +199,15 @@ def states_agree(ctx: Context) -> None:
 def _path_problems(n: m.Nomination, events: list[m.AuditEvent]) -> list[str]:
     state: S | None = S.DRAFT
     for e in events:
+        if e.action == "record_finding":
+            # The appraiser's finding on a criterion "cần thẩm định": no move, and only while appraised.
+            if state is not S.APPRAISAL or e.from_state or e.to_state:
+                return [f"nomination {n.id}: finding (event {e.id}) recorded in {state}"]
+            continue
+        if e.action == "appraisal_pass" and any(
+            c.get("outcome") == "judgement" for c in e.data.get("checks", [])
+        ):
+            return [f"nomination {n.id}: passed at appraisal (event {e.id}) with a criterion still unjudged"]
         if e.from_state != (state.value if state else None):
             return [f"nomination {n.id}: event {e.id} {e.action} from {e.from_state} but it was in {state}"]
         target = S(e.to_state) if e.to_state else None

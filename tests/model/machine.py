@@ -36,12 +36,13 @@ from tests.model import invariants as inv
 from tests.signing_keys import OwnToken
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.enums import Choice, HoldGround, TaskKind
+from thidua_workflow.domain.enums import Choice, Finding, HoldGround, TaskKind
 from thidua_workflow.errors import ThiduaError
 from thidua_workflow.services import (
     certificates,
     council,
     decisions,
+    findings,
     holds,
     nominations,
     rounds,
@@ -363,6 +364,38 @@ class ServiceMachine(RuleBasedStateMachine):
 
     @rule(
         data=st.data(),
+        who=st.sampled_from(["cv.tdkt1", "cv.tdkt2", "cv.tdkt1", "lhtn.canbo", "tb.tdkt"]),
+        finding=st.sampled_from(list(Finding)),
+        reason=reasons,
+    )
+    def record_finding(self, data: st.DataObject, who: str, finding: Finding, reason: str) -> None:
+        """The appraiser's finding on a criterion marked "cần thẩm định" (issue 18), or on a wrong one."""
+        nid = self.pick_id(data, m.Nomination.id)
+        with self.ctx.reader() as uow:
+            appraised = list(
+                uow.session.scalars(
+                    select(m.Nomination.id)
+                    .where(m.Nomination.status == "appraisal")
+                    .order_by(m.Nomination.id)
+                )
+            )
+        in_appraisal: bool = data.draw(st.booleans(), label="in appraisal")
+        if appraised and in_appraisal:
+            nid = data.draw(st.sampled_from(appraised), label="appraised nomination")
+        criterion = data.draw(
+            st.sampled_from(
+                ["bang_khen_ho_gia_dinh", "bang_khen_ho_gia_dinh", "bang_khen_ca_nhan", "khong_co"]
+            ),
+            label="criterion",
+        )
+        self.attempt(
+            who,
+            "record_finding",
+            lambda: findings.record_finding(self.ctx, who, nid, criterion, finding, reason),
+        )
+
+    @rule(
+        data=st.data(),
         who=st.sampled_from(["cv.tdkt1", "tb.tdkt", "nct.chutich", "cv.tdkt2"]),
         ground=st.sampled_from(list(HoldGround)),
         reason=reasons,
@@ -572,6 +605,17 @@ class ServiceMachine(RuleBasedStateMachine):
                 pair = data.draw(st.permutations(members), label="officers")[:2]
                 p.next_chair, p.next_deputy = pair[0], pair[1]
         elif kind == "appraise":
+            pending = findings.pending_criteria(self.ctx, who, task.nomination_id or 0)
+            if pending and data.draw(st.integers(0, 3), label="judge first?") > 0:
+                rule, finding = pending[0].rule, data.draw(st.sampled_from(list(Finding)), label="finding")
+                reason = "Đã xác minh qua xác nhận của chính quyền địa phương."
+                nid = task.nomination_id or 0
+                self.attempt(
+                    who,
+                    "record_finding",
+                    lambda: findings.record_finding(self.ctx, who, nid, rule, finding, reason),
+                )
+                return
             decision = data.draw(
                 st.sampled_from(["pass", "pass", "pass", "return", "reject"]), label="appraisal"
             )

@@ -111,3 +111,35 @@ def test_tied_lead_is_the_chairs_to_settle() -> None:
     assert [n for n, o in sorted(result.outcomes.items()) if o.endorsed] == [2]
     with pytest.raises(Exception, match="không có điểm cao nhất"):
         tally(MEMBERS, [b, c], sheets, _yes(b) + _yes(c), RULES, leader="a")
+
+
+WOMEN_ARTICLE = "Điều 4 khoản 6 Nghị định 152/2025/NĐ-CP"
+
+
+def test_a_woman_comes_first_among_equals_at_the_quota_and_both_outcomes_say_so() -> None:
+    """NĐ 152/2025 Điều 4 khoản 6: the tie that needed the chair's order is settled by the law."""
+    ns = [RoundNomination(i, "bk", u, u, u.upper()) for i, u in enumerate(["a", "b", "c"], start=1)]
+    ballots = [b for n in ns for b in _yes(n)]
+    sheets = _sheets({"a": 90, "b": 80, "c": 80, "d": 60, "e": 50})
+    result = tally(
+        MEMBERS, ns, sheets, ballots, RULES, women_first=frozenset({3}), women_article=WOMEN_ARTICLE
+    )
+    assert [n for n, o in sorted(result.outcomes.items()) if o.endorsed] == [1, 3]
+    assert WOMEN_ARTICLE in result.outcomes[3].priority
+    assert "cùng điểm, cùng số phiếu với hồ sơ số 3" in result.outcomes[2].reason
+    assert result.outcomes[1].priority == ""  # first on merit, not by the priority
+    assert result.to_dict()["outcomes"][2]["priority"] == result.outcomes[3].priority  # type: ignore[index]
+    # Two women tied at the cut: still the chair's to settle.
+    with pytest.raises(TieUnresolved, match="2, 3"):
+        tally(MEMBERS, ns, sheets, ballots, RULES, women_first=frozenset({2, 3}), women_article=WOMEN_ARTICLE)
+
+
+def test_the_priority_never_outranks_merit() -> None:
+    ns = [RoundNomination(i, "bk", u, u, u.upper()) for i, u in enumerate(["a", "b", "c"], start=1)]
+    ballots = [b for n in ns for b in _yes(n)]
+    sheets = _sheets({"a": 90, "b": 85, "c": 80, "d": 60, "e": 50})
+    result = tally(
+        MEMBERS, ns, sheets, ballots, RULES, women_first=frozenset({3}), women_article=WOMEN_ARTICLE
+    )
+    assert [n for n, o in sorted(result.outcomes.items()) if o.endorsed] == [1, 2]
+    assert result.outcomes[3].priority == "" and "cùng điểm" not in result.outcomes[3].reason

@@ -402,3 +402,21 @@ def test_exports_keep_vietnamese_text_dates_and_layout() -> None:
     assert sheet["E2"].number_format == "dd/mm/yyyy hh:mm"
     assert sheet["F2"].value == 1_490_000 and sheet["F2"].data_type == "n"
     assert sheet.column_dimensions["B"].width >= len("Hội Người mù tỉnh Quảng Bình")
+
+
+def test_discipline_is_read_with_its_level_and_the_judged_ground_as_typed() -> None:
+    """Issue 18: "Khiển trách 2; cảnh cáo 1" becomes the levels the rule compares; a bad item is named."""
+    row = COLLECTIVE | {
+        "award_form": "tap_the_lao_dong_xuat_sac",
+        "discipline": "Khiển trách 2; cảnh cáo 1",
+        "outstanding": "Mô hình “Đọc sách nói” được nhân rộng toàn tỉnh.",
+    }
+    sheet = xl.read_nomination_workbook(filled([row], HEAD))
+    declared = sheet.data["nominations"][0]["declared"]
+    assert declared["members"]["discipline"] == {"khien_trach": 2, "canh_cao": 1}
+    assert declared["members"]["disciplined"] == 3
+    assert declared["outstanding"] == "Mô hình “Đọc sách nói” được nhân rộng toàn tỉnh."
+    members = parse_submission(sheet.data).nominations[0].declared.members
+    assert members is not None and sum(members.discipline.values()) == 3
+    [problem] = problems_of(filled([COLLECTIVE | {"discipline": "Nhắc nhở 1"}], HEAD))
+    assert problem.field is not None and "Kỷ luật" in problem.field and "Nhắc nhở" in problem.message

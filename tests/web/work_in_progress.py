@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tests.conftest import EXAMPLES, read_yaml
-from tests.integration.helpers import COUNCIL, example, example_scores, submit_example
+from tests.integration.helpers import COUNCIL, example, example_scores, judge_all, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.services import council, rounds, tasks
 from thidua_workflow.services.context import Context
@@ -69,6 +69,13 @@ def _task(ctx: Context, user: str, kind: str) -> int:
     return next(t.id for t in tasks.list_tasks(ctx, user) if t.kind == kind)
 
 
+def _judge_and_pass(ctx: Context, user: str) -> None:
+    """The household's criterion (cần thẩm định) found met, then the dossier proposed (issue 18)."""
+    task = next(t for t in tasks.list_tasks(ctx, user) if t.kind == "appraise")
+    judge_all(ctx, user, task.nomination_id or 0)
+    tasks.act(ctx, user, task.id, "pass")
+
+
 def add_work_in_progress(ctx: Context, clock: FixedClock) -> None:
     clock.set(date(2020, 11, 25))
     load_organisation(ctx, _with_2020_results())
@@ -79,7 +86,7 @@ def add_work_in_progress(ctx: Context, clock: FixedClock) -> None:
         data["nominations"][0]["period"]["event_date"] = date(2020, 10, 20)
         submit_example(ctx, "hoi-lhtn-2020-dot-xuat", data)
     clock.set(date(2020, 11, 27))
-    tasks.act(ctx, "cv.tdkt1", _task(ctx, "cv.tdkt1", "appraise"), "pass")
+    _judge_and_pass(ctx, "cv.tdkt1")
     tasks.act(ctx, "tb.tdkt", _task(ctx, "tb.tdkt", "session_open"), "open")
     session_id = council.list_sessions(ctx)[-1].id
     council.record_attendance(ctx, "tb.tdkt", session_id, COUNCIL)
@@ -93,7 +100,7 @@ def add_work_in_progress(ctx: Context, clock: FixedClock) -> None:
         "return",
         tasks.Payload(comment="Bổ sung xác nhận của chính quyền địa phương."),
     )
-    tasks.act(ctx, "cv.tdkt2", _task(ctx, "cv.tdkt2", "appraise"), "pass")
+    _judge_and_pass(ctx, "cv.tdkt2")
     tasks.act(ctx, "tb.tdkt", _task(ctx, "tb.tdkt", "session_open"), "open")
     for name in YEAR_END:
         submit_example(ctx, name, _for_2020(name))

@@ -11,6 +11,7 @@ from thidua_workflow.cli._options import JsonFlag
 from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.enums import (
     DecisionStatus,
+    Finding,
     HoldGround,
     LabelledEnum,
     NominationStatus,
@@ -18,7 +19,7 @@ from thidua_workflow.domain.enums import (
     SessionStatus,
     TaskStatus,
 )
-from thidua_workflow.domain.vocabulary import ACTION_LABELS
+from thidua_workflow.domain.vocabulary import ACTION_LABELS, rule_name
 
 # The records whose states the log names, most common first (a state code may be shared).
 STATE_ENUMS: tuple[type[LabelledEnum], ...] = (
@@ -84,4 +85,6 @@ def event_text(action: str, data: dict[str, Any]) -> str:
         extra.append(f"phiên bản hồ sơ {data['dossier_version']}")
     if "ground" in data:
         extra.append(HoldGround(data["ground"]).label)
+    if "finding" in data and "rule" in data:
+        extra.insert(0, f"{rule_name(data['rule'])}: {Finding(data['finding']).label.lower()}")
     return label + (f" ({'; '.join(extra)})" if extra else "")

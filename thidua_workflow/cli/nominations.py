@@ -16,6 +16,7 @@ from thidua_workflow.domain.text import file_size, vietnamese_date
 from thidua_workflow.errors import InputRejected, ValidationFailed
 
 app = typer.Typer(help="Hồ sơ đề nghị khen thưởng.", no_args_is_help=True)
+CHECK_MARKS = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét", "judgement": "CẦN THẨM ĐỊNH"}
 
 
 @app.command("submit")
@@ -186,8 +187,7 @@ def nominations_show(
         if dossier.note:
             out.print(f"  Ghi chú: {dossier.note}")
         for check in dossier.checks:
-            mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
-            out.print(f"  [{mark}] {check['message']} — {check['article']}")
+            out.print(f"  [{CHECK_MARKS[check['outcome']]}] {check['message']} — {check['article']}")
         for doc in dossier.documents:
             out.print(
                 f"  tệp: {DocumentKind(doc.kind).label} · {doc.file_name} · {file_size(doc.size)}"
@@ -196,8 +196,13 @@ def nominations_show(
     if d.current_checks is not None:
         out.print("\n[bold]Kiểm tra lại điều kiện (thẩm định, dữ liệu hôm nay)[/]", markup=True)
         for check in d.current_checks:
-            mark = {"passed": "đạt", "failed": "KHÔNG ĐẠT", "pending": "chờ xét"}[check["outcome"]]
-            out.print(f"  [{mark}] {check['message']} — {check['article']}")
+            out.print(f"  [{CHECK_MARKS[check['outcome']]}] {check['message']} — {check['article']}")
+        judged = [c for c in d.current_checks if c["outcome"] == "judgement"]
+        if judged:
+            out.print(
+                "  Ghi kết quả: thidua nominations finding "
+                f'{d.id} --rule <tiêu chuẩn> --result met|not_met --reason "…" --as <chuyên viên>'
+            )
     if d.open_tasks:
         out.print("\n[bold]Đang chờ[/]", markup=True)
         for t in d.open_tasks:
@@ -247,6 +252,41 @@ def nominations_appraise(
             ctx, actor, nomination_id, decision, task_service.Payload(comment=comment)
         )
     out.print(f"Việc số {result.task_id} ({decision}): {result.summary}.")
+
+
+@app.command("finding")
+@handled
+def nominations_finding(
+    nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ đang thẩm định.")],
+    actor: AsUser,
+    rule: Annotated[str, typer.Option(help="Tiêu chuẩn cần thẩm định (mã quy tắc, xem 'nominations show').")],
+    result: Annotated[str, typer.Option(help="met (đạt) | not_met (không đạt)")],
+    reason: Annotated[str, typer.Option(help="Lý do, căn cứ của kết quả (bắt buộc).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Ghi kết quả thẩm định một tiêu chuẩn "cần thẩm định": đạt hoặc không đạt, có lý do."""
+    from thidua_workflow.domain.vocabulary import rule_name
+    from thidua_workflow.services import findings
+
+    with context() as ctx:
+        recorded = findings.record_finding(
+            ctx, actor, nomination_id, rule, findings.parse_finding(result), reason
+        )
+    if as_json:
+        emit(
+            {
+                "id": recorded.nomination_id,
+                "rule": recorded.rule,
+                "finding": recorded.finding.value,
+                "reason": recorded.reason,
+                "version": recorded.version,
+            }
+        )
+        return
+    out.print(
+        f"Hồ sơ số {recorded.nomination_id}: {rule_name(recorded.rule)} — {recorded.finding.label.lower()} "
+        f"({recorded.reason})."
+    )
 
 
 @app.command("resubmit")

@@ -31,7 +31,8 @@ def policy_show(as_json: JsonFlag = False) -> None:
         return
     from thidua_workflow.policy_report import render_policy
 
-    out.print(render_policy(policy))
+    current = settings()
+    out.print(render_policy(policy, current.make_clock().today()))
 
 
 def current_policy(current: "Settings") -> "Policy":

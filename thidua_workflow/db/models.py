@@ -732,3 +732,27 @@ class IssuedDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     created_at: Mapped[datetime]
+
+
+# --- issue 18: the appraiser's findings on criteria that need judgement -----------------------------
+
+
+class CriterionFinding(Base):
+    """The appraiser's finding on one criterion marked "cần thẩm định", for one dossier version.
+
+    Append-only: a changed mind is a new row (the latest per rule and version counts), so the record
+    keeps who found what, when, and why; each row has its audit event.
+    """
+
+    __tablename__ = "criterion_findings"
+    __table_args__ = (Index("ix_criterion_findings_nomination", "nomination_id", "dossier_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"))
+    dossier_version: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(64))
+    article: Mapped[str] = mapped_column(String(300))
+    finding: Mapped[str] = mapped_column(String(16))  # met | not_met
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]

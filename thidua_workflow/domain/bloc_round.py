@@ -4,8 +4,10 @@
   not counted).
 - A nomination is voted on by every member except the units it comes from or concerns; it is endorsable
   when its "yes" votes meet the policy's threshold over that electorate.
-- Endorsable nominations of one award form rank by their unit's score, then by votes; where the quota cuts
-  through a tie, the chair's order settles it (with a reason, recorded by the caller).
+- Endorsable nominations of one award form rank by their unit's score, then by votes; among equals, a
+  woman or a collective with ≥ 70% women comes first where the period's law says so (NĐ 152/2025 Điều 4
+  khoản 6: ``women_first``), and the outcome says so; where the quota still cuts through a tie, the
+  chair's order settles it (with a reason, recorded by the caller).
 - Cờ thi đua goes only to the leading unit (top score; a tie there is also the chair's to settle), at most
   ``flags_per_bloc`` per round. Other quotas are a share of the member units, per award form.
 """
@@ -13,7 +15,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -58,6 +60,7 @@ class Outcome:
     rank: int | None = None
     endorsed: bool = False
     reason: str = ""
+    priority: str = ""  # issue 18: why it came first among equals (women first), for the minutes
 
 
 @dataclass
@@ -83,10 +86,37 @@ class RoundResult:
                     "rank": o.rank,
                     "endorsed": o.endorsed,
                     "reason": o.reason,
+                    **({"priority": o.priority} if o.priority else {}),
                 }
                 for o in sorted(self.outcomes.values(), key=lambda o: o.nomination_id)
             ],
         }
+
+
+def _state_priority(
+    met: list[RoundNomination],
+    outcomes: dict[int, Outcome],
+    merit: Callable[[RoundNomination], tuple[Fraction, int]],
+    women_first: frozenset[int],
+    article: str,
+) -> None:
+    """Where women first decided between equals at the quota's cut, both outcomes say so (the minutes)."""
+    for n in met:
+        if n.id not in women_first or not outcomes[n.id].endorsed:
+            continue
+        passed_over = [
+            o for o in met if o.id not in women_first and merit(o) == merit(n) and not outcomes[o.id].endorsed
+        ]
+        if not passed_over:
+            continue
+        outcomes[
+            n.id
+        ].priority = f"ưu tiên cá nhân nữ / tập thể có từ 70% nữ khi cùng điểm, cùng số phiếu ({article})"
+        for o in passed_over:
+            outcomes[o.id].reason += (
+                f"; cùng điểm, cùng số phiếu với hồ sơ số {n.id}, được ưu tiên là nữ / tập thể có từ 70% nữ "
+                f"({article})"
+            )
 
 
 class TieUnresolved(InputRejected):
@@ -115,8 +145,15 @@ def tally(
     *,
     order: list[int] | None = None,
     leader: str | None = None,
+    women_first: frozenset[int] = frozenset(),
+    women_article: str = "",
 ) -> RoundResult:
-    """The round's outcome; raises TieUnresolved when a tie decides something and no order is given."""
+    """The round's outcome; raises TieUnresolved when a tie decides something and no order is given.
+
+    ``women_first``: the nominations of a woman or of a collective with ≥ 70% women, chosen first among
+    equal candidates (same score, same votes) under ``women_article``; empty where the period has no
+    such rule.
+    """
     scores = unit_scores(members, sheets)
     ranked_units = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
     unit_list = [(u, s, n) for u, (s, n) in ranked_units]
@@ -160,8 +197,11 @@ def tally(
     for form, group in sorted(by_form.items()):
         met = [n for n in group if outcomes[n.id].met]
 
-        def key(n: RoundNomination) -> tuple[Fraction, int]:
+        def merit(n: RoundNomination) -> tuple[Fraction, int]:
             return (-scores.get(n.submitting_unit, (Fraction(0), 0))[0], -outcomes[n.id].yes)
+
+        def key(n: RoundNomination) -> tuple[Fraction, int, int]:
+            return (*merit(n), 0 if n.id in women_first else 1)
 
         met.sort(key=lambda n: (key(n), position.get(n.id, len(position)), n.id))
         for rank, n in enumerate(met, start=1):
@@ -201,6 +241,8 @@ def tally(
                 continue
             outcome.endorsed = True
             endorsed += 1
+        if women_first:
+            _state_priority(met, outcomes, merit, women_first, women_article)
 
     if ties or needs_leader:
         parts = [

@@ -161,3 +161,29 @@ class Choice(LabelledEnum):
     YES = ("yes", "Đồng ý")
     NO = ("no", "Không đồng ý")
     ABSTAIN = ("abstain", "Không biểu quyết")
+
+
+# --- issue 18: discipline with its level, the appraiser's finding -----------------------------------
+
+
+class DisciplineLevel(LabelledEnum):
+    """Disciplinary measures in rising order of gravity (Luật Cán bộ, công chức Điều 79; Luật Viên chức
+    Điều 52): a rule that disqualifies "từ cảnh cáo trở lên" compares with :meth:`at_least`."""
+
+    KHIEN_TRACH = ("khien_trach", "Khiển trách")
+    CANH_CAO = ("canh_cao", "Cảnh cáo")
+    HA_BAC_LUONG = ("ha_bac_luong", "Hạ bậc lương")
+    GIANG_CHUC = ("giang_chuc", "Giáng chức")
+    CACH_CHUC = ("cach_chuc", "Cách chức")
+    BUOC_THOI_VIEC = ("buoc_thoi_viec", "Buộc thôi việc")
+
+    def at_least(self, other: DisciplineLevel) -> bool:
+        order = list(DisciplineLevel)
+        return order.index(self) >= order.index(other)
+
+
+class Finding(LabelledEnum):
+    """The appraiser's finding on a criterion that needs judgement (tiêu chuẩn cần thẩm định)."""
+
+    MET = ("met", "Đạt")
+    NOT_MET = ("not_met", "Không đạt")

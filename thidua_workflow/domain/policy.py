@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Procedure, Title
-from thidua_workflow.errors import ConfigurationError, InputRejected
+from thidua_workflow.errors import ConfigurationError, InputRejected, NotConfigured
 
 Confirmation = Literal["confirmed", "policy_default", "historical_not_confirmed", "not_confirmed"]
 
@@ -127,10 +127,19 @@ class BaseSalary(_Model):
 
 
 class RuleSetting(Sourced):
-    """A rule's legal citation in this period and the figures it reads."""
+    """A rule's legal citation in this period and the figures it reads.
+
+    ``judgement``: the criterion needs a person's judgement (tiêu chuẩn cần thẩm định). Intake does not
+    reject on it; the dossier goes to appraisal with the criterion marked "cần thẩm định", and the
+    appraiser's finding (met / not met, with a reason) decides it. Any rule can be made one.
+    """
 
     article: str
     params: dict[str, Any] = Field(default_factory=dict)
+    judgement: bool = False
+    criterion: str | None = Field(
+        default=None, description="what the appraiser judges, in the law's words (shown with the check)"
+    )
 
 
 class Limits(_Model):
@@ -181,6 +190,18 @@ class LegalBasis(Sourced):
         )
 
 
+class Lapse(Sourced):
+    """A decree set to lapse on a date unless extended (NĐ 152/2025 Điều 60 khoản 1: 01/3/2027)."""
+
+    lapses_from: date = Field(description="the first day the text no longer applies")
+    text: str = Field(description="the text that lapses, e.g. 'Nghị định 152/2025/NĐ-CP'")
+    article: str = Field(description="the article that sets the lapse")
+    extended_until: date | None = Field(
+        default=None, description="a later lapse once the National Assembly extends the text"
+    )
+    warn_days: Annotated[int, Field(ge=0)] = 60
+
+
 class PolicyPeriod(_Model):
     code: str
     title: str
@@ -194,6 +215,50 @@ class PolicyPeriod(_Model):
     bloc: BlocRules
     deadlines: Deadlines
     rules: dict[str, RuleSetting]
+    # --- the period's end as data (issue 18) -----------------------------------------------------
+    lapse: Lapse | None = Field(
+        default=None, description="the day the period's decree ceases to have effect unless extended"
+    )
+    successor: str | None = Field(
+        default=None, description="the code of the period that takes over once this one lapses"
+    )
+
+    def lapses_on(self) -> date | None:
+        """The first day without this period's decree: its extension if one is entered, else its lapse."""
+        if self.lapse is None:
+            return None
+        return self.lapse.extended_until or self.lapse.lapses_from
+
+    def lapsed(self, today: date) -> bool:
+        end = self.lapses_on()
+        return end is not None and today >= end and self.successor is None
+
+    def lapse_warning(self, today: date) -> str | None:
+        """A warning for operators from ``warn_days`` before the lapse while no successor is configured."""
+        end = self.lapses_on()
+        if end is None or self.lapse is None or self.successor is not None:
+            return None
+        days = (end - today).days
+        if days > self.lapse.warn_days:
+            return None
+        what = (
+            f"khai báo giai đoạn kế tiếp (khóa 'successor' của giai đoạn '{self.code}') hoặc ngày gia hạn "
+            f"(khóa 'lapse.extended_until') trong tệp chính sách"
+        )
+        if days <= 0:
+            return (
+                f"Giai đoạn '{self.code}' ({self.lapse.text}) đã hết hiệu lực từ ngày {end:%d/%m/%Y} "
+                f"({self.lapse.article}); không xét được hồ sơ nào theo giai đoạn này: {what}."
+            )
+        return (
+            f"Giai đoạn '{self.code}' ({self.lapse.text}) hết hiệu lực từ ngày {end:%d/%m/%Y} "
+            f"({self.lapse.article}), còn {days} ngày; chưa có giai đoạn kế tiếp: {what}."
+        )
+
+    def require_in_force(self, today: date) -> None:
+        """Refuse to judge under a lapsed period that has no successor: name what to configure."""
+        if self.lapsed(today):
+            raise NotConfigured(self.lapse_warning(today) or f"Giai đoạn '{self.code}' đã hết hiệu lực.")
 
     def covers(self, day: date) -> bool:
         return (self.applies_from is None or self.applies_from <= day) and (
@@ -248,6 +313,20 @@ class Policy(_Model):
     certificates: CertificateRules = Field(default_factory=CertificateRules)
     legal_bases: list[LegalBasis] = Field(default_factory=list)
     digest: str = ""
+
+    @model_validator(mode="after")
+    def _successors_exist(self) -> Self:
+        codes = {p.code for p in self.periods}
+        for period in self.periods:
+            if period.successor is not None and period.successor not in codes:
+                raise ValueError(
+                    f"giai đoạn {period.code}: successor '{period.successor}' không có trong periods"
+                )
+        return self
+
+    def lapse_warnings(self, today: date) -> list[str]:
+        """What operators must be told about periods that lapse soon or have lapsed (CLI, web, mail)."""
+        return [w for p in self.periods if (w := p.lapse_warning(today))]
 
     @model_validator(mode="after")
     def _periods_do_not_overlap(self) -> Self:

@@ -3,6 +3,10 @@
 A rule returns ``None`` when it does not apply to the nomination, else a :class:`Check` saying passed,
 failed or pending (decided later, e.g. by the bloc round), and on what it relied: what the dossier
 declares, what the database holds, or both. Intake rejects on a failed check; the appraiser sees all.
+
+A criterion that needs a person's judgement (the policy marks the rule ``judgement: true``, or the rule
+is one by nature) comes out as "judgement" ("cần thẩm định"): intake lets it through, and the
+appraiser's finding (:func:`apply_findings`) turns it into passed or failed, with the reason.
 """
 
 from __future__ import annotations
@@ -13,13 +17,22 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.enums import (
+    CommendationType,
+    DisciplineLevel,
+    DocumentKind,
+    Finding,
+    NomineeKind,
+    Scope,
+    Title,
+)
 from thidua_workflow.domain.policy import AwardForm, Policy, PolicyPeriod, RuleSetting
 from thidua_workflow.domain.schemas import Initiative, NominationIn
 from thidua_workflow.errors import ConfigurationError
 
 Basis = Literal["declared", "database", "both"]
-Outcome = Literal["passed", "failed", "pending"]
+Outcome = Literal["passed", "failed", "pending", "judgement"]
+JUDGEMENT_LABEL = "cần thẩm định"
 
 _BASIS_LABEL = {"declared": "hồ sơ kê khai", "database": "CSDL", "both": "hồ sơ kê khai và CSDL"}
 
@@ -42,19 +55,54 @@ class Check:
     outcome: Outcome
     message: str
     basis: tuple[str, ...] = ()
+    finding: FindingRecord | None = None
 
     @property
     def passed(self) -> bool:
         return self.outcome != "failed"
 
+    @property
+    def needs_judgement(self) -> bool:
+        """A criterion the appraiser must still judge: appraisal cannot conclude eligible before."""
+        return self.outcome == "judgement"
+
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "rule": self.rule,
             "article": self.article,
             "outcome": self.outcome,
             "message": self.message,
             "basis": list(self.basis),
         }
+        if self.finding is not None:
+            data["finding"] = self.finding.to_dict()
+        return data
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """The appraiser's finding on a criterion: met or not, why, by whom, when (a date as text)."""
+
+    finding: Finding
+    reason: str
+    by: str
+    at: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"finding": self.finding.value, "reason": self.reason, "by": self.by, "at": self.at}
+
+
+def apply_findings(checks: Iterable[Check], findings: dict[str, FindingRecord]) -> list[Check]:
+    """Each criterion that needs judgement, decided by the appraiser's finding where one is recorded."""
+    out: list[Check] = []
+    for check in checks:
+        found = findings.get(check.rule)
+        if check.needs_judgement and found is not None:
+            outcome: Outcome = "passed" if found.finding is Finding.MET else "failed"
+            message = f"{check.message} — thẩm định: {found.finding.label.lower()} ({found.reason})"
+            check = Check(check.rule, check.article, outcome, message, (*check.basis, "appraisal"), found)
+        out.append(check)
+    return out
 
 
 @dataclass(frozen=True)
@@ -143,6 +191,8 @@ def bang_khen_ca_nhan(ctx: RuleInput, setting: RuleSetting) -> Check | None:
     """A person: N consecutive years Chiến sĩ thi đua cơ sở, or N years HTXSNV with K initiatives."""
     if ctx.kind is not NomineeKind.PERSON or ctx.nomination.commendation_type is not CommendationType.REGULAR:
         return None
+    if ctx.nomination.declared.outstanding:
+        return None  # the dossier rests on the other ground: bang_khen_thanh_tich_xuat_sac
     n = int(setting.params.get("consecutive_years", 2))
     k = int(setting.params.get("initiatives", 2))
     cstd = _grounds(ctx.held, {Title.CHIEN_SI_THI_DUA_CO_SO})
@@ -188,6 +238,7 @@ def bang_khen_tap_the(ctx: RuleInput, setting: RuleSetting) -> Check | None:
     if (
         ctx.kind is not NomineeKind.COLLECTIVE
         or ctx.nomination.commendation_type is not CommendationType.REGULAR
+        or ctx.nomination.declared.outstanding
     ):
         return None
     n = int(setting.params.get("consecutive_years", 2))
@@ -257,6 +308,7 @@ def tap_the_lao_dong_xuat_sac(ctx: RuleInput, setting: RuleSetting) -> Check | N
     advanced = Fraction(str(setting.params.get("advanced_share", "0.7")))
     min_cstd = int(setting.params.get("min_chien_si_co_so", 1))
     max_disc = int(setting.params.get("max_disciplined", 0))
+    floor = setting.params.get("disqualifying_from")
     problems = []
     if Fraction(members.completed_tasks, members.total) < completed:
         problems.append(
@@ -268,8 +320,11 @@ def tap_the_lao_dong_xuat_sac(ctx: RuleInput, setting: RuleSetting) -> Check | N
         )
     if members.chien_si_thi_dua_co_so < min_cstd:
         problems.append(f"cần ít nhất {min_cstd} Chiến sĩ thi đua cơ sở")
-    if members.disciplined > max_disc:
-        problems.append(f"{members.disciplined} thành viên bị kỷ luật")
+    if floor is None:
+        if members.disciplined > max_disc:
+            problems.append(f"{members.disciplined} thành viên bị kỷ luật")
+    else:
+        problems += _discipline_problems(members.disciplined, members.discipline, DisciplineLevel(floor))
     if problems:
         return Check(name, setting.article, "failed", "; ".join(problems), ("declared",))
     return Check(
@@ -278,6 +333,84 @@ def tap_the_lao_dong_xuat_sac(ctx: RuleInput, setting: RuleSetting) -> Check | N
         "passed",
         f"{members.completed_tasks}/{members.total} hoàn thành nhiệm vụ, "
         f"{members.lao_dong_tien_tien} Lao động tiên tiến, {members.chien_si_thi_dua_co_so} Chiến sĩ thi đua cơ sở",
+        ("declared",),
+    )
+
+
+def _discipline_problems(
+    disciplined: int, levels: dict[DisciplineLevel, int], floor: DisciplineLevel
+) -> list[str]:
+    """Members disciplined at ``floor`` or above disqualify; lighter measures do not. A count without
+    its levels cannot be judged: the dossier must say which measure (declared.members.discipline)."""
+    if disciplined and sum(levels.values()) != disciplined:
+        return [
+            f"{disciplined} thành viên bị kỷ luật: cần ghi rõ hình thức kỷ luật (declared.members.discipline), "
+            f"vì chỉ kỷ luật từ {floor.label.lower()} trở lên mới không đủ điều kiện"
+        ]
+    heavy = {level: n for level, n in levels.items() if level.at_least(floor)}
+    if heavy:
+        listed = ", ".join(f"{n} {level.label.lower()}" for level, n in sorted(heavy.items()))
+        return [f"có thành viên bị kỷ luật từ {floor.label.lower()} trở lên ({listed})"]
+    return []
+
+
+@rule("bang_khen_thanh_tich_xuat_sac")
+def bang_khen_thanh_tich_xuat_sac(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """An outstanding achievement in a movement or of province-wide effect: the appraiser judges it.
+
+    For a person or a collective whose dossier claims it (``declared.outstanding``), instead of the
+    consecutive years of ``bang_khen_ca_nhan`` / ``bang_khen_tap_the``; marked "cần thẩm định".
+    """
+    claimed = ctx.nomination.declared.outstanding
+    if not claimed or ctx.kind is NomineeKind.HOUSEHOLD:
+        return None
+    criterion = (
+        setting.criterion
+        or "thành tích xuất sắc trong phong trào thi đua hoặc có phạm vi ảnh hưởng trong tỉnh"
+    )
+    movement = f" (phong trào: {ctx.nomination.movement})" if ctx.nomination.movement else ""
+    return Check(
+        "bang_khen_thanh_tich_xuat_sac",
+        setting.article,
+        "judgement",
+        f"{JUDGEMENT_LABEL}: {criterion}{movement}; hồ sơ kê khai: {claimed}",
+        ("declared",),
+    )
+
+
+@rule("bang_khen_ho_gia_dinh")
+def bang_khen_ho_gia_dinh(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """A household, exemplary and with a large contribution to its locality: the appraiser judges it."""
+    if ctx.kind is not NomineeKind.HOUSEHOLD:
+        return None
+    criterion = setting.criterion or "gia đình gương mẫu, có đóng góp lớn cho địa phương, xã hội"
+    claimed = ctx.nomination.declared.outstanding
+    told = f"; hồ sơ kê khai: {claimed}" if claimed else ""
+    return Check(
+        "bang_khen_ho_gia_dinh",
+        setting.article,
+        "judgement",
+        f"{JUDGEMENT_LABEL}: {criterion}{told}",
+        ("declared",),
+    )
+
+
+@rule("co_thi_dua_tieu_chuan")
+def co_thi_dua_tieu_chuan(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """Cờ thi đua's substantive criteria, beyond leading the bloc (the policy lists them).
+
+    Judged by the appraiser where the policy marks the rule ``judgement``; else left to the bloc's
+    evaluation (bình xét, suy tôn) and shown as pending.
+    """
+    if not ctx.award.leads_bloc:
+        return None
+    criteria = [str(c) for c in setting.params.get("criteria", [])]
+    listed = "; ".join(f"{chr(ord('a') + i)}) {c}" for i, c in enumerate(criteria)) or setting.criterion or ""
+    return Check(
+        "co_thi_dua_tieu_chuan",
+        setting.article,
+        "judgement" if setting.judgement else "pending",
+        (f"{JUDGEMENT_LABEL}: " if setting.judgement else "khối bình xét, suy tôn: ") + listed,
         ("declared",),
     )
 
@@ -382,10 +515,21 @@ def evaluate(ctx: RuleInput) -> list[Check]:
         fn = RULES.get(name)
         if fn is None:
             raise ConfigurationError(f"Chính sách dùng quy tắc '{name}' không có trong mã nguồn.")
-        result = fn(ctx, ctx.period.rule(name))
+        setting = ctx.period.rule(name)
+        result = fn(ctx, setting)
         if result is not None:
-            checks.append(result)
+            checks.append(_as_judgement(result, setting) if setting.judgement else result)
     return checks
+
+
+def _as_judgement(check: Check, setting: RuleSetting) -> Check:
+    """A rule the policy marks ``judgement``: what the code found is shown, the appraiser decides."""
+    if check.outcome in ("judgement", "pending"):
+        return check
+    criterion = f"{setting.criterion}; " if setting.criterion else ""
+    return Check(
+        check.rule, check.article, "judgement", f"{JUDGEMENT_LABEL}: {criterion}{check.message}", check.basis
+    )
 
 
 def check_policy(policy: Policy) -> None:

@@ -11,7 +11,14 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.enums import (
+    CommendationType,
+    DisciplineLevel,
+    DocumentKind,
+    NomineeKind,
+    Scope,
+    Title,
+)
 from thidua_workflow.domain.fields import PolicyCode, Slug, VnLine, VnName, VnText
 from thidua_workflow.domain.period import Period
 
@@ -67,19 +74,47 @@ class Initiative(_Input):
 
 
 class MemberStats(_Input):
-    """A collective's members, for Tập thể lao động xuất sắc."""
+    """A collective's members, for Tập thể lao động xuất sắc.
+
+    ``disciplined`` counts members disciplined in the period; ``discipline`` says with which measure
+    (level -> count), since only some levels disqualify the collective ("từ cảnh cáo trở lên").
+    """
 
     total: Annotated[int, Field(gt=0)]
     completed_tasks: Annotated[int, Field(ge=0)]
     lao_dong_tien_tien: Annotated[int, Field(ge=0)]
     chien_si_thi_dua_co_so: Annotated[int, Field(ge=0)]
     disciplined: Annotated[int, Field(ge=0)] = 0
+    discipline: dict[DisciplineLevel, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)
+    women: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="members who are women (NĐ 152/2025 Điều 4 khoản 6: ≥ 70% come first)"
+    )
 
     @model_validator(mode="after")
     def _not_more_than_total(self) -> Self:
         for name in ("completed_tasks", "lao_dong_tien_tien", "chien_si_thi_dua_co_so", "disciplined"):
             if getattr(self, name) > self.total:
                 raise ValueError(f"{name} lớn hơn tổng số thành viên ({self.total})")
+        if self.women is not None and self.women > self.total:
+            raise ValueError(f"women lớn hơn tổng số thành viên ({self.total})")
+        by_level = sum(self.discipline.values())
+        if by_level and by_level != self.disciplined:
+            raise ValueError(
+                f"discipline: tổng theo hình thức kỷ luật ({by_level}) khác disciplined ({self.disciplined})"
+            )
+        return self
+
+
+class LeavePeriod(_Input):
+    """A maternity leave (nghỉ thai sản): counted as working time (NĐ 152/2025 Điều 4 khoản 5)."""
+
+    starts: date
+    ends: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.ends < self.starts:
+            raise ValueError("nghỉ thai sản: ngày kết thúc (ends) trước ngày bắt đầu (starts)")
         return self
 
 
@@ -87,6 +122,15 @@ class Declared(_Input):
     titles: list[DeclaredTitle] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
     members: MemberStats | None = None
+    outstanding: VnText | None = Field(
+        default=None,
+        description="an outstanding achievement in a movement or one with a province-wide effect (or a "
+        "household's contribution): the ground the appraiser judges",
+    )
+    woman: bool | None = Field(default=None, description="a person nominee who is a woman (Điều 4 k6)")
+    maternity_leave: list[LeavePeriod] = Field(
+        default_factory=list, description="maternity leave in the period: counted as working time (Điều 4 k5)"
+    )
 
 
 class DocumentIn(_Input):

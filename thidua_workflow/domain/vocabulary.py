@@ -25,6 +25,14 @@ RULE_NAMES = {
     "to_trinh": "Tờ trình",
     "trung_lap": "Không đề nghị trùng",
     "vong_binh_xet": "Vòng bình xét của khối",
+    # issue 18
+    "bang_khen_thanh_tich_xuat_sac": "Bằng khen: thành tích xuất sắc trong phong trào thi đua",
+    "bang_khen_ho_gia_dinh": "Tiêu chuẩn Bằng khen cho hộ gia đình",
+    "co_thi_dua_tieu_chuan": "Tiêu chuẩn Cờ thi đua (thành tích, mô hình mới, nội bộ)",
+    "hieu_luc_giai_doan": "Hiệu lực của quy định áp dụng",
+    "thai_san_tinh_thoi_gian": "Thời gian nghỉ thai sản được tính",
+    "uu_tien_nu": "Ưu tiên nữ khi cùng đủ điều kiện",
+    "nu_lanh_dao_giam_thoi_gian": "Nữ lãnh đạo: giảm 1/3 thời gian xét cống hiến",
 }
 
 # A submission's field paths (without "nominations[N]."), as the form and the template name them.
@@ -80,6 +88,7 @@ def field_label(path: str) -> str:
 # Recorded actions that are not arrows of the nomination lifecycle (those carry their own labels).
 ACTION_LABELS = {
     "submission": "Nộp tờ trình",
+    "record_finding": "Ghi kết quả thẩm định tiêu chuẩn",
     "release": "Tiếp tục xét (hết tạm dừng)",
     "certificate_revoke": "Thu hồi bằng",
     "certificates_issue": "In bằng",

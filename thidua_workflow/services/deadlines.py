@@ -1,5 +1,6 @@
 """Deadlines in working days: a reminder the working day before a task falls due, an escalation (to the
-assignees and the operators) the first day it is late — each once per task."""
+assignees and the operators) the first day it is late — each once per task; and, weekly, the warning that
+a policy period's decree lapses soon with no successor configured (issue 18)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def remind_and_escalate(ctx: Context) -> dict[str, int]:
     today = now.astimezone(ctx.clock.tz).date()
     calendar = ctx.calendar
     soon = calendar.add_working_days(today, 1)
-    counts = {"reminded": 0, "escalated": 0}
+    counts = {"reminded": 0, "escalated": 0, "policy_lapse": 0}
     with ctx.uow() as uow:
         session = uow.session
         for task in session.scalars(
@@ -33,5 +34,6 @@ def remind_and_escalate(ctx: Context) -> dict[str, int]:
                 notifications.task_due(session, task, subject_label(session, task), now, overdue=False)
                 task.reminded_on = today
                 counts["reminded"] += 1
+        counts["policy_lapse"] = notifications.policy_lapse(session, ctx.policy.lapse_warnings(today), now)
         uow.commit()
     return counts

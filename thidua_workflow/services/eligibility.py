@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import rules
-from thidua_workflow.domain.enums import CommendationType, NomineeKind, Title
+from thidua_workflow.domain.enums import CommendationType, Finding, NomineeKind, Title
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
 from thidua_workflow.domain.schemas import Declared, NominationIn
 from thidua_workflow.services.context import Context
@@ -189,12 +189,38 @@ def as_input(nomination: m.Nomination, dossier: DossierContent) -> NominationIn:
 def recheck(ctx: Context, session: Session, nomination: m.Nomination, today: date) -> list[rules.Check]:
     """The rules again, on the current dossier version and today's records (appraisal)."""
     period = ctx.policy.period_by_code(nomination.policy_period)
+    period.require_in_force(today)
     award = period.award_form(nomination.award_form)
     dossier, dissolved = _current_dossier(session, nomination, today)
     entry = as_input(nomination, dossier)
     # The report's age is judged at submission, not at every later look.
     checks = evaluate(session, entry, period, award, nomination.nominee_key, today, dissolved)
-    return [c for c in checks if c.rule != "bao_cao_thanh_tich_moi"]
+    checks = [c for c in checks if c.rule != "bao_cao_thanh_tich_moi"]
+    if not any(c.needs_judgement for c in checks):
+        return checks
+    # Criteria that need judgement, as the appraiser found them on this dossier version (issue 18).
+    return rules.apply_findings(checks, findings_for(session, nomination.id, nomination.current_version))
+
+
+def findings_for(
+    session: Session, nomination_id: int, dossier_version: int
+) -> dict[str, rules.FindingRecord]:
+    """The latest finding per criterion on one dossier version (a later row replaces an earlier one)."""
+    rows = session.execute(
+        select(m.CriterionFinding, m.Person.full_name)
+        .join(m.Person, m.Person.id == m.CriterionFinding.recorded_by_id)
+        .where(
+            m.CriterionFinding.nomination_id == nomination_id,
+            m.CriterionFinding.dossier_version == dossier_version,
+        )
+        .order_by(m.CriterionFinding.id)
+    ).all()
+    found: dict[str, rules.FindingRecord] = {}
+    for row, name in rows:
+        found[row.rule] = rules.FindingRecord(
+            Finding(row.finding), row.reason, name, f"{row.recorded_at:%d/%m/%Y}"
+        )
+    return found
 
 
 def _current_dossier(

@@ -31,6 +31,7 @@ from thidua_workflow.domain.schemas import Declared, DocumentIn, NominationIn, R
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.errors import (
     InputRejected,
+    NotConfigured,
     NotFound,
     Problem,
     StaleVersion,
@@ -169,6 +170,12 @@ def _judge_entry(
         period = ctx.policy.period_for(entry.period.reference_date)
     except InputRejected as exc:
         add(exc.message, "period")
+        return None, problems
+    try:
+        period.require_in_force(org.today)  # a lapsed decree with no successor judges nothing (issue 18)
+    except NotConfigured as exc:
+        article = period.lapse.article if period.lapse else None
+        add(exc.message, "period", rule="hieu_luc_giai_doan", article=article)
         return None, problems
     try:
         award = period.award_form(entry.award_form)

@@ -7,7 +7,7 @@ action that was rolled back) and sent later by the flows, or inline by the CLI (
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -105,6 +105,31 @@ def nomination_changed(
     )
     subject = f"[Thi đua – Khen thưởng] Hồ sơ số {nomination.id}: {status.label}"
     return _queue(session, people, subject, body, status.value, at, nomination_id=nomination.id)
+
+
+# --- issue 18: a decree about to lapse -----------------------------------------------------------------
+LAPSE_ROLES = (Role.OPERATOR, Role.APPRAISER, Role.COUNCIL_SECRETARY)
+LAPSE_EVERY_DAYS = 7  # once a week while the warning holds: a reminder, not a flood
+
+
+def policy_lapse(session: Session, warnings: list[str], at: datetime) -> int:
+    """Operators and the Ban's staff hear, weekly, that a period lapses soon (or has) with no successor."""
+    if not warnings:
+        return 0
+    recent = session.scalar(
+        select(m.Notification.id)
+        .where(
+            m.Notification.reason == "policy_lapse",
+            m.Notification.created_at > at - timedelta(days=LAPSE_EVERY_DAYS),
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return 0
+    people = {p.id: p for role in LAPSE_ROLES for p in _people_for(session, role.value, None, None)}
+    body = "\n\n".join(warnings)
+    subject = "[Thi đua – Khen thưởng] Quy định sắp hết hiệu lực: cần cấu hình chính sách"
+    return _queue(session, list(people.values()), subject, body, "policy_lapse", at)
 
 
 def send_pending(ctx: Context, *, limit: int = 500) -> dict[str, int]:

@@ -25,11 +25,13 @@ from thidua_workflow.domain.authz import require_role
 from thidua_workflow.domain.enums import DecisionStatus, DocumentKind, NominationStatus, Role, SessionStatus
 from thidua_workflow.domain.schemas import DocumentIn
 from thidua_workflow.domain.text import nfc, number_vi, vietnamese_date
+from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import InputRejected, NotFound, TransitionNotAllowed
 from thidua_workflow.services import audit, directory
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.certificates import decision_document, decision_pdf
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.eligibility import findings_for
 from thidua_workflow.services.evidence import Evidence, stored
 
 # kind → what it is about: a bloc round, a council session, or a decision
@@ -117,6 +119,8 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
             if outcome["endorsed"]
             else f"Không đề nghị: {outcome['reason']}"
         )
+        if outcome.get("priority"):  # women first among equals (issue 18): the minutes state it
+            verdict += f"; {outcome['priority']}"
         votes.append(
             {
                 "stt": f"{i:02d}",
@@ -216,6 +220,19 @@ def _session_items(ctx: Context, session: Session, council: m.CouncilSession) ->
     return items
 
 
+def _finding_lines(session: Session, nominations: list[m.Nomination]) -> list[str]:
+    """The appraiser's findings on criteria marked "cần thẩm định", as the minutes state them (issue 18)."""
+    lines = []
+    for n in nominations:
+        found = findings_for(session, n.id, n.current_version)
+        for rule, record in found.items():
+            lines.append(
+                f"Kết quả thẩm định tiêu chuẩn cần thẩm định — {n.nominee_name}: {rule_name(rule)}: "
+                f"{record.finding.label.lower()} ({record.reason}; {record.by}, ngày {record.at})."
+            )
+    return lines
+
+
 def _closed_session(session: Session, session_id: int) -> m.CouncilSession:
     council = session.get(m.CouncilSession, session_id)
     if council is None:
@@ -248,7 +265,8 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
     voted = sum(1 for r in members if r.voted)
     secretary = session.get(m.Person, council.closed_by_id) if council.closed_by_id else None
     rows = []
-    for i, item in enumerate(_session_items(ctx, session, council), start=1):
+    items = _session_items(ctx, session, council)
+    for i, item in enumerate(items, start=1):
         rows.append(
             {
                 "stt": f"{i:02d}",
@@ -261,6 +279,7 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
             }
         )
     approved = sum(1 for r in rows if r["outcome"] == "Đạt")
+    judged = _finding_lines(session, [item.nomination for item in items])
     return {
         "body_parent": _province_body(ctx),
         "body_name": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
@@ -289,6 +308,7 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         "Tỉ lệ tính trên tổng số thành viên Hội đồng.",
         "rows": rows,
         "conclusions": [
+            *judged,
             f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng {approved:02d} trường hợp "
             "đạt tỉ lệ phiếu theo quy định.",
         ],
@@ -339,6 +359,7 @@ def _proposal(ctx: Context, session: Session, session_id: int) -> dict[str, Any]
         "appraisal": [
             f"Ban Thi đua – Khen thưởng (Sở Nội vụ) đã thẩm định {len(items):02d} hồ sơ đề nghị: các hồ sơ đủ "
             "thành phần, đúng thủ tục và đạt tiêu chuẩn theo quy định.",
+            *_finding_lines(session, [item.nomination for item in items]),
         ],
         "council": [
             f"{council.title}: có mặt {present:02d}/{total:02d} thành viên; {voted:02d}/{total:02d} phiếu "

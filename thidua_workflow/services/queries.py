@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, NomineeKind, Procedure, Role, TaskKind, TaskStatus
 from thidua_workflow.domain.text import collation_key, search_key
-from thidua_workflow.errors import InputRejected, NotFound
+from thidua_workflow.errors import InputRejected, NotConfigured, NotFound
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.directory import unit_names
 from thidua_workflow.services.eligibility import recheck
@@ -388,7 +389,9 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
             )
         if n.status == NominationStatus.APPRAISAL.value and n.dossiers:
             today = ctx.clock.today()
-            detail.current_checks = [c.to_dict() for c in recheck(ctx, session, n, today)]
+            # A lapsed period re-checks nothing (issue 18): the stored checks show, and the banner says why.
+            with contextlib.suppress(NotConfigured):
+                detail.current_checks = [c.to_dict() for c in recheck(ctx, session, n, today)]
         events = session.scalars(
             select(m.AuditEvent)
             .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.entity_id == str(n.id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain import bloc_round as tally_rules
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, RoundStatus, TaskKind, TaskStatus
+from thidua_workflow.domain.policy import PolicyPeriod
 from thidua_workflow.domain.text import TextError, clean_text
 from thidua_workflow.errors import (
     Conflict,
@@ -425,10 +427,52 @@ def _tally(
         tally_rules.Ballot(v.voter_unit_id, v.nomination_id, v.approve)
         for v in session.scalars(select(m.RoundVote).where(m.RoundVote.round_id == bloc_round.id))
     ]
+    women_first, women_article = _women_first(session, period, items)
     result = tally_rules.tally(
-        list(bloc_round.members), nominations, sheets, ballots, period.bloc, order=order, leader=leader
+        list(bloc_round.members),
+        nominations,
+        sheets,
+        ballots,
+        period.bloc,
+        order=order,
+        leader=leader,
+        women_first=women_first,
+        women_article=women_article,
     )
     return result, items
+
+
+def _women_first(
+    session: Session, period: PolicyPeriod, items: list[m.Nomination]
+) -> tuple[frozenset[int], str]:
+    """The nominations of a woman, or of a collective with at least the policy's share of women, as their
+    current dossier declares them, where the period's law puts them first among equals (NĐ 152/2025 Điều
+    4 khoản 6: the policy's ``uu_tien_nu`` rule); none in earlier periods."""
+    setting = period.rules.get("uu_tien_nu")
+    if setting is None or not items:
+        return frozenset(), ""
+    share = Fraction(str(setting.params.get("women_share_collective", "0.7")))
+    rows = session.execute(
+        select(m.DossierVersion.nomination_id, m.DossierVersion.declared)
+        .join(
+            m.Nomination,
+            (m.Nomination.id == m.DossierVersion.nomination_id)
+            & (m.Nomination.current_version == m.DossierVersion.number),
+        )
+        .where(m.Nomination.id.in_([n.id for n in items]))
+    )
+    chosen = set()
+    for nomination_id, declared in rows:
+        members = declared.get("members") or {}
+        women, total = members.get("women"), members.get("total")
+        if declared.get("woman") is True or (
+            isinstance(women, int)
+            and isinstance(total, int)
+            and total > 0
+            and Fraction(women, total) >= share
+        ):
+            chosen.add(nomination_id)
+    return frozenset(chosen), setting.article
 
 
 def close_round(

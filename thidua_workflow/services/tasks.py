@@ -420,6 +420,14 @@ def _appraise(
     authorize(actor, arrow, subject_of(nomination))
     reason = reason_text(comment, required=arrow.needs_reason)
     checks = recheck(ctx, session, nomination, now.astimezone(ctx.clock.tz).date())
+    unjudged = [c for c in checks if c.needs_judgement]
+    if decision == "pass" and unjudged:
+        # Appraisal cannot conclude "eligible" while a criterion marked "cần thẩm định" has no finding.
+        raise ValidationFailed(
+            [Problem(c.message, field="finding", rule=c.rule, article=c.article) for c in unjudged],
+            f"Hồ sơ số {nomination.id} còn tiêu chuẩn cần thẩm định chưa có kết quả; ghi kết quả từng tiêu "
+            f"chuẩn (đạt / không đạt, có lý do) trước khi đề nghị khen thưởng:",
+        )
     failed = [c for c in checks if c.outcome == "failed"]
     if decision == "pass" and failed and not reason:
         raise ValidationFailed(

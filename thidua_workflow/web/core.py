@@ -27,6 +27,7 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import (
     DecisionStatus,
+    DisciplineLevel,
     DocumentKind,
     NominationStatus,
     NomineeKind,
@@ -37,7 +38,7 @@ from thidua_workflow.domain.enums import (
     TaskKind,
 )
 from thidua_workflow.domain.text import decimal_vi, file_size, group_digits, money_vnd, vietnamese_date
-from thidua_workflow.domain.vocabulary import ACTION_LABELS
+from thidua_workflow.domain.vocabulary import ACTION_LABELS, rule_name
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
 from thidua_workflow.services import accounts, directory
 from thidua_workflow.services.context import Context
@@ -219,6 +220,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "today": ctx.clock.today(),
             "awards": award_names(ctx),
             "unit_name": UnitNames(ctx),
+            "policy_warnings": policy_warnings(ctx, actor),
             **values,
         },
         status_code=status_code,
@@ -238,6 +240,20 @@ class UnitNames:
         if self._names is None:
             self._names = directory.unit_names(self.ctx, self.ctx.clock.today())
         return self._names.get(unit_id, unit_id)
+
+
+# Who is told that a policy period lapses soon (issue 18): those who run the system and the Ban TĐKT.
+WARNED_ROLES = frozenset({Role.OPERATOR, Role.APPRAISER, Role.COUNCIL_SECRETARY})
+
+
+def policy_warnings(ctx: Context, actor: Actor | None) -> list[str]:
+    """A lapsing or lapsed decree with no successor configured, for operators and the Ban's staff."""
+    if actor is None or not {g.role for g in actor.grants} & WARNED_ROLES:
+        return []
+    try:
+        return ctx.policy.lapse_warnings(ctx.clock.today())
+    except ThiduaError:
+        return []
 
 
 def award_names(ctx: Context) -> dict[str, str]:
@@ -342,6 +358,8 @@ TEMPLATES.env.filters.update(
         "document_label": lambda v: _label(DocumentKind, v),
         "procedure_label": lambda v: _label(Procedure, v),
         "outcome_label": lambda v: OUTCOMES.get(v, v or ""),
+        "rule_label": rule_name,
+        "discipline_label": lambda v: _label(DisciplineLevel, v),
     }
 )
 TEMPLATES.env.globals["Role"] = Role

@@ -10,7 +10,14 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.enums import (
+    CommendationType,
+    DisciplineLevel,
+    DocumentKind,
+    NomineeKind,
+    Scope,
+    Title,
+)
 from thidua_workflow.domain.vocabulary import field_label, rule_name
 from thidua_workflow.errors import InputRejected, Problem
 from thidua_workflow.web.core import date_field, field, uploads
@@ -23,6 +30,7 @@ FORM_CHOICES = {
     "types": [(t.value, t.label) for t in CommendationType],
     "titles": [(t.value, t.label) for t in Title],
     "scopes": [(s.value, s.label) for s in Scope],
+    "discipline": [(d.value, d.label) for d in DisciplineLevel],
 }
 
 
@@ -133,4 +141,14 @@ def _declared(form: FormData) -> dict[str, Any]:
     }
     if any(members.values()):
         declared["members"] = {k: v for k, v in members.items() if v}
+    # Discipline with its level (issue 18): only some levels disqualify a Tập thể lao động xuất sắc.
+    discipline = {
+        level.value: count for level in DisciplineLevel if (count := field(form, f"discipline_{level.value}"))
+    }
+    if discipline:
+        members_in = declared.setdefault("members", {})
+        members_in["discipline"] = discipline
+        members_in["disciplined"] = sum(int(v) for v in discipline.values() if str(v).isdigit())
+    if outstanding := field(form, "outstanding"):
+        declared["outstanding"] = outstanding
     return declared

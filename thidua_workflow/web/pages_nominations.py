@@ -14,8 +14,10 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import collation_key, matches
+from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
 from thidua_workflow.services import directory, queries
+from thidua_workflow.services import findings as finding_service
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.evidence import MappingSource
@@ -379,6 +381,31 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
         checks=detail.current_checks
         if detail.current_checks is not None
         else (detail.dossiers[-1].checks if detail.dossiers else []),
+        judgement_rules=judgement_rules(detail.current_checks or []),
+    )
+
+
+def judgement_rules(checks: list[dict[str, Any]]) -> list[str]:
+    """The criteria the appraiser judges on this dossier: still "cần thẩm định", or already found."""
+    return [str(c["rule"]) for c in checks if c["outcome"] == "judgement" or c.get("finding")]
+
+
+@router.post("/nominations/{nomination_id}/findings")
+def record_finding(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    """The appraiser's finding on one criterion marked "cần thẩm định" (issue 18)."""
+    result = finding_service.record_finding(
+        context(request),
+        actor.username,
+        nomination_id,
+        field(form, "rule", required=True, label="Tiêu chuẩn") or "",
+        finding_service.parse_finding(field(form, "finding", required=True, label="Kết quả") or ""),
+        field(form, "reason", required=True, label="Lý do") or "",
+        expected_version=_version(form),
+    )
+    return back(
+        request,
+        f"/nominations/{nomination_id}#tham-dinh-tieu-chuan",
+        f"Đã ghi kết quả thẩm định: {rule_name(result.rule)} — {result.finding.label.lower()}.",
     )
 
 
