@@ -26,7 +26,7 @@ from thidua_workflow.domain.enums import DecisionStatus, DocumentKind, Nominatio
 from thidua_workflow.domain.schemas import DocumentIn
 from thidua_workflow.domain.text import nfc, number_vi, vietnamese_date
 from thidua_workflow.errors import InputRejected, NotFound, TransitionNotAllowed
-from thidua_workflow.services import audit, directory
+from thidua_workflow.services import audit, directory, posting
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.certificates import decision_document, decision_pdf
 from thidua_workflow.services.context import Context
@@ -288,6 +288,12 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         "ballot_note": "Bỏ phiếu kín: biên bản ghi số phiếu đồng ý của từng trường hợp, không ghi ai bỏ phiếu thế nào. "
         "Tỉ lệ tính trên tổng số thành viên Hội đồng.",
         "rows": rows,
+        "public_posting": posting.minutes_lines(
+            ctx, session, [r.nomination.id for r in _session_items(ctx, session, council)]
+        )
+        or [
+            "Không có trường hợp nào thuộc diện công khai trước khi họp Hội đồng (Điều 44 khoản 2 Nghị định 152/2025/NĐ-CP)."
+        ],
         "conclusions": [
             f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng {approved:02d} trường hợp "
             "đạt tỉ lệ phiếu theo quy định.",
