@@ -558,7 +558,7 @@ class Merger2025(Scenario):
         name, package = national.package(ctx, proposal.id)
         self.say(
             f"    Hồ sơ trình số {proposal.id}: {len(proposal.items)} trường hợp; tệp {name} "
-            f"({len(package):,} byte: công văn, danh sách, biên bản, báo cáo thành tích); hạn Bộ Nội vụ nhận "
+            f"({money(len(package))} byte: công văn, danh sách, biên bản, báo cáo thành tích); hạn Bộ Nội vụ nhận "
             f"{proposal.deadline:%d/%m/%Y}"
             if proposal.deadline
             else ""
@@ -600,9 +600,7 @@ class Merger2025(Scenario):
         for a in done:
             self.say(
                 f"    Quyết định số {a.act_number} hủy bỏ khen thưởng của {a.nominee_name} tại Quyết định số "
-                f"{a.decision_number}; thu hồi {a.recover_amount:,} đồng, hạn {a.recover_due_on:%d/%m/%Y}".replace(
-                    ",", "."
-                )
+                f"{a.decision_number}; thu hồi {money(a.recover_amount)} đồng, hạn {a.recover_due_on:%d/%m/%Y}"
             )
             if a.certificate_code:
                 verdict = certificates.verify(ctx, a.certificate_code)
@@ -620,6 +618,11 @@ VOTERS_2025 = {
     "qb-hoi-nha-bao": "nhabao.chutich.qt",
 }
 COUNCIL_2025 = ["ct.ubnd.qt", "tb.tdkt.qt"]
+
+
+def money(amount: int) -> str:
+    """An amount as Vietnamese write it: 2.340.000."""
+    return f"{amount:,}".replace(",", ".")
 
 
 def audit_trail(ctx: Context, nomination_id: int) -> list[dict[str, Any]]:

@@ -104,4 +104,16 @@ ACTION_LABELS = {
     "session_attendance": "Điểm danh phiên họp",
     "session_close": "Kết thúc phiên họp",
     "session_open": "Mở phiên họp Hội đồng",
+    # --- NĐ 152/2025 steps (issue 19) ---
+    "public_posting": "Công khai danh sách trước khi họp Hội đồng",
+    "posting_publish": "Công khai danh sách đề nghị khen thưởng",
+    "posting_comment": "Nhận ý kiến, khiếu nại về danh sách công khai",
+    "posting_answer": "Trả lời ý kiến về danh sách công khai",
+    "clearance_request": "Xin ý kiến cơ quan có liên quan",
+    "clearance_reply": "Ghi nhận ý kiến của cơ quan có liên quan",
+    "national_prepare": "Lập hồ sơ trình khen thưởng cấp Nhà nước",
+    "national_send": "Gửi hồ sơ trình khen thưởng cấp Nhà nước",
+    "decision_annul": "Hủy bỏ quyết định khen thưởng",
+    "decision_annul_part": "Hủy bỏ khen thưởng một số trường hợp trong quyết định",
+    "award_recovered": "Đã thu hồi hiện vật, tiền thưởng",
 }

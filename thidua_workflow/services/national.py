@@ -392,17 +392,19 @@ def package(ctx: Context, proposal_id: int) -> tuple[str, bytes]:
             ],
         )
         award_form = p.award_form
+        stamp = p.created_at.astimezone(ctx.clock.tz).date()
     template = word.find_template("cong-van-trinh", paperwork.override_folder(ctx))
     cover = word.render_docx(template, letter)
     minutes = [paperwork.make(ctx, "bien-ban-hoi-dong", s) for s in sorted(sessions)]
+    entries = [("cong-van-trinh.docx", cover), ("danh-sach-de-nghi.xlsx", listing)]
+    entries += [(made.file_name, made.content) for made in minutes] + files
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("cong-van-trinh.docx", cover)
-        z.writestr("danh-sach-de-nghi.xlsx", listing)
-        for made in minutes:
-            z.writestr(made.file_name, made.content)
-        for name, data in files:
-            z.writestr(name, data)
+        for name, data in entries:
+            # Dated the proposal's day, not the moment of the download: the same records, the same bytes.
+            info = zipfile.ZipInfo(name, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
     return f"trinh-{award_form}-{proposal_id}.zip", buffer.getvalue()
 
 
