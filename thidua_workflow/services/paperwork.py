@@ -30,6 +30,7 @@ from thidua_workflow.services import audit, directory, posting
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.certificates import decision_document, decision_pdf
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.council import national_forms
 from thidua_workflow.services.evidence import Evidence, stored
 
 # kind → what it is about: a bloc round, a council session, or a decision
@@ -261,6 +262,14 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
             }
         )
     approved = sum(1 for r in rows if r["outcome"] == "Đạt")
+    # National awards the council approved go to the centre, not into the Chairman's decision (issue 19).
+    national = national_forms(ctx)
+    to_centre = [
+        i.nomination.nominee_name
+        for i in _session_items(ctx, session, council)
+        if i.outcome == "approved" and i.nomination.award_form in national
+    ]
+    approved -= len(to_centre)
     return {
         "body_parent": _province_body(ctx),
         "body_name": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
@@ -297,6 +306,14 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         "conclusions": [
             f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng {approved:02d} trường hợp "
             "đạt tỉ lệ phiếu theo quy định.",
+            *(
+                [
+                    f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh trình Thủ tướng Chính phủ khen thưởng "
+                    f"cấp Nhà nước {len(to_centre):02d} trường hợp: {', '.join(to_centre)}."
+                ]
+                if to_centre
+                else []
+            ),
         ],
         "recipients_title": "Nơi nhận:",
         "recipients": ["- Chủ tịch Ủy ban nhân dân tỉnh;", "- Thành viên Hội đồng;", "- Lưu: VT, Ban TĐKT."],

@@ -580,7 +580,7 @@ def minutes_lines(ctx: Context, session: Session, nomination_ids: list[int]) -> 
             target = f" về {about.nominee_name}" if about else ""
             lines.append(
                 f"- Ý kiến của {c.author_name}{target} ({CommentChannel(c.channel).label.lower()}): {c.body} "
-                f"— Trả lời: {c.answer or 'chưa trả lời'}."
+                f"— Trả lời: {(c.answer or 'chưa trả lời').rstrip('.')}."
             )
     return lines
 
