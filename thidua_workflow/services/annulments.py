@@ -321,6 +321,8 @@ def record_recovery(
             action="award_recovered",
             entity_type="nomination",
             entity_id=nomination_id,
+            from_state=NominationStatus.ANNULLED.value,
+            to_state=NominationStatus.ANNULLED.value,
             comment=cleaned,
             data={"on": recovered_on.isoformat(), "amount": row.recover_amount, "act": row.act_number},
         )

@@ -193,6 +193,8 @@ def request(
             action="clearance_request",
             entity_type="nomination",
             entity_id=nomination.id,
+            from_state=nomination.status,
+            to_state=nomination.status,
             data={"bodies": made, "letter": ref, "article": rule.article},
         )
         uow.commit()
@@ -265,6 +267,8 @@ def reply(
             action="clearance_reply",
             entity_type="nomination",
             entity_id=nomination.id,
+            from_state=nomination.status,
+            to_state=nomination.status,
             comment=cleaned,
             data={
                 "body": body.value,

@@ -197,6 +197,7 @@ def prepare(
         session = uow.session
         actor = load_actor(session, username)
         _staff(actor)
+        _national(ctx, ctx.policy.period_for(today).code, award_form)  # a provincial award: refused here
         query = select(m.Nomination).where(
             m.Nomination.award_form == award_form,
             m.Nomination.status == NominationStatus.COUNCIL_APPROVED.value,
@@ -261,7 +262,7 @@ def _items(session: Session, proposal_id: int) -> list[tuple[m.NationalProposalI
             .join(m.Nomination, m.Nomination.id == m.NationalProposalItem.nomination_id)
             .where(m.NationalProposalItem.proposal_id == proposal_id)
             .order_by(m.NationalProposalItem.ordinal)
-        ).tuples()
+        )
     ]
 
 

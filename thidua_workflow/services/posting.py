@@ -175,6 +175,8 @@ def publish(
                 action="public_posting",
                 entity_type="nomination",
                 entity_id=nomination.id,
+                from_state=nomination.status,
+                to_state=nomination.status,
                 data={"posting": posting.id, "from": today.isoformat(), "until": ends.isoformat()},
             )
         audit.record(
