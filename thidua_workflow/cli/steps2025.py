@@ -10,6 +10,7 @@ from thidua_workflow.cli._console import emit, handled, out
 from thidua_workflow.cli._context import context
 from thidua_workflow.cli._options import AsUser, IdList, JsonFlag, parse_ids
 from thidua_workflow.domain.enums import ClearanceBody, NationalOutcome
+from thidua_workflow.domain.text import money_vnd
 
 posting_app = typer.Typer(
     help="Công khai danh sách trước khi họp Hội đồng (Điều 44 k2 NĐ 152/2025).", no_args_is_help=True
@@ -336,7 +337,7 @@ def annul_decision(
         return
     for v in views:
         out.print(
-            f"{v.nominee_name}: hủy bỏ theo Quyết định số {v.act_number}; thu hồi {v.recover_amount} đồng, "
+            f"{v.nominee_name}: hủy bỏ theo Quyết định số {v.act_number}; thu hồi {money_vnd(v.recover_amount)}, "
             f"hạn {v.recover_due_on:%d/%m/%Y}."
         )
 
@@ -377,7 +378,7 @@ def annul_list(as_json: JsonFlag = False) -> None:
             else f"hạn thu hồi {v.recover_due_on:%d/%m/%Y}"
         )
         out.print(
-            f"{v.nominee_name} (QĐ {v.decision_number}) — hủy bỏ theo QĐ {v.act_number}: {v.recover_amount} đồng, {done}"
+            f"{v.nominee_name} (QĐ {v.decision_number}) — hủy bỏ theo QĐ {v.act_number}: {money_vnd(v.recover_amount)}, {done}"
         )
 
 
