@@ -302,7 +302,7 @@ def test_the_2025_scenario_posts_asks_proposes_and_annuls(scenario_2025: tuple[C
         assert (record.title, record.source) == ("chien_si_thi_dua_toan_quoc", "national")
         assert "789/QĐ-TTg" in (record.decision or "")
     _name, data = national.package(ctx, proposal.id)
-    assert national.package(ctx, proposal.id)[1] == data  # the same records, the same bytes
+    assert national.package(ctx, proposal.id)[1] == data == ctx.store.read(proposal.package_sha256 or "")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         cover = docx_text(z.read("cong-van-trinh.docx"))

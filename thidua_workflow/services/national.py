@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from thidua_workflow import spreadsheets
 from thidua_workflow.certificates import word
 from thidua_workflow.db import models as m
-from thidua_workflow.db.blobs import sha256_hex
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import DocumentKind, NationalOutcome, NominationStatus, NomineeKind, Role
 from thidua_workflow.domain.policy import AwardForm, NationalAward
@@ -362,6 +361,9 @@ def package(ctx: Context, proposal_id: int) -> tuple[str, bytes]:
     with ctx.reader() as uow:
         session = uow.session
         p = _proposal(session, proposal_id)
+        if p.package_sha256 is not None and ctx.store.exists(p.package_sha256):
+            # Sent: the very bytes that went to the centre, kept in the content store.
+            return f"trinh-{p.award_form}-{proposal_id}.zip", ctx.store.read(p.package_sha256)
         letter = cover_letter_context(ctx, session, proposal_id)
         rows = _items(session, proposal_id)
         files: list[tuple[str, bytes]] = []
@@ -402,7 +404,7 @@ def package(ctx: Context, proposal_id: int) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in entries:
-            # Dated the proposal's day, not the moment of the download: the same records, the same bytes.
+            # Dated the proposal's day, not the moment of the download.
             info = zipfile.ZipInfo(name, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
@@ -454,9 +456,10 @@ def mark_sent(
         session.flush()
         uow.commit()
     _name, data = package(ctx, proposal_id)
+    digest, _new = ctx.store.put(data)  # what was sent is kept as sent
     with ctx.uow() as uow:
         p = _proposal(uow.session, proposal_id)
-        p.package_sha256 = sha256_hex(data)
+        p.package_sha256 = digest
         audit.record(
             uow.session,
             at=now,
