@@ -370,6 +370,10 @@ class Merger2025(Scenario):
     in December the new province's bloc, Ban Thi đua – Khen thưởng, council and Chairman take the 2025
     year-end round and the nomination in flight to decisions of the new Ủy ban nhân dân tỉnh Quảng Trị,
     while the former Chairman, a former council member and a dissolved association's clerk are refused.
+    The steps NĐ 152/2025 adds run through it (issue 19): a Chiến sĩ thi đua toàn quốc nomination is posted
+    (Điều 44 k2) and commented on, the Ban Thường vụ Tỉnh ủy's opinion asked (Điều 33 k2, Điều 34), the
+    council held back until the posting ends, the national proposal sent and its outcome recorded (Điều 33
+    k9–k12, Điều 35), and a 2025 award annulled with its money recovered (Điều 56, 58).
     """
 
     def run(self) -> None:
