@@ -220,7 +220,7 @@ def national_waiting(as_json: JsonFlag = False) -> None:
         emit(rows)
         return
     for r in rows:
-        out.print(f"hồ sơ số {r['nomination']}: {r['name']} — {r['award_form']}")
+        out.print(f"hồ sơ số {r['nomination']}: {r['name']} — {r['award_name']} ({r['award_form']})")
 
 
 @national_app.command("prepare")

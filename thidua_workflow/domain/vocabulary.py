@@ -54,6 +54,26 @@ FIELD_LABELS = {
     "declared.initiatives": "Sáng kiến",
     "declared.members": "Số liệu thành viên của tập thể",
     "eligibility": "Điều kiện, tiêu chuẩn",
+    # --- NĐ 152/2025 steps (issue 19) ---
+    "act_number": "Số quyết định hủy bỏ",
+    "act_date": "Ngày quyết định hủy bỏ",
+    "ground": "Lý do, căn cứ hủy bỏ",
+    "recovered_on": "Ngày thu hồi",
+    "answer": "Nội dung trả lời",
+    "author_name": "Họ tên người gửi",
+    "contact": "Địa chỉ, điện thoại liên hệ",
+    "body": "Nội dung ý kiến",
+    "nomination": "Người/tập thể được đề nghị",
+    "title": "Tiêu đề danh sách",
+    "letter_ref": "Số công văn",
+    "reply_ref": "Số văn bản trả lời",
+    "reply_on": "Ngày văn bản trả lời",
+    "reply_text": "Nội dung trả lời của cơ quan",
+    "document": "Bản quét văn bản",
+    "sent_on": "Ngày gửi",
+    "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
+    "decided_on": "Ngày quyết định",
+    "note": "Ghi chú",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")

@@ -33,7 +33,7 @@ from thidua_workflow.domain.text import TextError, clean_text, vietnamese_date
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import audit, clearances
 from thidua_workflow.services.actors import load_actor
-from thidua_workflow.services.context import Context
+from thidua_workflow.services.context import Context, award_name
 from thidua_workflow.services.text_input import reason_text
 from thidua_workflow.services.workflow import move
 
@@ -183,7 +183,15 @@ def waiting(ctx: Context) -> list[dict[str, Any]]:
             )
             .order_by(m.Nomination.award_form, m.Nomination.id)
         )
-        return [{"nomination": n.id, "name": n.nominee_name, "award_form": n.award_form} for n in rows]
+        return [
+            {
+                "nomination": n.id,
+                "name": n.nominee_name,
+                "award_form": n.award_form,
+                "award_name": award_name(session, n.award_form),
+            }
+            for n in rows
+        ]
 
 
 def prepare(
