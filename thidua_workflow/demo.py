@@ -26,19 +26,24 @@ from flows.inline import run_inline
 from thidua_workflow.certificates.tokens import TokenConfig
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
-from thidua_workflow.domain.enums import Choice, Finding, NominationStatus
+from thidua_workflow.domain.enums import Choice, Finding, NationalOutcome, NominationStatus
 from thidua_workflow.domain.text import search_key
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.keyfile import local_secret
 from thidua_workflow.services import (
+    annulments,
     certificates,
+    clearances,
     council,
     decisions,
     directory,
     findings,
+    national,
     nominations,
     org,
+    paperwork,
+    posting,
     queries,
     rounds,
     tasks,
@@ -382,6 +387,10 @@ class Merger2025(Scenario):
     in December the new province's bloc, Ban Thi đua – Khen thưởng, council and Chairman take the 2025
     year-end round and the nomination in flight to decisions of the new Ủy ban nhân dân tỉnh Quảng Trị,
     while the former Chairman, a former council member and a dissolved association's clerk are refused.
+    The steps NĐ 152/2025 adds run through it (issue 19): a Chiến sĩ thi đua toàn quốc nomination is posted
+    (Điều 44 k2) and commented on, the Ban Thường vụ Tỉnh ủy's opinion asked (Điều 33 k2, Điều 34), the
+    council held back until the posting ends, the national proposal sent and its outcome recorded (Điều 33
+    k9–k12, Điều 35), and a 2025 award annulled with its money recovered (Điều 56, 58).
     """
 
     def run(self) -> None:
@@ -410,6 +419,8 @@ class Merger2025(Scenario):
             ctx, "nct.canbo.qt", _load(self.folder / "hoi-nguoi-cao-tuoi-2025.yaml"), self.source
         ).nomination_ids
         self.say(f"    {self.name('nct.canbo.qt')}: nộp hồ sơ số {', '.join(map(str, submitted))}")
+        national_id = self._nd152_submit_and_post()  # issue 19: a national proposal, posted
+        submitted = [*submitted, national_id]
         self.refused(
             "nctcu.canbo",
             "nộp tờ trình của hội đã hợp nhất",
@@ -439,6 +450,7 @@ class Merger2025(Scenario):
             if task.kind == "appraise":
                 self.act("cv.tdkt.qt", "appraise", "pass", nomination_id=task.nomination_id or 0)
 
+        self._nd152_before_council(national_id)  # issue 19: opinions asked, the posting's gate
         self.on(date(2025, 12, 17), "Hội đồng Thi đua – Khen thưởng tỉnh Quảng Trị họp")
         self.act("tb.tdkt.qt", "session_open", "open")
         session_id = council.list_sessions(ctx)[-1].id
@@ -483,6 +495,139 @@ class Merger2025(Scenario):
             f"    Quyết định {old_decision.number_text} ngày {old_decision.decision_date:%d/%m/%Y} của "
             f"{old_decision.issuing_body}: {same} (SHA-256 {hashlib.sha256(issued_after).hexdigest()[:16]}…)"
         )
+        self._nd152_after_council(national_id, in_flight)  # issue 19: the national proposal, an annulment
+
+    # --- NĐ 152/2025 steps (issue 19) ------------------------------------------------------------------
+
+    def _nd152_submit_and_post(self) -> int:
+        """A Chiến sĩ thi đua toàn quốc nomination, and its list posted the same day (Điều 44 k2)."""
+        ctx = self.ctx
+        national_id = nominations.submit(
+            ctx, "nct.canbo.qt", _load(self.folder / "hoi-nguoi-cao-tuoi-2025-toan-quoc.yaml"), self.source
+        ).nomination_ids[0]
+        self.say(
+            f"    {self.name('nct.canbo.qt')}: nộp hồ sơ số {national_id} đề nghị Chiến sĩ thi đua toàn quốc"
+        )
+        view = posting.publish(
+            ctx, "cv.tdkt.qt", [national_id], title="Danh sách đề nghị Chiến sĩ thi đua toàn quốc năm 2025"
+        )
+        self.say(
+            f"    [Điều 44 khoản 2 NĐ 152/2025] Ban Thi đua – Khen thưởng công khai danh sách số {view.id} trên trang "
+            f"/cong-khai từ {view.published_on:%d/%m/%Y} đến {view.ends_on:%d/%m/%Y} (10 ngày làm việc)"
+        )
+        self.clock.set(date(2025, 12, 5))
+        posting.submit_public_comment(
+            ctx,
+            view.id,
+            national_id,
+            author_name="Một hội viên ở phường Đồng Hới",
+            contact=None,
+            body="Đề nghị làm rõ mô hình câu lạc bộ liên thế hệ đã được nhân rộng ở những tỉnh nào.",
+            client_address="203.0.113.7",
+        )
+        self.say("[05/12/2025]     Một người dân gửi ý kiến qua trang công khai (không cần tài khoản)")
+        return national_id
+
+    def _nd152_before_council(self, national_id: int) -> None:
+        ctx = self.ctx
+        asked = clearances.request(ctx, "cv.tdkt.qt", national_id, letter_ref="1520/SNV-TĐKT")
+        for c in asked:
+            self.say(
+                f"    [Điều 33 khoản 2, Điều 34 NĐ 152/2025] Xin ý kiến {c.body_label} về hồ sơ số {national_id}; "
+                f"hạn trả lời {c.due_on:%d/%m/%Y} (10 ngày làm việc)"
+            )
+        self.clock.set(date(2025, 12, 16))
+        for comment in posting.list_postings(ctx)[0].comments:
+            posting.answer(
+                ctx,
+                "cv.tdkt.qt",
+                comment.id,
+                "Mô hình được Trung ương Hội Người cao tuổi Việt Nam nhân rộng tại 12 tỉnh "
+                "(Công văn số 45/TWH ngày 10/9/2025).",
+            )
+        self.say(
+            f"[16/12/2025]     {self.name('cv.tdkt.qt')} trả lời ý kiến; câu trả lời được ghi vào biên bản Hội đồng"
+        )
+        reason = posting.vote_gate(ctx, national_id)
+        self.say(f"                 Hội đồng chưa được biểu quyết ngày 16/12/2025: {reason}")
+
+    def _nd152_after_council(self, national_id: int, annulled_id: int) -> None:
+        ctx = self.ctx
+        minutes = paperwork.context(ctx, "bien-ban-hoi-dong", council.list_sessions(ctx)[-1].id)
+        self.say(f"    Biên bản Hội đồng, mục công khai: {minutes['public_posting'][0]}")
+        self.on(date(2025, 12, 19), "Ban Thường vụ Tỉnh ủy trả lời; chuyên viên ghi nhận ý kiến và văn bản")
+        for c in clearances.list_for(ctx, national_id, open_only=True):
+            view = clearances.reply(
+                ctx,
+                "cv.tdkt.qt",
+                c.id,
+                favourable=True,
+                reply_on=date(2025, 12, 19),
+                text="Thống nhất đề nghị.",
+                reply_ref="88-CV/TU",
+                document=(
+                    "cong-van-88-tu.pdf",
+                    (self.folder / "evidence" / "to-trinh-2025.pdf").read_bytes(),
+                ),
+            )
+            self.say(f"    {view.body_label}: {view.status_label} (Công văn số {view.reply_ref})")
+        self.on(
+            date(2025, 12, 22),
+            "[Điều 33 khoản 9–12, Điều 35 NĐ 152/2025] Lập hồ sơ trình Thủ tướng Chính phủ",
+        )
+        proposal = national.prepare(ctx, "cv.tdkt.qt", "chien_si_thi_dua_toan_quoc")
+        name, package = national.package(ctx, proposal.id)
+        self.say(
+            f"    Hồ sơ trình số {proposal.id}: {len(proposal.items)} trường hợp; tệp {name} "
+            f"({money(len(package))} byte: công văn, danh sách, biên bản, báo cáo thành tích); hạn Bộ Nội vụ nhận "
+            f"{proposal.deadline:%d/%m/%Y}"
+            if proposal.deadline
+            else ""
+        )
+        sent = national.mark_sent(
+            ctx, "cv.tdkt.qt", proposal.id, letter_ref="3120/UBND-NC", sent_on=date(2025, 12, 22)
+        )
+        self.say(
+            f"    Đã gửi {sent.central_body} (Công văn số {sent.letter_ref}); không có kết nối mạng với hệ thống Trung ương"
+        )
+        self.on(date(2026, 4, 10), "Thủ tướng Chính phủ quyết định; chuyên viên ghi nhận kết quả")
+        national.record_outcome(
+            ctx,
+            "cv.tdkt.qt",
+            national_id,
+            outcome=NationalOutcome.AWARDED,
+            decision_ref="789/QĐ-TTg",
+            decided_on=date(2026, 4, 8),
+        )
+        self.say(
+            f"    Hồ sơ số {national_id}: Chiến sĩ thi đua toàn quốc, Quyết định số 789/QĐ-TTg ngày 08/04/2026"
+        )
+
+        decision = next(
+            d for d in decisions.list_decisions(ctx) if any(i["nomination"] == annulled_id for i in d.items)
+        )
+        self.on(date(2026, 5, 4), "[Điều 56, 58 NĐ 152/2025] Chủ tịch UBND tỉnh hủy bỏ một khen thưởng")
+        done = annulments.annul(
+            ctx,
+            "vt.ubnd.qt",
+            decision.id,
+            act_number="412/QĐ-UBND",
+            act_date=date(2026, 5, 4),
+            ground="Kết luận thanh tra số 15/KL-TTr ngày 20/4/2026: thành tích kê khai không đúng sự thật "
+            "(khoản 2 Điều 93 Luật Thi đua, khen thưởng).",
+            nomination_ids=[annulled_id],
+            act_signer="Lê Văn Mẫu Hợp Nhất",
+        )
+        for a in done:
+            self.say(
+                f"    Quyết định số {a.act_number} hủy bỏ khen thưởng của {a.nominee_name} tại Quyết định số "
+                f"{a.decision_number}; thu hồi {money(a.recover_amount)} đồng, hạn {a.recover_due_on:%d/%m/%Y}"
+            )
+            if a.certificate_code:
+                verdict = certificates.verify(ctx, a.certificate_code)
+                self.say(f"    Tra cứu bằng mã {a.certificate_code}: {verdict.message}")
+        self.on(date(2026, 5, 15), "Văn thư ghi nhận đã thu hồi hiện vật và tiền thưởng")
+        self.act("vt.ubnd.qt", "recover", "recovered", tasks.Payload(dated=date(2026, 5, 14)))
 
 
 # The 2025 round: the unit each representative votes for, and the council on the day it meets.
@@ -494,6 +639,11 @@ VOTERS_2025 = {
     "qb-hoi-nha-bao": "nhabao.chutich.qt",
 }
 COUNCIL_2025 = ["ct.ubnd.qt", "tb.tdkt.qt"]
+
+
+def money(amount: int) -> str:
+    """An amount as Vietnamese write it: 2.340.000."""
+    return f"{amount:,}".replace(",", ".")
 
 
 def audit_trail(ctx: Context, nomination_id: int) -> list[dict[str, Any]]:

@@ -111,6 +111,23 @@ def test_the_merger_demo_and_the_former_chairman_refused(
     assert "162/QĐ-UBND ngày 21/01/2020 của Ủy ban nhân dân tỉnh Quảng Bình: giữ nguyên tệp đã ban hành" in (
         " ".join(result.output.split())
     )
+    # Issue 19: every step NĐ 152/2025 adds shows in the output, with its article.
+    said = " ".join(result.output.split())
+    for step in (
+        "[Điều 44 khoản 2 NĐ 152/2025] Ban Thi đua – Khen thưởng công khai danh sách",
+        "Hội đồng chỉ biểu quyết từ ngày 17/12/2025",
+        "[Điều 33 khoản 2, Điều 34 NĐ 152/2025] Xin ý kiến Ban Thường vụ Tỉnh ủy",
+        "[Điều 33 khoản 9–12, Điều 35 NĐ 152/2025] Lập hồ sơ trình Thủ tướng Chính phủ",
+        "Quyết định số 789/QĐ-TTg",
+        "[Điều 56, 58 NĐ 152/2025]",
+        "Bằng đã bị thu hồi",
+        "đã thu hồi 2.340.000 đồng",
+    ):
+        assert step in said, step
+    listed = runner.invoke(app, ["annul", "list"])
+    assert listed.exit_code == 0 and "412/QĐ-UBND" in listed.output, listed.output
+    gate = runner.invoke(app, ["--as-of", "2025-12-16", "posting", "gate", "13"])
+    assert "17/12/2025" in " ".join(gate.output.split()), gate.output
     after = ["--as-of", "2025-12-19"]
     refused = runner.invoke(app, [*after, "sessions", "open", "--as", "tb.tdkt"])
     assert refused.exit_code == 3, refused.output

@@ -211,6 +211,8 @@ def _path_problems(n: m.Nomination, events: list[m.AuditEvent]) -> list[str]:
         if e.from_state != (state.value if state else None):
             return [f"nomination {n.id}: event {e.id} {e.action} from {e.from_state} but it was in {state}"]
         target = S(e.to_state) if e.to_state else None
+        if not lifecycle.can_name(e.action) and e.action != "release" and target is state:
+            continue  # a step on the record that moves nothing (a handover, an opinion asked, a posting)
         if e.action == "release":
             if state is not S.ON_HOLD or target not in lifecycle.RELEASE_TARGETS | {S.COUNCIL_APPROVED}:
                 return [f"nomination {n.id}: release {state} -> {target}"]

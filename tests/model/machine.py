@@ -39,6 +39,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice, Finding, HoldGround, TaskKind
 from thidua_workflow.errors import ThiduaError
 from thidua_workflow.services import (
+    annulments,
     certificates,
     council,
     decisions,
@@ -531,6 +532,38 @@ class ServiceMachine(RuleBasedStateMachine):
         codes = [str(c) for c in self.ids(m.Certificate.code)] + ["KHONG-CO-MA", ""]
         code = data.draw(st.sampled_from(codes))
         self.attempt(who, "certificate_revoke", lambda: certificates.revoke(self.ctx, who, code, reason))
+
+    # --- NĐ 152/2025 Điều 56, 58 (issue 19): annulment by a new decision, recovery -------------------
+
+    @rule(
+        data=st.data(),
+        who=st.sampled_from(["vt.ubnd", "tb.tdkt", "cv.tdkt1"]),
+        reason=reasons,
+        whole=st.booleans(),
+        act=st.sampled_from(["25/QĐ-UBND", "", "26/QĐ-UBND"]),
+        when=st.sampled_from([0, 0, -400, 3]),
+    )
+    def annul(self, data: st.DataObject, who: str, reason: str, whole: bool, act: str, when: int) -> None:
+        decision_id = self.pick_id(data, m.Decision.id)
+        named = None if whole else [self.pick_id(data, m.Nomination.id)]
+        day = self.clock.today() + timedelta(days=when)
+        self.attempt(
+            who,
+            frozenset({"decision_annul", "decision_annul_part"}),
+            lambda: annulments.annul(
+                self.ctx, who, decision_id, act_number=act, act_date=day, ground=reason, nomination_ids=named
+            ),
+        )
+
+    @rule(data=st.data(), who=st.sampled_from(["vt.ubnd", "cv.tdkt1"]), when=st.sampled_from([0, 5]))
+    def record_recovery(self, data: st.DataObject, who: str, when: int) -> None:
+        nomination_id = self.pick_id(data, m.Annulment.nomination_id) if self.ids(m.Annulment.id) else 0
+        day = self.clock.today() + timedelta(days=when)
+        self.attempt(
+            who,
+            "award_recovered",
+            lambda: annulments.record_recovery(self.ctx, who, nomination_id, recovered_on=day),
+        )
 
     # --- any task from the inbox, by anyone ------------------------------------------------------------
 

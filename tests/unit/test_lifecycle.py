@@ -47,8 +47,10 @@ def test_withdraw_only_before_a_draft_decision_lists_the_nominee() -> None:
 
 
 def test_terminal_states_lead_nowhere() -> None:
-    for state in (S.CERTIFIED, S.WITHDRAWN, S.REJECTED):
+    for state in (S.WITHDRAWN, S.REJECTED, S.ANNULLED):
         assert lifecycle.actions_from(state) == []
+    # An award held is final, except that a new decision may annul it (NĐ 152/2025 Điều 56).
+    assert [t.action for t in lifecycle.actions_from(S.CERTIFIED)] == ["annul"]
 
 
 def test_every_state_is_reachable_from_draft() -> None:

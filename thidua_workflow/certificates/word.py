@@ -28,6 +28,9 @@ KINDS: dict[str, str] = {
     "bien-ban-hoi-dong": "Biên bản họp Hội đồng Thi đua – Khen thưởng tỉnh",
     "thong-bao": "Thông báo kết quả khen thưởng đến các đơn vị",
     "quyet-dinh": "Quyết định khen thưởng (bản Word)",
+    # --- NĐ 152/2025 steps (issue 19) ---
+    "cong-van-trinh": "Công văn trình khen thưởng cấp Nhà nước (gửi Bộ Nội vụ)",
+    "quyet-dinh-huy-bo": "Quyết định hủy bỏ khen thưởng",
 }
 SOFFICE_TIMEOUT_S = 120
 

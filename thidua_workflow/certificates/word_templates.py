@@ -275,8 +275,55 @@ def council_minutes() -> DocxDocument:
         "rows",
         [13, 40, 30, 24, 17, 22, 19],
     )
-    _para(doc, "III. KẾT LUẬN", bold=True)
+    # NĐ 152/2025 Điều 44 k2: the posting, the comments and their answers are stated in the minutes.
+    _para(doc, "III. CÔNG KHAI DANH SÁCH VÀ Ý KIẾN CỦA NHÂN DÂN", bold=True)
+    _loop(doc, "p in public_posting", lambda: _para(doc, "{{ p }}", align=JUSTIFY, indent=True))
+    _para(doc, "IV. KẾT LUẬN", bold=True)
     _loop(doc, "p in conclusions", lambda: _para(doc, "{{ p }}", align=JUSTIFY, indent=True))
+    _signature(doc)
+    return doc
+
+
+# --- NĐ 152/2025 steps (issue 19) ---
+
+
+def national_letter() -> DocxDocument:
+    """The công văn that covers a proposal of national awards to the Bộ Nội vụ (Điều 33 k11–k12)."""
+    doc = _document()
+    _header(doc)
+    _para(doc, "{{ subject_line }}", size=12)
+    _para(doc, "{{ addressee }}", align=CENTER)
+    _loop(doc, "p in paragraphs", lambda: _para(doc, "{{ p }}", align=JUSTIFY, indent=True))
+    _grid(
+        doc,
+        ["STT", "Họ tên / tên tập thể", "Chức vụ, đơn vị"],
+        ["{{ r.stt }}", "{{ r.name }}", "{{ r.detail }}"],
+        "rows",
+        [14, 70, 81],
+    )
+    _para(doc, "{{ deadline_note }}", italic=True, size=12)
+    _para(doc, "{{ closing }}", align=JUSTIFY, indent=True)
+    _signature(doc)
+    return doc
+
+
+def annulment() -> DocxDocument:
+    """The decision that annuls an award (Điều 56): its grounds, the awardees, what is to be recovered."""
+    doc = _document()
+    _header(doc)
+    _para(doc, "QUYẾT ĐỊNH", align=CENTER, bold=True)
+    _para(doc, "{{ subject }}", align=CENTER, bold=True)
+    _para(doc, "{{ authority }}", align=CENTER, bold=True)
+    _loop(doc, "b in bases", lambda: _para(doc, "{{ b }}", align=JUSTIFY, italic=True, indent=True))
+    _para(doc, "QUYẾT ĐỊNH:", align=CENTER, bold=True)
+    _loop(doc, "a in articles", lambda: _para(doc, "{{ a }}", align=JUSTIFY, indent=True))
+    _grid(
+        doc,
+        ["STT", "Họ tên / tên tập thể", "Lý do", "Tiền thưởng thu hồi"],
+        ["{{ r.stt }}", "{{ r.name }}", "{{ r.ground }}", "{{ r.amount }}"],
+        "rows",
+        [14, 55, 66, 30],
+    )
     _signature(doc)
     return doc
 
@@ -305,6 +352,8 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "to-trinh": proposal,
     "bien-ban-hoi-dong": council_minutes,
     "thong-bao": notice,
+    "cong-van-trinh": national_letter,
+    "quyet-dinh-huy-bo": annulment,
 }
 
 

@@ -33,6 +33,7 @@ from thidua_workflow.cli import (
     serve,
     sessions,
     signers,
+    steps2025,
     tasks,
     users,
 )
@@ -71,6 +72,11 @@ app.add_typer(certificates.app, name="certificates")
 app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
 app.add_typer(signers.app, name="signers")
+# --- NĐ 152/2025 steps (issue 19) ---
+app.add_typer(steps2025.posting_app, name="posting")
+app.add_typer(steps2025.clearances_app, name="clearances")
+app.add_typer(steps2025.national_app, name="national")
+app.add_typer(steps2025.annul_app, name="annul")
 
 
 def main() -> None:

@@ -296,6 +296,9 @@ class AwardRecord(Base):
     # A decided nomination is recorded once; records from the organisation file have none.
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), unique=True)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    # --- NĐ 152/2025 steps (issue 19): an annulled award stays on record, withdrawn; rules skip it ---
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # --- nominations ---------------------------------------------------------------------------------
@@ -756,3 +759,131 @@ class CriterionFinding(Base):
     reason: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]
+
+
+# --- NĐ 152/2025 steps (issue 19) -------------------------------------------------------------------
+
+
+class PublicPosting(Versioned, Base):
+    """A list posted on the public look-up page before the council (NĐ 152/2025 Điều 44 k2)."""
+
+    __tablename__ = "public_postings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    policy_period: Mapped[str] = mapped_column(String(32))
+    published_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # the first day the council may vote on its nominations
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+
+class PostingItem(Base):
+    __tablename__ = "public_posting_items"
+    __table_args__ = (UniqueConstraint("posting_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("public_postings.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+
+
+class PublicComment(Versioned, Base):
+    """A comment or complaint on a posted list: from the public form or entered by staff; each answered."""
+
+    __tablename__ = "public_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("public_postings.id"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    author_name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    client_address: Mapped[str | None] = mapped_column(String(64), index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class ClearanceRequest(Versioned, Base):
+    """A request for a body's opinion or clearance on one nomination (Điều 33 k2, Điều 34), and its reply."""
+
+    __tablename__ = "clearance_requests"
+    __table_args__ = (UniqueConstraint("nomination_id", "body"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    body: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    letter_ref: Mapped[str | None] = mapped_column(String(200))
+    requested_at: Mapped[datetime]
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    reply_ref: Mapped[str | None] = mapped_column(String(200))
+    reply_on: Mapped[date | None] = mapped_column(Date)
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str | None] = mapped_column(String(300))
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class NationalProposal(Versioned, Base):
+    """A province's proposal of national awards to the central body: prepared, then sent (no network)."""
+
+    __tablename__ = "national_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_form: Mapped[str] = mapped_column(String(64))
+    policy_period: Mapped[str] = mapped_column(String(32))
+    central_body: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))  # prepared | sent
+    letter_ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    package_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class NationalProposalItem(Versioned, Base):
+    __tablename__ = "national_proposal_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("national_proposals.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
+    ordinal: Mapped[int]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_ref: Mapped[str | None] = mapped_column(String(300))
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime | None]
+
+
+class Annulment(Base):
+    """One awardee's award annulled by a new decision (NĐ 152/2025 Điều 56), and what is to be recovered.
+
+    Never deleted; the decision it annuls, its certificate and its award record stay, marked.
+    ``recover_amount`` is the reward money to be given back (the reward fund ledger reads it).
+    """
+
+    __tablename__ = "annulments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
+    act_number: Mapped[str] = mapped_column(String(100))
+    act_date: Mapped[date] = mapped_column(Date)
+    act_signer: Mapped[str | None] = mapped_column(String(200))
+    ground: Mapped[str] = mapped_column(Text)
+    article: Mapped[str] = mapped_column(String(300))
+    recover_amount: Mapped[int]
+    recover_items: Mapped[str | None] = mapped_column(String(300))
+    recover_due_on: Mapped[date] = mapped_column(Date)
+    recovered_on: Mapped[date | None] = mapped_column(Date)
+    recovered_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))

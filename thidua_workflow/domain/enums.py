@@ -57,10 +57,18 @@ class NominationStatus(LabelledEnum):
     WITHDRAWN = ("withdrawn", "Đơn vị đã rút")
     ON_HOLD = ("on_hold", "Tạm dừng xét")
     REJECTED = ("rejected", "Không được khen thưởng")
+    # --- NĐ 152/2025 steps (issue 19) ---
+    NATIONAL_PROPOSED = ("national_proposed", "Đã trình khen thưởng cấp Nhà nước")
+    ANNULLED = ("annulled", "Quyết định khen thưởng đã bị hủy bỏ")
 
 
 TERMINAL_STATUSES = frozenset(
-    {NominationStatus.CERTIFIED, NominationStatus.WITHDRAWN, NominationStatus.REJECTED}
+    {
+        NominationStatus.CERTIFIED,
+        NominationStatus.WITHDRAWN,
+        NominationStatus.REJECTED,
+        NominationStatus.ANNULLED,
+    }
 )
 
 
@@ -93,6 +101,10 @@ class TaskKind(LabelledEnum):
     SESSION_CLOSE = ("session_close", "Kết thúc phiên họp, kiểm phiếu")
     DECISION_SIGN = ("decision_sign", "Ký quyết định khen thưởng")
     DECISION_REGISTER = ("decision_register", "Vào sổ, cấp số quyết định")
+    # --- NĐ 152/2025 steps (issue 19) ---
+    CLEARANCE = ("clearance", "Ghi nhận ý kiến của cơ quan được xin ý kiến")
+    POSTING_ANSWER = ("posting_answer", "Trả lời ý kiến, khiếu nại về danh sách công khai")
+    RECOVER = ("recover", "Thu hồi hiện vật, tiền thưởng")
 
 
 class TaskStatus(LabelledEnum):
@@ -130,6 +142,11 @@ class Title(LabelledEnum):
     BANG_KHEN_TINH = ("bang_khen_tinh", "Bằng khen của Chủ tịch UBND tỉnh")
     CO_THI_DUA_TINH = ("co_thi_dua_tinh", "Cờ thi đua của UBND tỉnh")
     GIAY_KHEN = ("giay_khen", "Giấy khen")
+    # --- national awards a province proposes (issue 19) ---
+    CHIEN_SI_THI_DUA_TOAN_QUOC = ("chien_si_thi_dua_toan_quoc", "Chiến sĩ thi đua toàn quốc")
+    BANG_KHEN_THU_TUONG = ("bang_khen_thu_tuong", "Bằng khen của Thủ tướng Chính phủ")
+    CO_THI_DUA_CHINH_PHU = ("co_thi_dua_chinh_phu", "Cờ thi đua của Chính phủ")
+    HUAN_CHUONG_LAO_DONG_HANG_BA = ("huan_chuong_lao_dong_hang_ba", "Huân chương Lao động hạng Ba")
 
 
 class RoundStatus(LabelledEnum):
@@ -155,6 +172,7 @@ class HoldGround(LabelledEnum):
     INVESTIGATION = ("investigation", "Đang bị điều tra")
     INSPECTION = ("inspection", "Đang thanh tra, kiểm tra")
     COMPLAINT = ("complaint", "Có đơn khiếu nại, tố cáo đang giải quyết")
+    ADVERSE_OPINION = ("adverse_opinion", "Cơ quan được xin ý kiến không đồng ý (Điều 34 NĐ 152/2025)")
 
 
 class Choice(LabelledEnum):
@@ -187,3 +205,33 @@ class Finding(LabelledEnum):
 
     MET = ("met", "Đạt")
     NOT_MET = ("not_met", "Không đạt")
+
+
+# --- NĐ 152/2025 steps (issue 19) ------------------------------------------------------------------
+
+
+class ClearanceBody(LabelledEnum):
+    """The bodies whose opinion or clearance a nomination may need (NĐ 152/2025 Điều 33 k2, Điều 34)."""
+
+    PARTY_COMMITTEE = ("party_committee", "Ban Thường vụ Tỉnh ủy")
+    INSPECTION = ("inspection", "Thanh tra tỉnh")
+    TAX = ("tax", "Cơ quan thuế")
+    SOCIAL_INSURANCE = ("social_insurance", "Bảo hiểm xã hội")
+    ENVIRONMENT = ("environment", "Sở Nông nghiệp và Môi trường")
+    LABOUR_SAFETY = ("labour_safety", "Cơ quan quản lý an toàn, vệ sinh lao động")
+
+
+class ClearanceStatus(LabelledEnum):
+    OPEN = ("open", "Chờ trả lời")
+    FAVOURABLE = ("favourable", "Đồng ý")
+    ADVERSE = ("adverse", "Không đồng ý")
+
+
+class CommentChannel(LabelledEnum):
+    WEB = ("web", "Gửi qua trang công khai")
+    STAFF = ("staff", "Cán bộ tiếp nhận (thư, điện thoại, trực tiếp)")
+
+
+class NationalOutcome(LabelledEnum):
+    AWARDED = ("awarded", "Được khen thưởng")
+    DECLINED = ("declined", "Không được khen thưởng")

@@ -185,6 +185,40 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Tạm dừng xét (kỷ luật, điều tra, khiếu nại)",
         needs_reason=True,
     ),
+    # --- NĐ 152/2025 steps (issue 19) ---
+    # A national award approved by the province's council goes to the central body (Điều 33 k10), not
+    # into a decision of the Chairman; its outcome comes back as the central decision or a refusal.
+    _t(
+        "propose_national",
+        {S.COUNCIL_APPROVED},
+        S.NATIONAL_PROPOSED,
+        {Role.APPRAISER, Role.COUNCIL_SECRETARY},
+        "Trình khen thưởng cấp Nhà nước (gửi Bộ Nội vụ)",
+    ),
+    _t(
+        "national_award",
+        {S.NATIONAL_PROPOSED},
+        S.DECIDED,
+        {Role.APPRAISER, Role.COUNCIL_SECRETARY},
+        "Ghi nhận quyết định khen thưởng cấp Nhà nước",
+    ),
+    _t(
+        "national_decline",
+        {S.NATIONAL_PROPOSED},
+        S.REJECTED,
+        {Role.APPRAISER, Role.COUNCIL_SECRETARY},
+        "Cấp Nhà nước không khen thưởng / trả lại hồ sơ",
+        needs_reason=True,
+    ),
+    # NĐ 152/2025 Điều 56: the award is annulled by a new decision; nothing of the old one is deleted.
+    _t(
+        "annul",
+        {S.DECIDED, S.CERTIFIED},
+        S.ANNULLED,
+        {Role.REGISTRAR, Role.COUNCIL_SECRETARY},
+        "Hủy bỏ quyết định khen thưởng (Điều 56 Nghị định 152/2025/NĐ-CP)",
+        needs_reason=True,
+    ),
 )
 
 # ``release`` returns a held nomination to the state it was held in; its target is that state.

@@ -18,7 +18,14 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Procedure, Title
+from thidua_workflow.domain.enums import (
+    ClearanceBody,
+    CommendationType,
+    DocumentKind,
+    NomineeKind,
+    Procedure,
+    Title,
+)
 from thidua_workflow.errors import ConfigurationError, InputRejected, NotConfigured
 
 Confirmation = Literal["confirmed", "policy_default", "historical_not_confirmed", "not_confirmed"]
@@ -69,6 +76,58 @@ class Threshold(Sourced):
         return f"{op} {pct:g}%"
 
 
+# --- NĐ 152/2025 steps (issue 19) ---------------------------------------------------------------------
+
+
+class NationalAward(Sourced):
+    """How a proposal of a national award goes to the central body (NĐ 152/2025 Điều 33 k9–k12, Điều 35).
+
+    ``deadline``: the last day (MM-DD) the Bộ Nội vụ receives it, in the year ``years_after`` the
+    nomination's period year; ``max_age_months``: how old the achievement report may be on the day the
+    proposal is sent (Điều 33 k9: 6 months).
+    """
+
+    central_body: str = "Bộ Nội vụ"
+    deadline: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    years_after: int = 1
+    deadline_article: str = ""
+    max_age_months: int = 6
+
+
+class PublicPosting(Sourced):
+    """Điều 44 k2: the award forms whose list is posted before the council, and for how long."""
+
+    award_forms: list[str] = Field(default_factory=list)
+    working_days: int = 10
+    article: str = "Điều 44 khoản 2 Nghị định 152/2025/NĐ-CP"
+    comments_per_hour: int = Field(default=5, description="public form: comments per client address and hour")
+
+
+class ClearanceRule(Sourced):
+    """Điều 33 k2, Điều 34: whose opinion each award form needs, and what enterprises add."""
+
+    bodies: dict[str, list[ClearanceBody]] = Field(default_factory=dict, description="per award form")
+    enterprise_bodies: list[ClearanceBody] = Field(default_factory=list)
+    reply_working_days: int = 10
+    article: str = "Điều 33 khoản 2, Điều 34 Nghị định 152/2025/NĐ-CP"
+
+
+class Annulment(Sourced):
+    """Điều 56, 58: the annulment's article, and the working days the holder has to give back."""
+
+    article: str = "Điều 56 Nghị định 152/2025/NĐ-CP; khoản 2 Điều 93 Luật Thi đua, khen thưởng"
+    recover_working_days: int = 15
+    recover_article: str = "Điểm a khoản 2 Điều 58 Nghị định 152/2025/NĐ-CP"
+
+
+class Steps2025(_Model):
+    """The steps NĐ 152/2025 adds; a period without them has none of these steps."""
+
+    public_posting: PublicPosting
+    clearances: ClearanceRule
+    annulment: Annulment
+
+
 class AwardForm(_Model):
     name: str
     title: Title = Field(description="what the awardee holds afterwards; later rules count it")
@@ -82,6 +141,10 @@ class AwardForm(_Model):
     reward_source: Sourced
     rules: list[str] = Field(default_factory=list, description="eligibility rules (rules.py) to apply")
     leads_bloc: bool = Field(default=False, description="only for the collective that leads its bloc")
+    # --- NĐ 152/2025 steps (issue 19) ---
+    national: NationalAward | None = Field(
+        default=None, description="a national award: the province's council proposes it, the centre decides"
+    )
 
 
 class Documents(_Model):
@@ -259,6 +322,9 @@ class PolicyPeriod(_Model):
         """Refuse to judge under a lapsed period that has no successor: name what to configure."""
         if self.lapsed(today):
             raise NotConfigured(self.lapse_warning(today) or f"Giai đoạn '{self.code}' đã hết hiệu lực.")
+
+    # --- NĐ 152/2025 steps (issue 19) ---
+    steps_2025: Steps2025 | None = None
 
     def covers(self, day: date) -> bool:
         return (self.applies_from is None or self.applies_from <= day) and (

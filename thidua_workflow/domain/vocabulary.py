@@ -62,6 +62,26 @@ FIELD_LABELS = {
     "declared.initiatives": "Sáng kiến",
     "declared.members": "Số liệu thành viên của tập thể",
     "eligibility": "Điều kiện, tiêu chuẩn",
+    # --- NĐ 152/2025 steps (issue 19) ---
+    "act_number": "Số quyết định hủy bỏ",
+    "act_date": "Ngày quyết định hủy bỏ",
+    "ground": "Lý do, căn cứ hủy bỏ",
+    "recovered_on": "Ngày thu hồi",
+    "answer": "Nội dung trả lời",
+    "author_name": "Họ tên người gửi",
+    "contact": "Địa chỉ, điện thoại liên hệ",
+    "body": "Nội dung ý kiến",
+    "nomination": "Người/tập thể được đề nghị",
+    "title": "Tiêu đề danh sách",
+    "letter_ref": "Số công văn",
+    "reply_ref": "Số văn bản trả lời",
+    "reply_on": "Ngày văn bản trả lời",
+    "reply_text": "Nội dung trả lời của cơ quan",
+    "document": "Bản quét văn bản",
+    "sent_on": "Ngày gửi",
+    "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
+    "decided_on": "Ngày quyết định",
+    "note": "Ghi chú",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")
@@ -113,4 +133,16 @@ ACTION_LABELS = {
     "session_attendance": "Điểm danh phiên họp",
     "session_close": "Kết thúc phiên họp",
     "session_open": "Mở phiên họp Hội đồng",
+    # --- NĐ 152/2025 steps (issue 19) ---
+    "public_posting": "Công khai danh sách trước khi họp Hội đồng",
+    "posting_publish": "Công khai danh sách đề nghị khen thưởng",
+    "posting_comment": "Nhận ý kiến, khiếu nại về danh sách công khai",
+    "posting_answer": "Trả lời ý kiến về danh sách công khai",
+    "clearance_request": "Xin ý kiến cơ quan có liên quan",
+    "clearance_reply": "Ghi nhận ý kiến của cơ quan có liên quan",
+    "national_prepare": "Lập hồ sơ trình khen thưởng cấp Nhà nước",
+    "national_send": "Gửi hồ sơ trình khen thưởng cấp Nhà nước",
+    "decision_annul": "Hủy bỏ quyết định khen thưởng",
+    "decision_annul_part": "Hủy bỏ khen thưởng một số trường hợp trong quyết định",
+    "award_recovered": "Đã thu hồi hiện vật, tiền thưởng",
 }

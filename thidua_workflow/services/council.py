@@ -41,6 +41,10 @@ from thidua_workflow.services.uow import read_columns
 from thidua_workflow.services.workflow import close_open_tasks, finish_open_task, move, new_task, subject_of
 
 
+class PostingWindowOpen(InputRejected):
+    """The council may not yet vote on a nomination under public posting (NĐ 152/2025 Điều 44 k2)."""
+
+
 class QuorumNotMet(InputRejected):
     """Too few members present or taking part: the session cannot decide."""
 
@@ -142,6 +146,39 @@ def _needs_vote(ctx: Context, nomination: m.Nomination) -> bool:
     return period.award_form(nomination.award_form).council_vote is not None
 
 
+# --- NĐ 152/2025 steps (issue 19) ---
+
+
+def national_forms(ctx: Context) -> frozenset[str]:
+    """Award forms the province proposes to the centre: after the council, a proposal, not a decision."""
+    return frozenset(
+        code for period in ctx.policy.periods for code, form in period.award_forms.items() if form.national
+    )
+
+
+def _admissible(
+    ctx: Context, session: Session, nominations: list[m.Nomination], now: datetime
+) -> tuple[list[m.Nomination], list[str]]:
+    """The nominations this session takes: not a national award already approved (it goes to the centre),
+    not one whose public posting window is still open (Điều 44 k2): those wait, with the reason."""
+    from thidua_workflow.services import posting
+
+    today = now.astimezone(ctx.clock.tz).date()
+    national = national_forms(ctx)
+    taken, held_back = [], []
+    for n in nominations:
+        if n.status == NominationStatus.COUNCIL_APPROVED.value:
+            if n.award_form not in national:
+                taken.append(n)
+            continue
+        reason = posting.gate(ctx, session, n, today)
+        if reason is None:
+            taken.append(n)
+        else:
+            held_back.append(reason)
+    return taken, held_back
+
+
 def open_session(ctx: Context, username: str, *, title: str | None = None) -> SessionView:
     """The secretary convenes: every nomination awaiting the council, every member a ballot task."""
     now = ctx.clock.now()
@@ -171,7 +208,10 @@ def open_session(ctx: Context, username: str, *, title: str | None = None) -> Se
                 .order_by(m.Nomination.id)
             )
         )
+        nominations, held_back = _admissible(ctx, session, nominations, now)
         if not nominations:
+            if held_back:
+                raise PostingWindowOpen(" ".join(held_back))
             raise InputRejected("Không có hồ sơ nào chờ Hội đồng xem xét.")
         members = council_members(session)
         if not members:
@@ -184,7 +224,7 @@ def open_session(ctx: Context, username: str, *, title: str | None = None) -> Se
             members_total=len(members),
             opened_at=now,
             opened_by_id=actor.person_id,
-            result={},
+            result={"held_back": held_back} if held_back else {},
             ballot_salt=salt,
             ballot_check=key.check,
         )
@@ -227,7 +267,11 @@ def open_session(ctx: Context, username: str, *, title: str | None = None) -> Se
             entity_type="session",
             entity_id=council.id,
             to_state=SessionStatus.OPEN.value,
-            data={"members_total": len(members), "nominations": [n.id for n in nominations]},
+            data={
+                "members_total": len(members),
+                "nominations": [n.id for n in nominations],
+                "held_back": held_back,
+            },
         )
         uow.commit()
         session_id = council.id
@@ -334,6 +378,7 @@ def _apply_ballot(
         elif nomination_id in choices:
             raise NotPermitted(f"Không bỏ phiếu cho hồ sơ số {nomination_id}: {reason} (tách bạch nhiệm vụ).")
     unknown = sorted(set(choices) - set(items))
+    _posting_refusal(ctx, session, unknown)
     if unknown:
         raise InputRejected(
             f"Hồ sơ {unknown} không có trong phiên họp số {council.id} (hoặc không cần bỏ phiếu)."
@@ -344,6 +389,21 @@ def _apply_ballot(
             f"Phiếu chưa đủ: thiếu ý kiến cho hồ sơ {missing} (đồng ý / không đồng ý / không biểu quyết)."
         )
     ballots.store(session, council.id, ballots.seal(key, council.id, sorted(items), choices))
+
+
+def _posting_refusal(ctx: Context, session: Session, nomination_ids: list[int]) -> None:
+    """A vote on a nomination whose public posting has not run its course is refused with the date and
+    article (Điều 44 k2), not merely as outside the session."""
+    from thidua_workflow.services import posting
+
+    today = ctx.clock.now().astimezone(ctx.clock.tz).date()
+    for nomination_id in nomination_ids:
+        nomination = session.get(m.Nomination, nomination_id)
+        if nomination is None or nomination.status != NominationStatus.COUNCIL_VOTE.value:
+            continue
+        reason = posting.gate(ctx, session, nomination, today)
+        if reason is not None:
+            raise PostingWindowOpen(reason)
 
 
 def cast_ballot(ctx: Context, username: str, session_id: int, choices: Mapping[int, Choice]) -> None:
@@ -484,7 +544,7 @@ def close_session(
         council.result = {"members_total": total, "present": present, "voted": voted}
         finish_open_task(session, actor, TaskKind.SESSION_CLOSE, "close", at=now, session_id=session_id)
         close_open_tasks(session, at=now, session_id=session_id)
-        if _waiting_outside(session, session_id):
+        if _waiting_outside(session, session_id, national_forms(ctx)):
             # Reached the council while this session sat (appraised, sent back, released): the next
             # session must be convened, and the secretaries asked to.
             ensure_session_open_task(session, ctx, now)
@@ -505,7 +565,7 @@ def close_session(
     return show_session(ctx, session_id).result
 
 
-def _waiting_outside(session: Session, session_id: int) -> bool:
+def _waiting_outside(session: Session, session_id: int, national: frozenset[str] = frozenset()) -> bool:
     """Whether a nomination awaits the council that this session does not decide (and no draft lists)."""
     in_decisions = (
         select(m.DecisionItem.nomination_id)
@@ -521,6 +581,10 @@ def _waiting_outside(session: Session, session_id: int) -> bool:
             ),
             m.Nomination.id.not_in(on_agenda),
             m.Nomination.id.not_in(in_decisions),
+            ~(
+                (m.Nomination.status == NominationStatus.COUNCIL_APPROVED.value)
+                & m.Nomination.award_form.in_(sorted(national))
+            ),
         )
         .limit(1)
     )
@@ -731,7 +795,9 @@ def apply_result(ctx: Context, session_id: int) -> dict[str, Any]:
             assert nomination is not None
             if item.outcome is None:
                 item.outcome = _decide_item(ctx, session, nomination, item, total, voted, now)
-                if nomination.status == NominationStatus.COUNCIL_APPROVED.value:
+                if nomination.status == NominationStatus.COUNCIL_APPROVED.value and (
+                    nomination.award_form not in national_forms(ctx)  # proposed to the centre instead
+                ):
                     approved.append(nomination)
             outcomes.append(
                 {

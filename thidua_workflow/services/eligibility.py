@@ -26,7 +26,10 @@ from thidua_workflow.services.workflow import bloc_of
 # Statements of the re-check, built once (see ``actors._ACTOR``): it runs on every appraisal.
 _HELD = select(
     m.AwardRecord.title, m.AwardRecord.year, m.AwardRecord.commendation_type, m.AwardRecord.decision
-).where(m.AwardRecord.nominee_key == bindparam("key"))
+).where(
+    m.AwardRecord.nominee_key == bindparam("key"),
+    m.AwardRecord.withdrawn_at.is_(None),  # an annulled award (NĐ 152/2025 Điều 56) counts for nothing
+)
 _DISSOLVED = select(m.Unit.dissolved_on).where(
     m.Unit.id == bindparam("unit_id"), m.Unit.dissolved_on <= bindparam("today")
 )

@@ -31,6 +31,7 @@ class Awardee:
     detail: str | None
     unit: str | None
     year: int
+    annulled: str | None = None  # NĐ 152/2025 Điều 56: the decision that annulled it (issue 19)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,6 +72,10 @@ def search_awardees(
     rows: list[Awardee] = []
     complete = True
     with ctx.reader() as uow:
+        annulled = {
+            a.nomination_id: f"Quyết định số {a.act_number} ngày {a.act_date:%d/%m/%Y}"
+            for a in uow.session.scalars(select(m.Annulment))
+        }
         found = uow.session.execute(query.order_by(m.DecisionItem.id).execution_options(yield_per=500))
         for item, decision, nomination in found:
             unit_name = nomination.nominee_unit_name or item.nominee_detail or ""
@@ -91,6 +96,7 @@ def search_awardees(
                     detail=item.nominee_detail,
                     unit=nomination.nominee_unit_name,
                     year=nomination.period_year,
+                    annulled=annulled.get(nomination.id),
                 )
             )
     rows.sort(key=lambda a: (-a.year, sort_key(a.name)))

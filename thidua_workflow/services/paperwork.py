@@ -27,10 +27,11 @@ from thidua_workflow.domain.schemas import DocumentIn
 from thidua_workflow.domain.text import nfc, number_vi, vietnamese_date
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import InputRejected, NotFound, TransitionNotAllowed
-from thidua_workflow.services import audit, directory
+from thidua_workflow.services import audit, directory, posting
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.certificates import decision_document, decision_pdf
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.council import national_forms
 from thidua_workflow.services.eligibility import findings_for
 from thidua_workflow.services.evidence import Evidence, stored
 
@@ -280,6 +281,14 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         )
     approved = sum(1 for r in rows if r["outcome"] == "Đạt")
     judged = _finding_lines(session, [item.nomination for item in items])
+    # National awards the council approved go to the centre, not into the Chairman's decision (issue 19).
+    national = national_forms(ctx)
+    to_centre = [
+        i.nomination.nominee_name
+        for i in _session_items(ctx, session, council)
+        if i.outcome == "approved" and i.nomination.award_form in national
+    ]
+    approved -= len(to_centre)
     return {
         "body_parent": _province_body(ctx),
         "body_name": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
@@ -307,10 +316,24 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         "ballot_note": "Bỏ phiếu kín: biên bản ghi số phiếu đồng ý của từng trường hợp, không ghi ai bỏ phiếu thế nào. "
         "Tỉ lệ tính trên tổng số thành viên Hội đồng.",
         "rows": rows,
+        "public_posting": posting.minutes_lines(
+            ctx, session, [r.nomination.id for r in _session_items(ctx, session, council)]
+        )
+        or [
+            "Không có trường hợp nào thuộc diện công khai trước khi họp Hội đồng (Điều 44 khoản 2 Nghị định 152/2025/NĐ-CP)."
+        ],
         "conclusions": [
             *judged,
             f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng {approved:02d} trường hợp "
             "đạt tỉ lệ phiếu theo quy định.",
+            *(
+                [
+                    f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh trình Thủ tướng Chính phủ khen thưởng "
+                    f"cấp Nhà nước {len(to_centre):02d} trường hợp: {', '.join(to_centre)}."
+                ]
+                if to_centre
+                else []
+            ),
         ],
         "recipients_title": "Nơi nhận:",
         "recipients": ["- Chủ tịch Ủy ban nhân dân tỉnh;", "- Thành viên Hội đồng;", "- Lưu: VT, Ban TĐKT."],

@@ -58,6 +58,10 @@ DECISIONS: dict[TaskKind, tuple[str, ...]] = {
     TaskKind.SESSION_CLOSE: ("close",),
     TaskKind.DECISION_SIGN: ("sign", "send_back"),
     TaskKind.DECISION_REGISTER: ("register",),
+    # --- NĐ 152/2025 steps (issue 19): acted on from their own pages and commands ---
+    TaskKind.CLEARANCE: ("favourable", "adverse"),
+    TaskKind.POSTING_ANSWER: ("answer",),
+    TaskKind.RECOVER: ("recovered",),
 }
 APPRAISAL_ACTIONS = {"pass": "appraisal_pass", "return": "appraisal_return", "reject": "appraisal_reject"}
 UNIT_SCOPED = (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
@@ -530,6 +534,71 @@ def _late_task(ctx: Context, username: str, task_id: int, subject: Subject, deci
     return late_dossiers.decide(ctx, username, task_id, decision, p.comment)
 
 
+# --- NĐ 152/2025 steps (issue 19) ---
+
+
+def _clearance_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    """The reply to one request (the task's own): favourable, or adverse with the body's ground."""
+    from thidua_workflow.services import clearances
+
+    with ctx.reader() as uow:
+        request_id = uow.session.scalar(
+            select(m.ClearanceRequest.id).where(m.ClearanceRequest.task_id == task_id)
+        )
+    if request_id is None:
+        raise NotFound("yêu cầu xin ý kiến của việc", task_id)
+    view = clearances.reply(
+        ctx,
+        username,
+        request_id,
+        favourable=decision == "favourable",
+        reply_on=p.dated or ctx.clock.today(),
+        text=p.comment,
+        reply_ref=p.proposal_ref,
+    )
+    return f"hồ sơ số {view.nomination_id}: {view.body_label} — {view.status_label.lower()}"
+
+
+def _posting_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    """Answer the oldest unanswered comment on the task's nomination (or on the whole list)."""
+    from thidua_workflow.services import posting
+
+    nomination_id = subject[0]
+    with ctx.reader() as uow:
+        about = (
+            m.PublicComment.nomination_id == nomination_id
+            if nomination_id is not None
+            else m.PublicComment.nomination_id.is_(None)
+        )
+        comment_id = uow.session.scalar(
+            select(m.PublicComment.id)
+            .where(about, m.PublicComment.answer.is_(None))
+            .order_by(m.PublicComment.id)
+            .limit(1)
+        )
+    if comment_id is None:
+        raise NotFound("ý kiến chưa trả lời của việc", task_id)
+    view = posting.answer(ctx, username, comment_id, p.comment or "")
+    return f"đã trả lời ý kiến số {view.id} của {view.author_name}"
+
+
+def _recover_task(
+    ctx: Context, username: str, task_id: int, subject: Subject, decision: str, p: Payload
+) -> str:
+    from thidua_workflow.services import annulments
+
+    nomination_id = subject[0]
+    assert nomination_id is not None
+    view = annulments.record_recovery(
+        ctx, username, nomination_id, recovered_on=p.dated or ctx.clock.today(), note=p.comment
+    )
+    return f"hồ sơ số {nomination_id}: đã thu hồi {view.recover_amount:,} đồng".replace(",", ".")
+
+
 _HANDLERS: dict[TaskKind, Handler] = {
     TaskKind.LATE_DOSSIER: _late_task,
     TaskKind.ROUND_OPEN: _round_task,
@@ -540,6 +609,9 @@ _HANDLERS: dict[TaskKind, Handler] = {
     TaskKind.SESSION_CLOSE: _session_task,
     TaskKind.DECISION_SIGN: _decision_task,
     TaskKind.DECISION_REGISTER: _decision_task,
+    TaskKind.CLEARANCE: _clearance_task,
+    TaskKind.POSTING_ANSWER: _posting_task,
+    TaskKind.RECOVER: _recover_task,
 }
 
 

@@ -195,6 +195,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_nominations,
         pages_public,
         pages_reviews,
+        pages_steps2025,
     )
 
     app = FastAPI(
@@ -226,6 +227,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_decisions,
         pages_documents,
         pages_public,
+        pages_steps2025,  # NĐ 152/2025 steps (issue 19)
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")

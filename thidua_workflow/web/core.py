@@ -291,7 +291,11 @@ def navigation(actor: Actor | None) -> list[NavItem]:
             items.append(NavItem("/decisions", "Quyết định"))
         if Role.OPERATOR in roles:
             items.append(NavItem("/accounts", "Tài khoản người dùng"))
+        # --- NĐ 152/2025 steps (issue 19) ---
+        if roles & {Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.REGISTRAR, Role.OPERATOR}:
+            items.append(NavItem("/nd152", "Thủ tục NĐ 152"))
     items.append(NavItem("/tra-cuu", "Tra cứu khen thưởng"))
+    items.append(NavItem("/cong-khai", "Công khai danh sách"))
     items.append(NavItem("/verify", "Xác thực bằng khen"))
     return items
 
