@@ -118,6 +118,7 @@ def sweep(as_of: date | None = None) -> dict[str, Any]:
     with flow_context(as_of) as ctx:
         counts: dict[str, Any] = dict(deadlines.remind_and_escalate(ctx))
         counts["redelivered"] = redeliver(ctx)
+        counts["digests"] = notifications.collect_digests(ctx)  # issue 22: the daily digest mail
         counts["mail"] = notifications.send_pending(ctx)
     get_run_logger().info("Quét định kỳ: %s", counts)
     return counts

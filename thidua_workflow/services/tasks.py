@@ -21,7 +21,7 @@ from thidua_workflow.domain.authz import JUDGING_ROLES, Actor, authorize, confli
 from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
-from thidua_workflow.services import council, decisions, late_dossiers, rounds
+from thidua_workflow.services import audit, council, decisions, late_dossiers, rounds
 from thidua_workflow.services.actors import holder_names, holders, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
@@ -80,6 +80,7 @@ class TaskView:
     overdue: bool
     decisions: list[str]
     version: int
+    for_whom: str | None = None  # issue 22: a delegated task — the full name of the person it is done for
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "due_on": self.due_on.isoformat()}
@@ -127,9 +128,8 @@ def _mine(actor: Actor) -> Any:
         clause = m.Task.assignee_role == grant.role.value
         if grant.role in UNIT_SCOPED:
             clause = clause & (m.Task.assignee_unit_id == grant.unit_id)
-        clause = clause & (
-            (m.Task.assignee_person_id.is_(None)) | (m.Task.assignee_person_id == actor.person_id)
-        )
+        person = grant.for_person.person_id if grant.for_person is not None else actor.person_id
+        clause = clause & ((m.Task.assignee_person_id.is_(None)) | (m.Task.assignee_person_id == person))
         clauses.append(clause)
     return or_(*clauses) if clauses else None
 
@@ -141,9 +141,11 @@ def _not_conflicted(actor: Actor) -> Any:
     """
     n = m.Nomination
     units = {actor.unit_id, *(g.unit_id for g in actor.grants if g.role in JUDGING_ROLES)}
+    units |= {p.unit_id for p in actor.principals}  # a delegate inherits the delegator's exclusions
     own_units = sorted(u for u in units if u)
-    conflict = (n.submitted_by_id == actor.person_id) | (
-        n.nominee_person_id.is_not(None) & (n.nominee_person_id == actor.person_id)
+    people = sorted({actor.person_id, *(p.person_id for p in actor.principals)})
+    conflict = n.submitted_by_id.in_(people) | (
+        n.nominee_person_id.is_not(None) & n.nominee_person_id.in_(people)
     )
     if own_units:
         conflict = (
@@ -224,6 +226,7 @@ def list_tasks(
                 label = f"Hồ sơ số {task.nomination_id}: {name} — {awards.get(award, award)}, {period}"
             else:
                 label = subject_label(session, task)
+            grant = actor.task_grant(Role(task.assignee_role), _scope(task), task.assignee_person_id)
             views.append(
                 TaskView(
                     id=task.id,
@@ -239,6 +242,7 @@ def list_tasks(
                     overdue=task.status == TaskStatus.OPEN.value and task.due_on < today,
                     decisions=list(DECISIONS[task_kind]),
                     version=task.version,
+                    for_whom=grant.for_person.full_name if grant and grant.for_person else None,
                 )
             )
         views.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
@@ -324,7 +328,7 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     task, nomination = row  # a Row unpacks as the tuple it is (SQLAlchemy 2.1 deprecates `_tuple()`)
     role = Role(task.assignee_role)
     unit = task.assignee_unit_id if role in UNIT_SCOPED else None
-    mine = actor.has(role, unit) and task.assignee_person_id in (None, actor.person_id)
+    mine = actor.task_grant(role, unit, task.assignee_person_id) is not None
     if not mine and not _subject_visible(session, actor, task, nomination):
         raise NotFound("việc", task_id)  # a task on what the person may not see answers as a missing one
     if not mine:
@@ -360,6 +364,9 @@ def act(
     with ctx.uow() as uow:
         actor = load_actor(uow.session, username)
         task, nomination = _load_task(uow.session, actor, task_id)
+        grant = actor.task_grant(Role(task.assignee_role), _scope(task), task.assignee_person_id)
+        # A delegated task (issue 22): every event the action writes names the person it is done for.
+        principal = grant.for_person if grant else None
         kind = TaskKind(task.kind)
         if decision not in DECISIONS[kind]:
             raise InputRejected(
@@ -369,11 +376,17 @@ def act(
             raise Conflict(f"Việc số {task.id} đã thay đổi từ khi bạn xem; hãy tải lại.")
         if kind in NOMINATION_KINDS:
             assert nomination is not None
-            summary = _nomination_task(ctx, uow, actor, task, nomination, decision, payload)
+            with audit.acting_for(actor.person_id, principal):
+                summary = _nomination_task(ctx, uow, actor, task, nomination, decision, payload)
             return ActResult(task_id, kind.value, decision, summary)
         subject = (task.nomination_id, task.round_id, task.session_id, task.decision_id)
-    summary = _HANDLERS[kind](ctx, username, task_id, subject, decision, payload)
+    with audit.acting_for(actor.person_id, principal):
+        summary = _HANDLERS[kind](ctx, username, task_id, subject, decision, payload)
     return ActResult(task_id, kind.value, decision, summary)
+
+
+def _scope(task: m.Task) -> str | None:
+    return task.assignee_unit_id if Role(task.assignee_role) in UNIT_SCOPED else None
 
 
 Subject = tuple[int | None, int | None, int | None, int | None]
