@@ -20,9 +20,12 @@ from thidua_workflow.services.context import Context
 from thidua_workflow.services.queries import show_nomination
 from thidua_workflow.services.tasks import act, list_tasks
 
-LEAVE = dict(
-    role="appraiser", starts_on=date(2020, 5, 15), ends_on=date(2020, 5, 29), reason="Nghỉ phép năm."
-)
+LEAVE: dict[str, Any] = {
+    "role": "appraiser",
+    "starts_on": date(2020, 5, 15),
+    "ends_on": date(2020, 5, 29),
+    "reason": "Nghỉ phép năm.",
+}
 
 
 def _ad_hoc(ctx: Context, clock: FixedClock) -> int:
