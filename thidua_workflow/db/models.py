@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -424,7 +425,10 @@ class Task(Versioned, Base):
 
     __tablename__ = "tasks"
     # The inbox: open tasks of a role, most urgent first, read in index order (no sort of thousands).
-    __table_args__ = (Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),)
+    __table_args__ = (
+        Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),
+        Index("ix_tasks_overdue", "status", "due_on"),  # issue 22: the dashboard's overdue work
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -798,3 +802,17 @@ class NoticeChoice(Versioned, Base):
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # mail | app | both
     cadence: Mapped[str] = mapped_column(String(12))  # immediate | digest
+
+
+class DashboardSnapshot(Base):
+    """The Ban's dashboard's counts as of ``taken_at`` (issue 22): aggregating 100,000 dossiers and a
+    million events on every page view costs more than a page may; the sweep (or a person, on demand)
+    takes a snapshot, and the page reads the newest one and says when it was taken."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[datetime]
+    taken_on: Mapped[date] = mapped_column(Date)  # the day the ages in working days are counted to
+    seconds: Mapped[float] = mapped_column(Float)
+    data: Mapped[dict[str, Any]]

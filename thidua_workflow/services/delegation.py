@@ -389,3 +389,27 @@ def acting_principal(actor: Actor) -> str | None:
     """For pages: who the person acts for today, if anyone (``Trần A, Lê B``)."""
     names = [p.full_name for p in actor.principals]
     return ", ".join(names) or None
+
+
+def colleagues(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
+    """Whom the person may choose as a delegate: active people of their unit, and the other holders of
+    their delegable roles (``delegate`` checks again)."""
+    roles = [g.role.value for g in actor.grants if g.for_person is None and why_not_delegable(g.role) is None]
+    with ctx.reader() as uow:
+        session = uow.session
+        holders = select(m.RoleGrant.person_id).where(
+            m.RoleGrant.role.in_(roles), grant_holds(ctx.clock.today())
+        )
+        query = (
+            select(m.Person.username, m.Person.full_name)
+            .where(m.Person.active.is_(True), m.Person.id != actor.person_id)
+            .where((m.Person.unit_id == actor.unit_id) | m.Person.id.in_(holders))
+            .order_by(m.Person.full_name)
+        )
+        return [(r.username, r.full_name) for r in session.execute(query)]
+
+
+def delegable_roles(actor: Actor) -> list[tuple[str, str]]:
+    """The person's own roles they may delegate (value, label)."""
+    own = {g.role for g in actor.grants if g.for_person is None and why_not_delegable(g.role) is None}
+    return [(r.value, r.label) for r in Role if r in own]

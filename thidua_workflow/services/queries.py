@@ -469,7 +469,14 @@ def audit_events(ctx: Context, *, limit: int = 200) -> list[EventView]:
         rows = uow.session.scalars(select(m.AuditEvent).order_by(m.AuditEvent.id.desc()).limit(limit)).all()
         return [
             EventView(
-                e.at, e.actor_label, e.action, e.from_state, e.to_state, e.comment, e.data, e.on_behalf_of_label
+                e.at,
+                e.actor_label,
+                e.action,
+                e.from_state,
+                e.to_state,
+                e.comment,
+                e.data,
+                e.on_behalf_of_label,
             )
             for e in rows
         ]

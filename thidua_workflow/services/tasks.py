@@ -269,16 +269,18 @@ def count_tasks(ctx: Context, username: str, *, kind: TaskKind | None = None) ->
         return int(row[0]), int(row[1])
 
 
-def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
-    """Every open task past its due date, oldest first: for operators and the Ban's follow-up."""
+def overdue_tasks(
+    ctx: Context, *, overdue_only: bool = True, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every open task past its due date (or every open task), oldest first: for operators and the Ban's
+    follow-up, and for reassigning (issue 22)."""
     today = ctx.clock.today()
     with ctx.reader() as uow:
         session = uow.session
-        rows = session.scalars(
-            select(m.Task)
-            .where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
-            .order_by(m.Task.due_on)
-        ).all()
+        query = select(m.Task).where(m.Task.status == TaskStatus.OPEN.value)
+        if overdue_only:
+            query = query.where(m.Task.due_on < today)
+        rows = session.scalars(query.order_by(m.Task.due_on, m.Task.id).limit(limit)).all()
         result = []
         for t in rows:
             role = Role(t.assignee_role)
@@ -297,6 +299,7 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
                     "assignees": who,
                     "kind_label": TaskKind(t.kind).label,
                     "assignee_names": names,
+                    "version": t.version,
                 }
             )
         return result

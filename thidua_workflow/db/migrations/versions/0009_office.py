@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0009"
 down_revision = "0008"
@@ -86,9 +87,25 @@ def upgrade() -> None:
     op.create_index(
         "ix_nominations_dashboard", "nominations", ["period_year", "status", "submitting_unit_id"]
     )
+    op.create_index("ix_tasks_overdue", "tasks", ["status", "due_on"])
+    op.create_table(
+        "dashboard_snapshots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("taken_on", sa.Date(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dashboard_snapshots")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("dashboard_snapshots")
+    op.drop_index("ix_tasks_overdue", table_name="tasks")
     op.drop_index("ix_nominations_dashboard", table_name="nominations")
     op.drop_index("ix_audit_action_at", table_name="audit_events")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
