@@ -220,8 +220,7 @@ def show(ctx: Context, actor: Actor, filters: Filters) -> DashboardView:
         ]
         if snap is None:
             return view
-        view.taken_at = snap.taken_at
-        data = snap.data
+        view.taken_at, taken_on, data = snap.taken_at, snap.taken_on, snap.data
         _stages(view, data["stages"], filters)
         names: dict[tuple[str, str | None, int | None], str] = {}
         for _kind, role, scope, person, _unit, *_ in data["waiting"]:
@@ -233,7 +232,7 @@ def show(ctx: Context, actor: Actor, filters: Filters) -> DashboardView:
                 else:
                     names[key] = ", ".join(holder_names(session, Role(role), scope)) or "chưa có ai được giao"
     _waiting(view, data["waiting"], names, filters)
-    _throughput(view, data["throughput"], snap.taken_on, filters)
+    _throughput(view, data["throughput"], taken_on, filters)
     return view
 
 
