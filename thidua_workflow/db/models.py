@@ -323,6 +323,9 @@ class Nomination(Versioned, Base):
         Index("ix_nominations_bloc_period", "bloc_id", "period_code"),
         # issue 22: the dashboard's dossiers by stage and unit, read from the index alone
         Index("ix_nominations_dashboard", "period_year", "status", "submitting_unit_id"),
+        # issue 22: the dossiers a person may not judge, found without reading every dossier
+        Index("ix_nominations_submitted_by", "submitted_by_id"),
+        Index("ix_nominations_nominee_person", "nominee_person_id"),
         # The lists' default order (year, award, Vietnamese name order), paged in SQL.
         Index("ix_nominations_list_order", "period_year", "award_form", "nominee_order_key", "id"),
     )
@@ -428,6 +431,16 @@ class Task(Versioned, Base):
     __table_args__ = (
         Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),
         Index("ix_tasks_overdue", "status", "due_on"),  # issue 22: the dashboard's overdue work
+        # issue 22: a person's inbox counted from the index alone (role, person or nobody, kind, due date)
+        Index(
+            "ix_tasks_mine",
+            "status",
+            "assignee_role",
+            "assignee_person_id",
+            "kind",
+            "due_on",
+            "nomination_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

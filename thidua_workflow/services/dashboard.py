@@ -16,14 +16,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.services import audit
-from thidua_workflow.services.actors import holder_names
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import grant_holds, today_of
 from thidua_workflow.services.visibility import province_wide
 
 # Throughput series: the events that count as a dossier moving on.
@@ -153,9 +154,24 @@ def refresh(ctx: Context, actor: Actor | None = None) -> datetime:
                 .group_by(m.AuditEvent.action, day_column)
             )
         ]
+    # Kept twice: by the dossier's unit (for the unit filter), and merged (the page without it).
+    merged: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for (kind, role, scope, person, _unit), (count, overdue, oldest, total_days) in waits.items():
+        entry = merged[(kind, role, scope, person, None)]
+        entry[0] += count
+        entry[1] += overdue
+        entry[2] = max(entry[2], oldest)
+        entry[3] += total_days
+    by_year: dict[str, list[list[Any]]] = defaultdict(list)
+    for row in stages:
+        by_year[str(row[0])].append(row)
     data = {
-        "stages": stages,
+        "stages": by_year,
+        "years": sorted({row[0] for row in stages}, reverse=True),
+        "units": sorted({row[2] for row in stages}),
+        "awards": sorted({row[3] for row in stages}),
         "waiting": [[*key, *values] for key, values in waits.items()],
+        "waiting_all": [[*key, *values] for key, values in merged.items()],
         "throughput": throughput,
     }
     seconds = clock_time.perf_counter() - started
@@ -221,30 +237,57 @@ def show(ctx: Context, actor: Actor, filters: Filters) -> DashboardView:
         if snap is None:
             return view
         view.taken_at, taken_on, data = snap.taken_at, snap.taken_on, snap.data
-        _stages(view, data["stages"], filters)
-        names: dict[tuple[str, str | None, int | None], str] = {}
-        for _kind, role, scope, person, _unit, *_ in data["waiting"]:
-            key = (role, scope, person)
-            if key not in names:
-                if person is not None:
-                    found = session.get(m.Person, person)
-                    names[key] = found.full_name if found else "—"
-                else:
-                    names[key] = ", ".join(holder_names(session, Role(role), scope)) or "chưa có ai được giao"
-    _waiting(view, data["waiting"], names, filters)
+        view.years, view.units, view.awards = data["years"], data["units"], data["awards"]
+        _stages(
+            view,
+            data["stages"].get(str(filters.year), []) + data["stages"].get(str(filters.year - 1), []),
+            filters,
+        )
+        waiting = data["waiting"] if filters.unit else data["waiting_all"]
+        names = _assignee_names(session, waiting)
+    _waiting(view, waiting, names, filters)
     _throughput(view, data["throughput"], taken_on, filters)
     return view
 
 
+def _assignee_names(session: Session, rows: list[list[Any]]) -> dict[tuple[str, str | None, int | None], str]:
+    """Who each waiting task is for, by name: the holders of its role (and unit) today, or its person —
+    read in two statements whatever the number of units."""
+    people = {person for _, _, _, person, *_ in rows if person is not None}
+    roles = {role for _, role, _, person, *_ in rows if person is None}
+    by_person = (
+        dict(
+            session.execute(select(m.Person.id, m.Person.full_name).where(m.Person.id.in_(people)))
+            .tuples()
+            .all()
+        )
+        if people
+        else {}
+    )
+    holding: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    if roles:
+        found = session.execute(
+            select(m.RoleGrant.role, m.RoleGrant.unit_id, m.Person.full_name)
+            .join(m.Person, m.Person.id == m.RoleGrant.person_id)
+            .where(m.RoleGrant.role.in_(roles), m.Person.active.is_(True), grant_holds(today_of(session)))
+            .order_by(m.Person.full_name)
+        )
+        for role, unit, name in found:
+            for key in ((role, unit), (role, None)):
+                if name not in holding[key]:
+                    holding[key].append(name)
+    names: dict[tuple[str, str | None, int | None], str] = {}
+    for _, role, scope, person, *_ in rows:
+        if person is not None:
+            names[(role, scope, person)] = by_person.get(person, "—")
+        else:
+            names[(role, scope, None)] = ", ".join(holding.get((role, scope), [])) or "chưa có ai được giao"
+    return names
+
+
 def _stages(view: DashboardView, rows: list[list[Any]], f: Filters) -> None:
     per_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    years: set[int] = set()
-    units: set[str] = set()
-    awards: set[str] = set()
     for year, status, unit, award, count in rows:
-        years.add(year)
-        units.add(unit)
-        awards.add(award)
         if (f.unit and unit != f.unit) or (f.award and award != f.award):
             continue
         bucket = view.this_year if year == f.year else view.last_year if year == f.year - 1 else None
@@ -252,7 +295,6 @@ def _stages(view: DashboardView, rows: list[list[Any]], f: Filters) -> None:
             bucket[status] = bucket.get(status, 0) + count
         if year == f.year:
             per_unit[unit][status] += count
-    view.years, view.units, view.awards = sorted(years, reverse=True), sorted(units), sorted(awards)
     for unit, counts in per_unit.items():
         view.by_unit.append((unit, dict(counts), sum(counts.values())))
         for status, count in counts.items():

@@ -88,6 +88,13 @@ def upgrade() -> None:
         "ix_nominations_dashboard", "nominations", ["period_year", "status", "submitting_unit_id"]
     )
     op.create_index("ix_tasks_overdue", "tasks", ["status", "due_on"])
+    op.create_index(
+        "ix_tasks_mine",
+        "tasks",
+        ["status", "assignee_role", "assignee_person_id", "kind", "due_on", "nomination_id"],
+    )
+    op.create_index("ix_nominations_submitted_by", "nominations", ["submitted_by_id"])
+    op.create_index("ix_nominations_nominee_person", "nominations", ["nominee_person_id"])
     op.create_table(
         "dashboard_snapshots",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -105,6 +112,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("dashboard_snapshots")
+    op.drop_index("ix_nominations_nominee_person", table_name="nominations")
+    op.drop_index("ix_nominations_submitted_by", table_name="nominations")
+    op.drop_index("ix_tasks_mine", table_name="tasks")
     op.drop_index("ix_tasks_overdue", table_name="tasks")
     op.drop_index("ix_nominations_dashboard", table_name="nominations")
     op.drop_index("ix_audit_action_at", table_name="audit_events")
