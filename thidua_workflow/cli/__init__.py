@@ -27,6 +27,7 @@ from thidua_workflow.cli import (
     demo,
     documents,
     nominations,
+    office,
     org,
     policy,
     rounds,
@@ -71,6 +72,9 @@ app.add_typer(certificates.app, name="certificates")
 app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
 app.add_typer(signers.app, name="signers")
+# issue 22: delegations and reassigning; the audit record's exports and the dashboard's snapshot
+app.add_typer(office.delegations_app, name="delegations")
+app.add_typer(office.records_app, name="records")
 
 
 def main() -> None:
