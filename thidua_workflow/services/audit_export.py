@@ -23,6 +23,14 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.clock import VIETNAM
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.enums import (
+    DecisionStatus,
+    LabelledEnum,
+    NominationStatus,
+    RoundStatus,
+    SessionStatus,
+    TaskStatus,
+)
 from thidua_workflow.domain.text import nfc
 from thidua_workflow.domain.vocabulary import ACTION_LABELS
 from thidua_workflow.errors import InputRejected, NotFound
@@ -74,6 +82,27 @@ def digest_of(title: str, headers: list[str], rows: list[list[str]]) -> str:
     return hashlib.sha256(nfc("\n".join(lines)).encode("utf-8")).hexdigest()
 
 
+STATE_ENUMS: tuple[type[LabelledEnum], ...] = (
+    NominationStatus,
+    DecisionStatus,
+    RoundStatus,
+    SessionStatus,
+    TaskStatus,
+)
+
+
+def _state(value: str | None) -> str:
+    """A state as people name it, whatever record it belongs to (the code when none names it)."""
+    if not value:
+        return ""
+    for kind in STATE_ENUMS:
+        try:
+            return str(kind(value).label)
+        except ValueError:
+            continue
+    return value
+
+
 def _label(action: str) -> str:
     from thidua_workflow.domain import lifecycle
 
@@ -106,8 +135,8 @@ def export(ctx: Context, viewer: Actor, kind: str, entity_id: int) -> AuditRecor
                     e.actor_label,
                     e.on_behalf_of_label or "",
                     _label(e.action),
-                    e.from_state or "",
-                    e.to_state or "",
+                    _state(e.from_state),
+                    _state(e.to_state),
                     nfc(e.comment or ""),
                 ]
             )
