@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.integration.helpers import submit_example
@@ -125,3 +126,76 @@ def test_an_operator_reassigns_several_tasks_each_with_its_result(
 
 def _actor(ctx: Context, username: str) -> Actor:
     return read_actor(ctx, username)
+
+
+def test_a_signer_signs_several_decisions_with_one_confirmation(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """Bulk signing (issue 22): each decision its own transaction, each one's result shown; a decision
+    that is not the person's to sign is refused on its own line, the others go through."""
+    from tests.integration.helpers import to_council
+    from tests.integration.test_decisions import _session
+    from thidua_workflow.services import decisions
+    from thidua_workflow.services import tasks as task_service
+
+    to_council(qb, "hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019")
+    clock.set(date(2020, 1, 15))
+    _session(qb)
+    clock.set(date(2020, 1, 20))
+    signer = app_client("pct.ubnd")
+    mine = [t.id for t in task_service.list_tasks(qb, "pct.ubnd") if t.kind == "decision_sign"]
+    assert len(mine) >= 2
+    inbox = signer.get("/").text
+    assert "Ký các quyết định đã chọn" in inbox
+    response = signer.post("/tasks/bulk", {"task": [*mine, 987654], "decision": "sign"})
+    assert response.status_code == 303
+    shown = signer.get("/").text
+    assert f"Đã ký {len(mine)} quyết định" in shown
+    assert "Việc số 987654: không phải việc" in shown
+    for task_id in mine:
+        assert f"Việc số {task_id}: quyết định" in shown
+    signed = [d for d in decisions.list_decisions(qb) if d.status == "signed"]
+    assert len(signed) == len(mine)
+
+
+def test_each_person_chooses_mail_app_or_both_and_a_daily_digest(qb: Context, clock: FixedClock) -> None:
+    from sqlalchemy import select
+
+    from thidua_workflow.db import models as m
+    from thidua_workflow.errors import ValidationFailed
+    from thidua_workflow.services import notifications
+
+    with qb.reader() as uow:
+        cv1, cv2 = (
+            uow.session.scalar(select(m.Person.id).where(m.Person.username == u)) or 0
+            for u in ("cv.tdkt1", "cv.tdkt2")
+        )
+    with qb.uow() as uow:
+        person = uow.session.get(m.Person, cv2)
+        assert person is not None
+        person.email = "vo.thi.mau.hai@tdkt.quangbinh.gov.vn"
+        uow.commit()
+    notifications.choose(qb, cv1, {"task": ("app", "immediate")})
+    notifications.choose(qb, cv2, {"task": ("mail", "digest")})
+    with pytest.raises(ValidationFailed) as refused:
+        notifications.choose(qb, cv2, {"task": ("fax", "digest")})
+    assert refused.value.problems[0].field == "task"
+    _ad_hoc(qb, clock)  # an appraisal task arrives for both appraisers
+    with qb.reader() as uow:
+        mail = {
+            (n.person_id, n.status)
+            for n in uow.session.scalars(select(m.Notification).where(m.Notification.reason == "task"))
+        }
+    assert not any(p == cv1 for p, _ in mail)  # the app only: no mail
+    assert (cv2, "digest") in mail  # held for the digest
+    assert [n.kind for n in notifications.list_notices(qb, cv1)] == ["task"]
+    assert notifications.list_notices(qb, cv2) == []
+    assert notifications.unread_count(qb, cv1) == 1
+    clock.set(date(2020, 5, 16))
+    assert notifications.collect_digests(qb) == 1
+    with qb.reader() as uow:
+        letters = list(
+            uow.session.scalars(select(m.Notification.subject).where(m.Notification.reason == "digest"))
+        )
+    assert len(letters) == 1 and "Tóm tắt: 1 thông báo" in letters[0]
+    assert notifications.mark_read(qb, cv1) == 1 and notifications.unread_count(qb, cv1) == 0
