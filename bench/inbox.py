@@ -39,7 +39,7 @@ from thidua_workflow.db.migrate import upgrade
 from thidua_workflow.domain.enums import NomineeKind
 from thidua_workflow.domain.identity import list_order_key
 from thidua_workflow.domain.text import search_key
-from thidua_workflow.services import accounts, org
+from thidua_workflow.services import accounts, dashboard, org
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.settings import Settings
 from thidua_workflow.web.app import create_app
@@ -336,6 +336,24 @@ def measure(
             page_ms = timed(timeline, requests)
             floor_ms = timed(floor_timeline, requests)
             results.append(("nomination + timeline", *percentiles(page_ms), statistics.median(floor_ms)))
+            # Issue 22: the Ban's dashboard, from the snapshot the nightly sweep takes (timed apart).
+            started = time.perf_counter()
+            dashboard.refresh(ctx)
+            print(f"   dashboard snapshot taken in {(time.perf_counter() - started) * 1000:.0f} ms")
+
+            def board(client: TestClient = client) -> None:
+                response = client.get("/dashboard?year=2019")
+                assert response.status_code == 200 and "Bảng theo dõi" in response.text
+
+            def floor_board() -> None:
+                with engine.connect() as conn:
+                    conn.execute(
+                        select(m.DashboardSnapshot.data).order_by(m.DashboardSnapshot.id.desc()).limit(1)
+                    ).all()
+
+            page_ms = timed(board, requests)
+            floor_ms = timed(floor_board, requests)
+            results.append(("dashboard (Ban)", *percentiles(page_ms), statistics.median(floor_ms)))
         client.close()
     return results
 

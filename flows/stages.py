@@ -18,7 +18,7 @@ from prefect.runtime import flow_run
 
 from flows import artifacts
 from flows.runtime import flow_context
-from thidua_workflow.services import council, deadlines, decisions, notifications, rounds
+from thidua_workflow.services import council, dashboard, deadlines, decisions, notifications, rounds
 from thidua_workflow.services import stages as service_stages
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.outbox import Stage
@@ -118,6 +118,8 @@ def sweep(as_of: date | None = None) -> dict[str, Any]:
     with flow_context(as_of) as ctx:
         counts: dict[str, Any] = dict(deadlines.remind_and_escalate(ctx))
         counts["redelivered"] = redeliver(ctx)
+        counts["digests"] = notifications.collect_digests(ctx)  # issue 22: the daily digest mail
+        counts["dashboard"] = dashboard.refresh(ctx).isoformat()  # issue 22: the dashboard's snapshot
         counts["mail"] = notifications.send_pending(ctx)
     get_run_logger().info("Quét định kỳ: %s", counts)
     return counts

@@ -36,7 +36,9 @@ from thidua_workflow.services import (
     certificates,
     clearances,
     council,
+    dashboard,
     decisions,
+    delegation,
     directory,
     findings,
     national,
@@ -346,9 +348,28 @@ class Scenario:
         ad_hoc = nominations.submit(
             ctx, "lhtn.canbo", _load(self.folder / "hoi-lhtn-2020-dot-xuat.yaml"), self.source
         )
-        self.on(date(2020, 5, 19), "Thẩm định hồ sơ đột xuất; phiên họp thứ ba; ký, vào sổ")
-        self.act("cv.tdkt2", "appraise", "pass", nomination_id=ad_hoc.nomination_ids[0])
+        # --- issue 22: an appraiser's task done by a delegate, "for whom" on the record ---
+        leave = delegation.delegate(
+            ctx,
+            "cv.tdkt2",
+            from_username="cv.tdkt2",
+            to_username="tb.tdkt",
+            role="appraiser",
+            starts_on=date(2020, 5, 18),
+            ends_on=date(2020, 5, 29),
+            reason="Nghỉ phép năm; Trưởng Ban xử lý thay việc thẩm định.",
+        )
+        self.say(
+            f"    {leave.from_name} nghỉ phép 18/05–29/05/2020, ủy quyền việc thẩm định cho {leave.to_name}"
+        )
+        self.on(
+            date(2020, 5, 19), "Thẩm định hồ sơ đột xuất (người được ủy quyền); phiên họp thứ ba; ký, vào sổ"
+        )
+        self.act("tb.tdkt", "appraise", "pass", nomination_id=ad_hoc.nomination_ids[0])
+        passed = [e for e in audit_trail(ctx, ad_hoc.nomination_ids[0]) if e["action"] == "appraisal_pass"]
+        self.say(f"    nhật ký: {passed[-1]['actor']} thẩm định, thực hiện thay {passed[-1]['on_behalf']}")
         self._council_round(signer="pct.ubnd", number=number + 2, proposal="41/TTr-SNV")
+        dashboard.refresh(ctx)  # issue 22: the Ban's dashboard as the nightly sweep leaves it
 
     def refused(self, user: str, what: str, call: Callable[[], object]) -> None:
         """A step the person may not take: the refusal, as the CLI (exit 3) and the web show it."""
@@ -658,7 +679,16 @@ def audit_trail(ctx: Context, nomination_id: int) -> list[dict[str, Any]]:
             .where(m.AuditEvent.entity_type == "nomination", m.AuditEvent.entity_id == str(nomination_id))
             .order_by(m.AuditEvent.id)
         )
-        return [{"action": e.action, "comment": e.comment, "at": e.at} for e in rows]
+        return [
+            {
+                "action": e.action,
+                "comment": e.comment,
+                "at": e.at,
+                "actor": e.actor_label,
+                "on_behalf": e.on_behalf_of_label,  # issue 22: whom a delegate acted for
+            }
+            for e in rows
+        ]
 
 
 def _scenarios(example: Path) -> list[tuple[type[Scenario], Path]]:

@@ -196,18 +196,35 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         page.wait_for_selector("text=Đã xử lý")
         shot("binh-xet-da-ket-thuc")
 
-        # 4. An appraiser reads the checks and passes the complete dossiers at once.
+        # 4. An appraiser reads the checks; going on leave, delegates the appraisals to the Ban's head
+        # (issue 22), who passes the complete dossiers at once, for the appraiser.
         clock.set(date(2020, 1, 8))
         sign_in("cv.tdkt1")
         page.goto(f"{base}/nominations/{nomination}")
         assert page.is_visible("text=Điều kiện, tiêu chuẩn")
         shot("tham-dinh-ho-so")
-        page.goto(f"{base}/")
+        page.goto(f"{base}/delegations")
+        page.select_option("select[name=role]", "appraiser")
+        page.select_option("select[name=to]", "tb.tdkt")
+        page.fill("input[name=starts_on]", "08/01/2020")
+        page.fill("input[name=ends_on]", "10/01/2020")
+        page.fill("main form[action='/delegations'] input[name=reason]", "Nghỉ phép năm.")
+        page.click("button:has-text('Ủy quyền')")
+        page.wait_for_selector("text=Đã ủy quyền")
+        shot("uy-quyen")
+        sign_in("tb.tdkt")
+        assert page.is_visible("text=Ủy quyền: thay Hoàng Văn Giả Định")
         for box in page.query_selector_all("input[name=task]"):
             box.check()
-        shot("tham-dinh-hang-loat")
+        shot("tham-dinh-hang-loat-nguoi-duoc-uy-quyen")
         page.click("button:has-text('Thông qua thẩm định các hồ sơ đã chọn')")
         page.wait_for_selector("text=Đã thông qua thẩm định")
+        page.goto(f"{base}/nominations/{nomination}")
+        assert page.is_visible("text=thay Hoàng Văn Giả Định")
+        shot("dien-bien-thuc-hien-thay")
+        page.click("text=Nhật ký để in")
+        assert page.is_visible("text=Hoàng Văn Giả Định (cv.tdkt1)")
+        shot("nhat-ky-ho-so")
 
         # 5. The secretary opens the session and takes attendance; a member votes by secret ballot.
         clock.set(date(2020, 1, 15))
@@ -271,6 +288,20 @@ def test_the_whole_path_in_a_browser(served: tuple[str, Context], clock: FixedCl
         code = code_in_pdf(downloaded.read_bytes())
         assert code is not None
         certificate_shot(downloaded, SHOTS / f"{next(shot_number):02d}-bang-khen-a3.png")
+
+        # The Ban's dashboard (issue 22): counts taken on demand, charts drawn on the server, the bell.
+        sign_in("tb.tdkt")
+        page.goto(f"{base}/dashboard")
+        page.click("button:has-text('Tính lại số liệu')")
+        page.wait_for_selector("text=Đã tính lại số liệu")
+        page.goto(f"{base}/dashboard?year=2019")
+        assert page.is_visible("svg.chart") and page.is_visible("text=Việc đang chờ ai")
+        shot("bang-theo-doi")
+        export = page.request.get(f"{base}/dashboard.xlsx?year=2019")
+        assert export.ok and export.body().startswith(b"PK")
+        page.click("a.bell")
+        assert page.is_visible("text=Được ủy quyền")
+        shot("thong-bao")
 
         # 7. Anyone scanning the QR code gets the public verify page: genuine.
         context.clear_cookies()

@@ -376,3 +376,25 @@ def numbers_unique(ctx: Context) -> None:
         ):
             if d.number is None or d.decision_date is None:
                 raise AssertionError(f"issued decision {d.id} has no number or date")
+
+
+def done_for_whom_by_delegation(ctx: Context) -> None:
+    """Issue 22: an event that names whom it was done for was recorded by a delegate of that person, on a
+    day their delegation held (and not after it was revoked); and a task done for someone says so."""
+    with ctx.reader() as uow:
+        session = uow.session
+        delegated = session.scalars(
+            select(m.AuditEvent).where(m.AuditEvent.on_behalf_of_id.is_not(None))
+        ).all()
+        grants = session.scalars(select(m.Delegation)).all()
+        for e in delegated:
+            day = e.at.astimezone(ctx.clock.tz).date()
+            assert any(
+                d.from_person_id == e.on_behalf_of_id
+                and d.to_person_id == e.actor_id
+                and d.starts_on <= day <= d.ends_on
+                and (d.revoked_at is None or d.revoked_at > e.at)
+                for d in grants
+            ), f"event {e.id} ({e.action}) for person {e.on_behalf_of_id} without a delegation holding"
+        for t in session.scalars(select(m.Task).where(m.Task.on_behalf_of_id.is_not(None))):
+            assert t.completed_by_id is not None and t.completed_by_id != t.on_behalf_of_id, t.id

@@ -43,6 +43,7 @@ from thidua_workflow.services import (
     certificates,
     council,
     decisions,
+    delegation,
     findings,
     holds,
     nominations,
@@ -776,6 +777,38 @@ class ServiceMachine(RuleBasedStateMachine):
         for _ in range(times):
             self._diligent(data)
 
+    # --- issue 22: delegations (a person on leave, an operator for them), revoked at random -----------
+
+    @rule(
+        data=st.data(),
+        who=st.sampled_from(["cv.tdkt1", "cv.tdkt2", "quantri", "gd.snv", "mu.canbo", "pct.ubnd"]),
+        to=st.sampled_from(["tb.tdkt", "cv.tdkt2", "cv.tdkt1", "mu.chutich", "nobody"]),
+        role=st.sampled_from(["appraiser", "appraiser", "council_member", "decision_signer", "unit_clerk"]),
+        days=st.sampled_from([0, 3, 14, -2, 400]),
+    )
+    def delegate(self, data: st.DataObject, who: str, to: str, role: str, days: int) -> None:
+        giver = who if who != "quantri" else data.draw(st.sampled_from(["cv.tdkt1", "cv.tdkt2"]), label="for")
+        today = self.clock.today()
+        self.attempt(
+            who,
+            "delegation_granted",
+            lambda: delegation.delegate(
+                self.ctx,
+                who,
+                from_username=giver,
+                to_username=to,
+                role=role,
+                starts_on=today,
+                ends_on=today + timedelta(days=days),
+                reason="Nghỉ phép.",
+            ),
+        )
+
+    @rule(data=st.data(), who=st.sampled_from(["cv.tdkt1", "cv.tdkt2", "tb.tdkt", "quantri", "mu.canbo"]))
+    def revoke_delegation(self, data: st.DataObject, who: str) -> None:
+        did = self.pick_id(data, m.Delegation.id)
+        self.attempt(who, "delegation_revoked", lambda: delegation.revoke(self.ctx, who, did, "Đi làm lại."))
+
     # --- time and the stages -------------------------------------------------------------------------
 
     @rule(days=st.sampled_from([1, 2, 7, 30]), jump=st.booleans())
@@ -803,6 +836,7 @@ class ServiceMachine(RuleBasedStateMachine):
         inv.states_agree(self.ctx)
         inv.tallies_match(self.ctx, self.ballots)
         inv.numbers_unique(self.ctx)
+        inv.done_for_whom_by_delegation(self.ctx)
         inv.everyone_can_act(self.ctx, PEOPLE)
         inv.next_step_exists(self.ctx)
         self.changed = False

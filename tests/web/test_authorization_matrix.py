@@ -136,3 +136,43 @@ def test_only_the_people_the_law_names_may_act_at_each_stage(
     registering = task_of("vt.ubnd", "decision_register", decision_id=draft.id)
     attempt("POST", f"/api/tasks/{registering}/act", {"decision": "register", "number": 162}, {"vt.ubnd"})
     assert decisions.show_decision(qb, draft.id).status == "issued"
+
+
+# --- issue 22: the office's pages: who may see the dashboard, reassign, revoke, read a session's record ---
+
+
+def test_the_office_pages_answer_only_the_people_they_are_for(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    from thidua_workflow.services import delegation
+
+    clock.set(date(2020, 5, 15))
+    nid = submit_example(qb, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
+    task = next(t.id for t in task_service.list_tasks(qb, "cv.tdkt1") if t.nomination_id == nid)
+    given = delegation.delegate(
+        qb,
+        "cv.tdkt1",
+        from_username="cv.tdkt1",
+        to_username="tb.tdkt",
+        role="appraiser",
+        starts_on=date(2020, 5, 15),
+        ends_on=date(2020, 5, 20),
+        reason="Nghỉ phép.",
+    )
+    province = {"cv.tdkt1", "gd.snv", "tb.tdkt", "pct.ubnd", "vt.ubnd", "quantri"}
+    for user in PEOPLE:
+        browser = app_client(user)
+        dash = browser.get("/dashboard")
+        assert dash.status_code == (200 if user in province else 403), (user, dash.status_code)
+        record = browser.get(f"/audit/nomination/{nid}")
+        assert record.status_code == (200 if user in province else 404), (user, record.status_code)
+        before = row_counts(qb)
+        if user != "quantri":
+            refused = browser.post("/tasks/reassign", {"task": [task], "to": "cv.tdkt2", "reason": "Thử."})
+            assert refused.status_code == 303  # the page shows each item's refusal
+            assert "Chỉ người quản trị" in browser.get("/").text, user
+            assert row_counts(qb) == before, user
+        if user not in ("cv.tdkt1", "tb.tdkt", "quantri"):
+            stranger = browser.post(f"/delegations/{given.id}/revoke", {"reason": "Không phải của tôi."})
+            assert stranger.status_code == 404, (user, stranger.status_code)
+            assert row_counts(qb) == before, user

@@ -27,6 +27,7 @@ from thidua_workflow.cli import (
     demo,
     documents,
     nominations,
+    office,
     org,
     policy,
     rounds,
@@ -77,6 +78,9 @@ app.add_typer(steps2025.posting_app, name="posting")
 app.add_typer(steps2025.clearances_app, name="clearances")
 app.add_typer(steps2025.national_app, name="national")
 app.add_typer(steps2025.annul_app, name="annul")
+# issue 22: delegations and reassigning; the audit record's exports and the dashboard's snapshot
+app.add_typer(office.delegations_app, name="delegations")
+app.add_typer(office.records_app, name="records")
 
 
 def main() -> None:

@@ -49,7 +49,9 @@ def audit_log(
         return
     for e in events:
         arrow = f" {state_label(e.from_state) or '—'} → {state_label(e.to_state)}" if e.to_state else ""
-        print(f"{e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {event_text(e.action, e.data)}{arrow}")
+        print(
+            f"{e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor}{for_whom(e.on_behalf)} · {event_text(e.action, e.data)}{arrow}"
+        )
     if len(events) < total:
         print(
             f"Hiển thị {group_digits(len(events))}/{group_digits(total)} sự kiện gần nhất; "
@@ -88,3 +90,8 @@ def event_text(action: str, data: dict[str, Any]) -> str:
     if "finding" in data and "rule" in data:
         extra.insert(0, f"{rule_name(data['rule'])}: {Finding(data['finding']).label.lower()}")
     return label + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def for_whom(name: str | None) -> str:
+    """Issue 22: an event a delegate recorded names the person it was done for."""
+    return f" (thực hiện thay {name})" if name else ""

@@ -10,7 +10,7 @@ from rich.markup import escape
 from thidua_workflow.cli._console import emit, handled, out
 from thidua_workflow.cli._context import context
 from thidua_workflow.cli._options import AsUser, JsonFlag, read_data_file
-from thidua_workflow.cli.audit import event_text
+from thidua_workflow.cli.audit import event_text, for_whom
 from thidua_workflow.domain.enums import DocumentKind, HoldGround, NominationStatus, NomineeKind
 from thidua_workflow.domain.text import file_size, vietnamese_date
 from thidua_workflow.errors import InputRejected, ValidationFailed
@@ -212,7 +212,9 @@ def nominations_show(
             )
     out.print("\n[bold]Lịch sử[/]", markup=True)
     for e in d.timeline:
-        out.print(f"  {e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor} · {event_text(e.action, e.data)}")
+        out.print(
+            f"  {e.at.astimezone(tz):%d/%m/%Y %H:%M} · {e.actor}{for_whom(e.on_behalf)} · {event_text(e.action, e.data)}"
+        )
         if e.comment:
             out.print(f"      “{e.comment}”")
 

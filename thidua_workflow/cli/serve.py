@@ -78,13 +78,15 @@ def serve(
 @handled
 def sweep_once(as_json: JsonFlag = False) -> None:
     """Quét một lần, không cần Prefect: nhắc hạn, báo quá hạn, chạy lại các bước bị lỡ, gửi thư."""
-    from thidua_workflow.services import deadlines, stages
+    from thidua_workflow.services import dashboard, deadlines, notifications, stages
 
     with context() as ctx:
         counts: dict[str, Any] = dict(deadlines.remind_and_escalate(ctx))
         waiting = [w.id for w in stages.pending(ctx)]
         ctx.dispatcher(ctx, waiting) if ctx.dispatcher else None
         counts["stages"] = len(waiting)
+        counts["digests"] = notifications.collect_digests(ctx)  # issue 22
+        counts["dashboard"] = dashboard.refresh(ctx).isoformat()
     if as_json:
         emit(counts)
         return

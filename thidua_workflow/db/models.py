@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -323,6 +324,11 @@ class Nomination(Versioned, Base):
         CheckConstraint("current_version >= 1", name="current_version_positive"),
         Index("ix_nominations_status_award", "status", "award_form"),
         Index("ix_nominations_bloc_period", "bloc_id", "period_code"),
+        # issue 22: the dashboard's dossiers by stage and unit, read from the index alone
+        Index("ix_nominations_dashboard", "period_year", "status", "submitting_unit_id"),
+        # issue 22: the dossiers a person may not judge, found without reading every dossier
+        Index("ix_nominations_submitted_by", "submitted_by_id"),
+        Index("ix_nominations_nominee_person", "nominee_person_id"),
         # The lists' default order (year, award, Vietnamese name order), paged in SQL.
         Index("ix_nominations_list_order", "period_year", "award_form", "nominee_order_key", "id"),
     )
@@ -425,7 +431,20 @@ class Task(Versioned, Base):
 
     __tablename__ = "tasks"
     # The inbox: open tasks of a role, most urgent first, read in index order (no sort of thousands).
-    __table_args__ = (Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),)
+    __table_args__ = (
+        Index("ix_tasks_inbox", "status", "assignee_role", "due_on", "id"),
+        Index("ix_tasks_overdue", "status", "due_on"),  # issue 22: the dashboard's overdue work
+        # issue 22: a person's inbox counted from the index alone (role, person or nobody, kind, due date)
+        Index(
+            "ix_tasks_mine",
+            "status",
+            "assignee_role",
+            "assignee_person_id",
+            "kind",
+            "due_on",
+            "nomination_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -446,6 +465,9 @@ class Task(Versioned, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     reminded_on: Mapped[date | None] = mapped_column(Date)
     escalated_on: Mapped[date | None] = mapped_column(Date)
+    # --- issue 22: delegation and reassignment ---
+    on_behalf_of_id: Mapped[int | None] = mapped_column(Integer)  # done by a delegate for this person
+    reassigned_reason: Mapped[str | None] = mapped_column(Text)  # why an operator gave it to someone else
 
 
 # --- bloc rounds -----------------------------------------------------------------------------------
@@ -637,7 +659,10 @@ class AuditEvent(Base):
     """Who did what, when, from which state to which; never updated or deleted (triggers refuse it)."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity_type", "entity_id"),
+        Index("ix_audit_action_at", "action", "at"),  # issue 22: the dashboard's throughput per week
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
@@ -650,6 +675,9 @@ class AuditEvent(Base):
     to_state: Mapped[str | None] = mapped_column(String(24))
     comment: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]]
+    # --- issue 22: who the actor acted for (a delegation); no foreign key: the record outlives people ---
+    on_behalf_of_id: Mapped[int | None] = mapped_column(Integer)
+    on_behalf_of_label: Mapped[str | None] = mapped_column(String(300))
 
 
 # --- outboxes ---------------------------------------------------------------------------------------
@@ -887,3 +915,72 @@ class Annulment(Base):
     recovered_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+
+# --- issue 22: delegation, notifications in the app --------------------------------------------------
+
+
+class Delegation(Versioned, Base):
+    """A person's tasks of one role handed to a colleague for a period (leave, mission): the delegate acts
+    for them, and the record says so. Revoked rather than deleted."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        Index("ix_delegations_to", "to_person_id", "starts_on"),
+        Index("ix_delegations_from", "from_person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    to_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[str | None] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AppNotice(Base):
+    """A notification shown in the app (the bell): kept per person until they read it."""
+
+    __tablename__ = "app_notices"
+    __table_args__ = (Index("ix_app_notices_person", "person_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class NoticeChoice(Versioned, Base):
+    """How a person wants one kind of event: by mail, in the app or both; at once or in a daily digest."""
+
+    __tablename__ = "notice_choices"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # mail | app | both
+    cadence: Mapped[str] = mapped_column(String(12))  # immediate | digest
+
+
+class DashboardSnapshot(Base):
+    """The Ban's dashboard's counts as of ``taken_at`` (issue 22): aggregating 100,000 dossiers and a
+    million events on every page view costs more than a page may; the sweep (or a person, on demand)
+    takes a snapshot, and the page reads the newest one and says when it was taken."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[datetime]
+    taken_on: Mapped[date] = mapped_column(Date)  # the day the ages in working days are counted to
+    seconds: Mapped[float] = mapped_column(Float)
+    data: Mapped[dict[str, Any]]

@@ -18,6 +18,22 @@ class Grant:
     role: Role
     unit_id: str | None = None
     title: str | None = None
+    # A delegated grant (issue 22): the person the holder acts for, while the delegation holds.
+    for_person: Principal | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person a delegate acts for: named on the record, and their exclusions carry over."""
+
+    person_id: int
+    full_name: str
+    username: str
+    unit_id: str | None
+
+    @property
+    def record_label(self) -> str:
+        return f"{self.full_name} ({self.username})"
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,24 @@ class Actor:
 
     def units_for(self, role: Role) -> set[str]:
         return {g.unit_id for g in self.grants if g.role is role and g.unit_id}
+
+    # --- issue 22: delegation ---
+    @property
+    def principals(self) -> tuple[Principal, ...]:
+        """Everyone this person acts for today by a delegation (their exclusions carry over)."""
+        return tuple(dict.fromkeys(g.for_person for g in self.grants if g.for_person is not None))
+
+    def task_grant(self, role: Role, unit_id: str | None, assignee_person_id: int | None) -> Grant | None:
+        """The grant by which this person may take a task addressed to ``role`` (for ``unit_id``, or to one
+        person): their own first; else a delegated one, whose principal the task is for."""
+        matching = [g for g in self.grants if g.role is role and (unit_id is None or g.unit_id == unit_id)]
+        for g in matching:
+            if g.for_person is None and assignee_person_id in (None, self.person_id):
+                return g
+        for g in matching:
+            if g.for_person is not None and assignee_person_id in (None, g.for_person.person_id):
+                return g
+        return None
 
     @property
     def label(self) -> str:
@@ -77,7 +111,22 @@ def require_role(actor: Actor, role: Role, unit_id: str | None = None, unit_labe
 
 
 def conflict_of_interest(actor: Actor, subject: Subject) -> str | None:
-    """Why ``actor`` may not judge ``subject``, or None when there is no conflict."""
+    """Why ``actor`` may not judge ``subject``, or None when there is no conflict.
+
+    A delegate inherits the exclusions of everyone they act for (issue 22): who may not judge a dossier
+    cannot have it judged for them."""
+    own = _own_conflict(actor, subject)
+    if own is not None:
+        return own
+    for p in actor.principals:
+        if p.person_id in (subject.submitted_by_id, subject.nominee_person_id) or (
+            p.unit_id is not None and p.unit_id in (subject.submitting_unit_id, subject.nominee_unit_id)
+        ):
+            return f"{actor.label} được ủy quyền thay {p.full_name}, người không được xét hồ sơ này"
+    return None
+
+
+def _own_conflict(actor: Actor, subject: Subject) -> str | None:
     if subject.submitted_by_id == actor.person_id:
         return f"{actor.label} là người nộp hồ sơ này"
     if subject.nominee_person_id is not None and subject.nominee_person_id == actor.person_id:

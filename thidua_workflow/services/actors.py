@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Select, and_, bindparam, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.authz import Actor, Grant
+from thidua_workflow.domain.authz import Actor, Grant, Principal
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.services.context import Context
@@ -42,6 +42,47 @@ _ACTOR = (
 )
 
 
+# --- issue 22: the grants a person holds today by delegation -------------------------------------------
+_FROM = aliased(m.Person)
+_ON = bindparam("on", type_=Date())
+_DELEGATED = (
+    select(
+        m.Delegation.role,
+        m.Delegation.unit_id,
+        _FROM.id,
+        _FROM.full_name,
+        _FROM.username,
+        _FROM.unit_id.label("from_unit"),
+    )
+    .join(_FROM, _FROM.id == m.Delegation.from_person_id)
+    .where(
+        m.Delegation.to_person_id == bindparam("person_id"),
+        m.Delegation.revoked_at.is_(None),
+        m.Delegation.starts_on <= _ON,
+        m.Delegation.ends_on >= _ON,
+        _FROM.active.is_(True),
+        # the delegator still holds the role today: a delegation ends with the authority it hands on
+        exists().where(
+            m.RoleGrant.person_id == _FROM.id,
+            m.RoleGrant.role == m.Delegation.role,
+            or_(m.Delegation.unit_id.is_(None), m.RoleGrant.unit_id == m.Delegation.unit_id),
+            m.RoleGrant.valid_from <= _ON,
+            or_(m.RoleGrant.ends_on.is_(None), m.RoleGrant.ends_on >= _ON),
+        ),
+    )
+    .order_by(m.Delegation.id)
+)
+
+
+def delegated_grants(session: Session, person_id: int, on: date) -> tuple[Grant, ...]:
+    """The grants held on ``on`` by delegation, each naming the person they are held for."""
+    rows = read_columns(session, _DELEGATED, {"person_id": person_id, "on": on}).all()
+    return tuple(
+        Grant(Role(r.role), r.unit_id, None, Principal(r.id, r.full_name, r.username, r.from_unit))
+        for r in rows
+    )
+
+
 def load_actor(session: Session, username: str) -> Actor:
     """The person and the grants that hold on the transaction's day, in one statement: authority is
     dated, so a Chairman whose province has merged acts for nobody after the merger.
@@ -53,12 +94,13 @@ def load_actor(session: Session, username: str) -> Actor:
     if not rows or not rows[0].active:
         raise NotPermitted(f"Người dùng '{username}' không tồn tại hoặc đã bị khóa.")
     first = rows[0]
+    own = tuple(Grant(Role(r.role), r.grant_unit, r.title) for r in rows if r.role is not None)
     return Actor(
         person_id=first.id,
         username=first.username,
         full_name=first.full_name,
         unit_id=first.unit_id,
-        grants=tuple(Grant(Role(r.role), r.grant_unit, r.title) for r in rows if r.role is not None),
+        grants=own + delegated_grants(session, first.id, today_of(session)),
     )
 
 

@@ -1,15 +1,20 @@
-"""E-mails people get: a task arrives, a task is due soon or late, a nomination is returned or decided.
+"""What people are told: a task arrives, a task is due soon or late, a nomination is returned or decided,
+someone delegates work to them.
 
-They are queued as rows in the same transaction as the event (so none is lost and none is sent for an
-action that was rolled back) and sent later by the flows, or inline by the CLI (``thidua_workflow.mail``).
+Each person chooses per kind of event (``KINDS``) how: by mail, in the app (the bell) or both, and for mail
+at once or in a daily digest (``NoticeChoice``; without a choice: both, at once). Everything is written in
+the same transaction as the event (so none is lost and none is sent for an action that was rolled back);
+mail is sent later by the flows, or inline by the CLI (``thidua_workflow.mail``); the daily sweep folds the
+held digest mail into one letter per person (``collect_digests``).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
@@ -23,6 +28,31 @@ MAX_ATTEMPTS = 5
 log = logging.getLogger(__name__)
 SIGNATURE = "\n\n— Hệ thống quản lý thi đua, khen thưởng (thư tự động, xin không trả lời)."
 UNIT_SCOPED = (Role.BLOC_REPRESENTATIVE, Role.UNIT_CLERK)
+
+# The kinds of event a person chooses a channel for (the ``reason`` of what is queued), in their words.
+KINDS: dict[str, str] = {
+    "task": "Có việc mới cần xử lý",
+    "due_soon": "Việc sắp đến hạn",
+    "overdue": "Việc quá hạn",
+    "returned": "Hồ sơ bị trả lại",
+    "rejected": "Hồ sơ không được khen thưởng",
+    "decided": "Hồ sơ đã có quyết định khen thưởng",
+    "delegation": "Được ủy quyền xử lý việc",
+}
+CHANNELS = {"both": "Thư và trong ứng dụng", "mail": "Chỉ thư điện tử", "app": "Chỉ trong ứng dụng"}
+CADENCES = {"immediate": "Gửi ngay", "digest": "Gộp một thư mỗi ngày"}
+DEFAULT = ("both", "immediate")
+
+
+def _choices(session: Session, people: list[m.Person], kind: str) -> dict[int, tuple[str, str]]:
+    if not people:
+        return {}
+    rows = session.execute(
+        select(m.NoticeChoice.person_id, m.NoticeChoice.channel, m.NoticeChoice.cadence).where(
+            m.NoticeChoice.kind == kind, m.NoticeChoice.person_id.in_([p.id for p in people])
+        )
+    )
+    return {r.person_id: (r.channel, r.cadence) for r in rows}
 
 
 def _people_for(session: Session, role: str, unit_id: str | None, person_id: int | None) -> list[m.Person]:
@@ -49,32 +79,69 @@ def _queue(
     *,
     task_id: int | None = None,
     nomination_id: int | None = None,
+    link: str | None = None,
 ) -> int:
+    choices = _choices(session, people, reason)
+    if link is None and nomination_id is not None:
+        link = f"/nominations/{nomination_id}"
+    mailed = False
     for person in people:
+        channel, cadence = choices.get(person.id, DEFAULT)
+        if channel in ("app", "both"):
+            session.add(
+                m.AppNotice(
+                    person_id=person.id,
+                    kind=reason,
+                    subject=subject,
+                    body=body,
+                    link=link or "/",
+                    created_at=at,
+                )
+            )
+        if channel not in ("mail", "both"):
+            continue
+        held = cadence == "digest"
+        mailed = mailed or (bool(person.email) and not held)
         session.add(
             m.Notification(
                 person_id=person.id,
                 address=person.email,
                 subject=subject,
-                body=f"Kính gửi {person.full_name},\n\n{body}{SIGNATURE}",
+                body=body if held else f"Kính gửi {person.full_name},\n\n{body}{SIGNATURE}",
                 reason=reason,
                 task_id=task_id,
                 nomination_id=nomination_id,
                 created_at=at,
-                status="pending" if person.email else "no_address",
+                status=("digest" if held else "pending") if person.email else "no_address",
             )
         )
-    if any(p.email for p in people):
+    if mailed:
         session.flush()
         wake(session, Stage.NOTIFY, 0, at)
     return len(people)
+
+
+def notice(
+    session: Session,
+    people: list[m.Person],
+    kind: str,
+    subject: str,
+    body: str,
+    at: datetime,
+    *,
+    link: str | None = None,
+) -> int:
+    """Tell ``people`` of an event of ``kind`` (one of ``KINDS``), each by the channel they chose."""
+    return _queue(session, people, f"[Thi đua – Khen thưởng] {subject}", body, kind, at, link=link)
 
 
 def task_arrived(session: Session, task: m.Task, subject_text: str, at: datetime) -> int:
     kind = TaskKind(task.kind)
     people = _people_for(session, task.assignee_role, task.assignee_unit_id, task.assignee_person_id)
     body = f"Có việc mới cần anh/chị xử lý: {kind.label}.\n{subject_text}\nHạn xử lý: {vietnamese_date(task.due_on)}."
-    return _queue(session, people, f"[Thi đua – Khen thưởng] {kind.label}", body, "task", at, task_id=task.id)
+    return _queue(
+        session, people, f"[Thi đua – Khen thưởng] {kind.label}", body, "task", at, task_id=task.id, link="/"
+    )
 
 
 def task_due(session: Session, task: m.Task, subject_text: str, at: datetime, *, overdue: bool) -> int:
@@ -175,3 +242,144 @@ def send_pending(ctx: Context, *, limit: int = 500) -> dict[str, int]:
     if counts["failed"]:
         log.warning("thidua mail: %s", counts)
     return counts
+
+
+# --- issue 22: digests, the bell, each person's choices ---------------------------------------------------
+
+
+def collect_digests(ctx: Context) -> int:
+    """Fold each person's held mail of the days before today into one letter (the daily digest)."""
+    now = ctx.clock.now()
+    start = datetime.combine(ctx.clock.today(), time(0), tzinfo=ctx.clock.tz)
+    letters = 0
+    with ctx.uow() as uow:
+        session = uow.session
+        held = session.scalars(
+            select(m.Notification)
+            .where(m.Notification.status == "digest", m.Notification.created_at < start)
+            .order_by(m.Notification.person_id, m.Notification.id)
+        ).all()
+        by_person: dict[int, list[m.Notification]] = {}
+        for note in held:
+            by_person.setdefault(note.person_id or 0, []).append(note)
+        for person_id, notes in by_person.items():
+            person = session.get(m.Person, person_id)
+            if person is None or not person.email:
+                for note in notes:
+                    note.status = "no_address"
+                continue
+            parts = [
+                f"{i}. {n.subject.removeprefix('[Thi đua – Khen thưởng] ')}\n{n.body}"
+                for i, n in enumerate(notes, 1)
+            ]
+            session.add(
+                m.Notification(
+                    person_id=person.id,
+                    address=person.email,
+                    subject=f"[Thi đua – Khen thưởng] Tóm tắt: {len(notes)} thông báo",
+                    body=f"Kính gửi {person.full_name},\n\n" + "\n\n".join(parts) + SIGNATURE,
+                    reason="digest",
+                    created_at=now,
+                    status="pending",
+                )
+            )
+            for note in notes:
+                note.status = "digested"
+            letters += 1
+        uow.commit()
+    return letters
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    kind: str
+    subject: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read: bool
+
+
+def unread_count(ctx: Context, person_id: int) -> int:
+    """The bell's number: read on every page, from the (person, read_at) index alone."""
+    with ctx.reader() as uow:
+        return int(
+            uow.session.scalar(
+                select(func.count())
+                .select_from(m.AppNotice)
+                .where(m.AppNotice.person_id == person_id, m.AppNotice.read_at.is_(None))
+            )
+            or 0
+        )
+
+
+def list_notices(ctx: Context, person_id: int, *, limit: int = 100) -> list[NoticeView]:
+    with ctx.reader() as uow:
+        rows = uow.session.scalars(
+            select(m.AppNotice)
+            .where(m.AppNotice.person_id == person_id)
+            .order_by(m.AppNotice.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            NoticeView(
+                r.id,
+                r.kind,
+                r.subject.removeprefix("[Thi đua – Khen thưởng] "),
+                r.body,
+                r.link,
+                r.created_at,
+                r.read_at is not None,
+            )
+            for r in rows
+        ]
+
+
+def mark_read(ctx: Context, person_id: int, notice_ids: list[int] | None = None) -> int:
+    """Mark the person's notices read (all of them without ``notice_ids``); only their own."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        query = update(m.AppNotice).where(m.AppNotice.person_id == person_id, m.AppNotice.read_at.is_(None))
+        if notice_ids is not None:
+            query = query.where(m.AppNotice.id.in_(notice_ids))
+        result = uow.session.execute(query.values(read_at=now))
+        count = getattr(result, "rowcount", 0)
+        uow.commit()
+        return int(count or 0)
+
+
+def choices_of(ctx: Context, person_id: int) -> dict[str, tuple[str, str]]:
+    """The person's choice for every kind (the default where they made none)."""
+    with ctx.reader() as uow:
+        rows = uow.session.execute(
+            select(m.NoticeChoice.kind, m.NoticeChoice.channel, m.NoticeChoice.cadence).where(
+                m.NoticeChoice.person_id == person_id
+            )
+        )
+        found = {r.kind: (r.channel, r.cadence) for r in rows}
+    return {kind: found.get(kind, DEFAULT) for kind in KINDS}
+
+
+def choose(ctx: Context, person_id: int, chosen: dict[str, tuple[str, str]]) -> int:
+    """Save the person's choices; an unknown kind, channel or cadence is refused whole."""
+    from thidua_workflow.errors import Problem, ValidationFailed
+
+    problems = [
+        Problem(f"không có lựa chọn '{channel}/{cadence}' cho '{kind}'", field=kind)
+        for kind, (channel, cadence) in chosen.items()
+        if kind not in KINDS or channel not in CHANNELS or cadence not in CADENCES
+    ]
+    if problems:
+        raise ValidationFailed(problems, "Lựa chọn nhận thông báo bị từ chối, không lưu gì:")
+    with ctx.uow() as uow:
+        for kind, (channel, cadence) in chosen.items():
+            row = uow.session.get(m.NoticeChoice, (person_id, kind))
+            if row is None:
+                uow.session.add(
+                    m.NoticeChoice(person_id=person_id, kind=kind, channel=channel, cadence=cadence)
+                )
+            elif (row.channel, row.cadence) != (channel, cadence):
+                row.channel, row.cadence = channel, cadence
+        uow.commit()
+    return len(chosen)

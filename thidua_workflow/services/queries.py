@@ -49,6 +49,7 @@ class EventView:
     to_state: str | None
     comment: str | None
     data: dict[str, Any]
+    on_behalf: str | None = None  # issue 22: the person a delegate acted for
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,7 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
         )
         recorded = list(events)
         people = {e.actor_id for e in recorded if e.actor_id is not None}
+        people |= {e.on_behalf_of_id for e in recorded if e.on_behalf_of_id is not None}
         found = session.execute(select(m.Person.id, m.Person.full_name).where(m.Person.id.in_(people)))
         actor_names: dict[int | None, str] = {row.id: row.full_name for row in found}
         detail.timeline = [  # people by their names; the record's label (with the username) is the operator's
@@ -410,6 +412,7 @@ def show_nomination(ctx: Context, nomination_id: int, *, viewer: Actor | None = 
                 e.to_state,
                 e.comment,
                 e.data,
+                actor_names.get(e.on_behalf_of_id, e.on_behalf_of_label) if e.on_behalf_of_id else None,
             )
             for e in recorded
         ]
@@ -468,7 +471,16 @@ def audit_events(ctx: Context, *, limit: int = 200) -> list[EventView]:
     with ctx.reader() as uow:
         rows = uow.session.scalars(select(m.AuditEvent).order_by(m.AuditEvent.id.desc()).limit(limit)).all()
         return [
-            EventView(e.at, e.actor_label, e.action, e.from_state, e.to_state, e.comment, e.data)
+            EventView(
+                e.at,
+                e.actor_label,
+                e.action,
+                e.from_state,
+                e.to_state,
+                e.comment,
+                e.data,
+                e.on_behalf_of_label,
+            )
             for e in rows
         ]
 

@@ -21,7 +21,7 @@ from thidua_workflow.domain.authz import JUDGING_ROLES, Actor, authorize, confli
 from thidua_workflow.domain.authz import Subject as NominationSubject
 from thidua_workflow.domain.enums import Choice, NominationStatus, Role, TaskKind, TaskStatus
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
-from thidua_workflow.services import council, decisions, late_dossiers, rounds
+from thidua_workflow.services import audit, council, decisions, late_dossiers, rounds
 from thidua_workflow.services.actors import holder_names, holders, load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.eligibility import recheck
@@ -84,6 +84,7 @@ class TaskView:
     overdue: bool
     decisions: list[str]
     version: int
+    for_whom: str | None = None  # issue 22: a delegated task — the full name of the person it is done for
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "due_on": self.due_on.isoformat()}
@@ -131,23 +132,22 @@ def _mine(actor: Actor) -> Any:
         clause = m.Task.assignee_role == grant.role.value
         if grant.role in UNIT_SCOPED:
             clause = clause & (m.Task.assignee_unit_id == grant.unit_id)
-        clause = clause & (
-            (m.Task.assignee_person_id.is_(None)) | (m.Task.assignee_person_id == actor.person_id)
-        )
+        person = grant.for_person.person_id if grant.for_person is not None else actor.person_id
+        clause = clause & ((m.Task.assignee_person_id.is_(None)) | (m.Task.assignee_person_id == person))
         clauses.append(clause)
     return or_(*clauses) if clauses else None
 
 
-def _not_conflicted(actor: Actor) -> Any:
-    """SQL condition: not an appraisal of a dossier the actor may not judge (``conflict_of_interest``).
-
-    Kept in SQL so that an inbox's pages and totals count only the tasks the person is shown.
-    """
+def _conflicted(actor: Actor) -> Any:
+    """SQL over ``m.Nomination``: a dossier the actor may not judge (``conflict_of_interest``), their
+    delegators' exclusions included (issue 22)."""
     n = m.Nomination
     units = {actor.unit_id, *(g.unit_id for g in actor.grants if g.role in JUDGING_ROLES)}
+    units |= {p.unit_id for p in actor.principals}  # a delegate inherits the delegator's exclusions
     own_units = sorted(u for u in units if u)
-    conflict = (n.submitted_by_id == actor.person_id) | (
-        n.nominee_person_id.is_not(None) & (n.nominee_person_id == actor.person_id)
+    people = sorted({actor.person_id, *(p.person_id for p in actor.principals)})
+    conflict = n.submitted_by_id.in_(people) | (
+        n.nominee_person_id.is_not(None) & n.nominee_person_id.in_(people)
     )
     if own_units:
         conflict = (
@@ -155,7 +155,17 @@ def _not_conflicted(actor: Actor) -> Any:
             | n.submitting_unit_id.in_(own_units)
             | (n.nominee_unit_id.is_not(None) & n.nominee_unit_id.in_(own_units))
         )
-    return ~(and_(m.Task.kind == TaskKind.APPRAISE.value, m.Task.nomination_id.is_not(None), conflict))
+    return conflict
+
+
+def _not_conflicted(actor: Actor) -> Any:
+    """SQL condition: not an appraisal of a dossier the actor may not judge (``conflict_of_interest``).
+
+    Kept in SQL so that an inbox's pages and totals count only the tasks the person is shown.
+    """
+    return ~(
+        and_(m.Task.kind == TaskKind.APPRAISE.value, m.Task.nomination_id.is_not(None), _conflicted(actor))
+    )
 
 
 def list_tasks(
@@ -228,6 +238,7 @@ def list_tasks(
                 label = f"Hồ sơ số {task.nomination_id}: {name} — {awards.get(award, award)}, {period}"
             else:
                 label = subject_label(session, task)
+            grant = actor.task_grant(Role(task.assignee_role), _scope(task), task.assignee_person_id)
             views.append(
                 TaskView(
                     id=task.id,
@@ -243,6 +254,7 @@ def list_tasks(
                     overdue=task.status == TaskStatus.OPEN.value and task.due_on < today,
                     decisions=list(DECISIONS[task_kind]),
                     version=task.version,
+                    for_whom=grant.for_person.full_name if grant and grant.for_person else None,
                 )
             )
         views.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
@@ -250,35 +262,45 @@ def list_tasks(
 
 
 def count_tasks(ctx: Context, username: str, *, kind: TaskKind | None = None) -> tuple[int, int]:
-    """How many open tasks (of ``kind``) the person is shown, and how many of them are overdue."""
+    """How many open tasks (of ``kind``) the person is shown, and how many of them are overdue.
+
+    Counted as all the person's open tasks (read from the ``ix_tasks_mine`` index alone, which holds the nomination too) less the
+    appraisals they may not judge (found from the few conflicted dossiers, by their indexes): joining every
+    task to its nomination to test the conflict made an appraiser's inbox miss its 50 ms (issue 22).
+    """
     today = ctx.clock.today()
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
         condition = _mine(actor)
         if condition is None:
             return 0, 0
-        query = (
-            select(func.count(), func.count().filter(m.Task.due_on < today))
-            .select_from(m.Task)
-            .outerjoin(m.Nomination, m.Nomination.id == m.Task.nomination_id)
-            .where(condition, _not_conflicted(actor), m.Task.status == TaskStatus.OPEN.value)
-        )
+        counted = select(func.count(), func.count().filter(m.Task.due_on < today)).select_from(m.Task)
+        mine = [condition, m.Task.status == TaskStatus.OPEN.value]
         if kind is not None:
-            query = query.where(m.Task.kind == kind.value)
-        row = uow.session.execute(query).one()
-        return int(row[0]), int(row[1])
+            mine.append(m.Task.kind == kind.value)
+        row = uow.session.execute(counted.where(*mine)).one()
+        total, late = int(row[0]), int(row[1])
+        if kind in (None, TaskKind.APPRAISE):
+            barred = select(m.Nomination.id).where(_conflicted(actor))
+            excluded = uow.session.execute(
+                counted.where(*mine, m.Task.kind == TaskKind.APPRAISE.value, m.Task.nomination_id.in_(barred))
+            ).one()
+            total, late = total - int(excluded[0]), late - int(excluded[1])
+        return total, late
 
 
-def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
-    """Every open task past its due date, oldest first: for operators and the Ban's follow-up."""
+def overdue_tasks(
+    ctx: Context, *, overdue_only: bool = True, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every open task past its due date (or every open task), oldest first: for operators and the Ban's
+    follow-up, and for reassigning (issue 22)."""
     today = ctx.clock.today()
     with ctx.reader() as uow:
         session = uow.session
-        rows = session.scalars(
-            select(m.Task)
-            .where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
-            .order_by(m.Task.due_on)
-        ).all()
+        query = select(m.Task).where(m.Task.status == TaskStatus.OPEN.value)
+        if overdue_only:
+            query = query.where(m.Task.due_on < today)
+        rows = session.scalars(query.order_by(m.Task.due_on, m.Task.id).limit(limit)).all()
         result = []
         for t in rows:
             role = Role(t.assignee_role)
@@ -297,6 +319,7 @@ def overdue_tasks(ctx: Context) -> list[dict[str, Any]]:
                     "assignees": who,
                     "kind_label": TaskKind(t.kind).label,
                     "assignee_names": names,
+                    "version": t.version,
                 }
             )
         return result
@@ -328,7 +351,7 @@ def _load_task(session: Session, actor: Actor, task_id: int) -> tuple[m.Task, m.
     task, nomination = row  # a Row unpacks as the tuple it is (SQLAlchemy 2.1 deprecates `_tuple()`)
     role = Role(task.assignee_role)
     unit = task.assignee_unit_id if role in UNIT_SCOPED else None
-    mine = actor.has(role, unit) and task.assignee_person_id in (None, actor.person_id)
+    mine = actor.task_grant(role, unit, task.assignee_person_id) is not None
     if not mine and not _subject_visible(session, actor, task, nomination):
         raise NotFound("việc", task_id)  # a task on what the person may not see answers as a missing one
     if not mine:
@@ -364,6 +387,9 @@ def act(
     with ctx.uow() as uow:
         actor = load_actor(uow.session, username)
         task, nomination = _load_task(uow.session, actor, task_id)
+        grant = actor.task_grant(Role(task.assignee_role), _scope(task), task.assignee_person_id)
+        # A delegated task (issue 22): every event the action writes names the person it is done for.
+        principal = grant.for_person if grant else None
         kind = TaskKind(task.kind)
         if decision not in DECISIONS[kind]:
             raise InputRejected(
@@ -373,11 +399,17 @@ def act(
             raise Conflict(f"Việc số {task.id} đã thay đổi từ khi bạn xem; hãy tải lại.")
         if kind in NOMINATION_KINDS:
             assert nomination is not None
-            summary = _nomination_task(ctx, uow, actor, task, nomination, decision, payload)
+            with audit.acting_for(actor.person_id, principal):
+                summary = _nomination_task(ctx, uow, actor, task, nomination, decision, payload)
             return ActResult(task_id, kind.value, decision, summary)
         subject = (task.nomination_id, task.round_id, task.session_id, task.decision_id)
-    summary = _HANDLERS[kind](ctx, username, task_id, subject, decision, payload)
+    with audit.acting_for(actor.person_id, principal):
+        summary = _HANDLERS[kind](ctx, username, task_id, subject, decision, payload)
     return ActResult(task_id, kind.value, decision, summary)
+
+
+def _scope(task: m.Task) -> str | None:
+    return task.assignee_unit_id if Role(task.assignee_role) in UNIT_SCOPED else None
 
 
 Subject = tuple[int | None, int | None, int | None, int | None]

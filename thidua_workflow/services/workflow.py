@@ -423,6 +423,8 @@ def finish_task(task: m.Task, actor: Actor, decision: str, comment: str | None, 
     task.completed_by_id = actor.person_id
     task.decision = decision
     task.comment = comment
+    principal = audit.principal_of(actor)  # issue 22: done by a delegate for this person
+    task.on_behalf_of_id = principal.person_id if principal else None
 
 
 def finish_open_task(

@@ -193,6 +193,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_decisions,
         pages_documents,
         pages_nominations,
+        pages_office,  # issue 22
         pages_public,
         pages_reviews,
         pages_steps2025,
@@ -228,6 +229,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_documents,
         pages_public,
         pages_steps2025,  # NĐ 152/2025 steps (issue 19)
+        pages_office,  # issue 22: dashboard, delegations, notifications, audit exports, reassigning
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")

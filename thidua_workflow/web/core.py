@@ -40,8 +40,9 @@ from thidua_workflow.domain.enums import (
 from thidua_workflow.domain.text import decimal_vi, file_size, group_digits, money_vnd, vietnamese_date
 from thidua_workflow.domain.vocabulary import ACTION_LABELS, rule_name
 from thidua_workflow.errors import InputRejected, NotPermitted, ThiduaError
-from thidua_workflow.services import accounts, directory
+from thidua_workflow.services import accounts, directory, notifications
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.visibility import PROVINCE_ROLES
 
 # A row's number in a URL: what the database's integer column can hold.
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
@@ -221,6 +222,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
             "awards": award_names(ctx),
             "unit_name": UnitNames(ctx),
             "policy_warnings": policy_warnings(ctx, actor),
+            "bell": notifications.unread_count(ctx, actor.person_id) if actor else 0,  # issue 22
             **values,
         },
         status_code=status_code,
@@ -289,6 +291,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
             Role.OPERATOR,
         }:
             items.append(NavItem("/decisions", "Quyết định"))
+        if roles & PROVINCE_ROLES:  # issue 22: the Ban's and the Chairman's office's dashboard
+            items.append(NavItem("/dashboard", "Bảng theo dõi"))
         if Role.OPERATOR in roles:
             items.append(NavItem("/accounts", "Tài khoản người dùng"))
         # --- NĐ 152/2025 steps (issue 19) ---
@@ -368,6 +372,9 @@ TEMPLATES.env.filters.update(
 )
 TEMPLATES.env.globals["Role"] = Role
 TEMPLATES.env.globals["date_pattern"] = DATE_PATTERN
+TEMPLATES.env.globals["province_wide"] = lambda actor: any(
+    g.role in PROVINCE_ROLES for g in actor.grants
+)  # issue 22
 
 
 def content_disposition(file_name: str, *, inline: bool = False) -> str:

@@ -16,7 +16,7 @@ from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import collation_key, matches
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
-from thidua_workflow.services import directory, queries
+from thidua_workflow.services import directory, queries, signers
 from thidua_workflow.services import findings as finding_service
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
@@ -116,32 +116,61 @@ def inbox(
         overdue=overdue,
         q=q,
         urls={t.id: task_url(t) for t in shown},
-        bulk=any(t.kind == TaskKind.APPRAISE.value for t in shown),
+        bulk=any(t.kind in BULK_KINDS.values() for t in shown),
+        bulk_appraise=any(t.kind == TaskKind.APPRAISE.value for t in shown),
+        bulk_sign=any(t.kind == TaskKind.DECISION_SIGN.value for t in shown),
     )
+
+
+# Bulk decisions (issue 22 adds signing): one confirmation, each task its own transaction and result.
+BULK_KINDS = {"pass": TaskKind.APPRAISE.value, "sign": TaskKind.DECISION_SIGN.value}
 
 
 @router.post("/tasks/bulk")
 def bulk(request: Request, actor: User, form: Form) -> Response:
-    """One appraisal decision for many complete dossiers: each is its own recorded action."""
+    """One decision for many tasks — appraisal passes of complete dossiers, or signatures of decisions:
+    each is its own recorded action, and each one's result is shown."""
     ctx = context(request)
     chosen = sorted(ids_in(form, "task"))
     if not chosen:
         raise InputRejected("Chưa chọn việc nào.")
     decision = field(form, "decision") or "pass"
-    if decision != "pass":
-        raise InputRejected("Xử lý hàng loạt chỉ áp dụng cho đề nghị thông qua thẩm định (pass).")
-    done, failed = [], []
+    if decision not in BULK_KINDS:
+        raise InputRejected(
+            "Xử lý hàng loạt chỉ áp dụng cho thông qua thẩm định (pass) hoặc ký quyết định (sign)."
+        )
+    mine = {
+        t.id: t for t in task_service.list_tasks(ctx, actor.username, kind=TaskKind(BULK_KINDS[decision]))
+    }
+    secret = None
+    if decision == "sign":
+        secret = signers.SigningSecret(
+            pin=_secret(form, "pin"), password=_secret(form, "password"), otp=_secret(form, "otp")
+        )
+    done = 0
     for task_id in chosen:
-        try:
-            task_service.act(
-                ctx, actor.username, task_id, decision, task_service.Payload(comment=field(form, "comment"))
+        if task_id not in mine:
+            flash(
+                request,
+                f"Việc số {task_id}: không phải việc '{TaskKind(BULK_KINDS[decision]).label}' đang chờ bạn.",
+                "error",
             )
-            done.append(task_id)
+            continue
+        try:
+            payload = task_service.Payload(comment=field(form, "comment"), secret=secret)
+            result = task_service.act(ctx, actor.username, task_id, decision, payload)
+            flash(request, f"Việc số {task_id}: {result.summary}.")
+            done += 1
         except ThiduaError as exc:
-            failed.append(f"việc số {task_id}: {exc.message.splitlines()[0]}")
-    for line in failed:
-        flash(request, line, "error")
-    return back(request, "/", f"Đã thông qua thẩm định {len(done)} hồ sơ." if done else None)
+            flash(request, f"Việc số {task_id}: {exc.message.splitlines()[0]}", "error")
+    what = f"thông qua thẩm định {done} hồ sơ" if decision == "pass" else f"ký {done} quyết định"
+    return back(request, "/", f"Đã {what} (chọn {len(chosen)} việc)." if done else None)
+
+
+def _secret(form: FormData, name: str) -> str | None:
+    """A secret field as typed (a PIN is exact), or None when empty."""
+    value = form.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 @router.get("/nominations", response_class=HTMLResponse)

@@ -1,0 +1,68 @@
+"""What may be delegated, and how a delegated signature is printed (issue 22).
+
+A person may hand a role's tasks to a colleague for a period (leave, a mission). Some acts are personal
+and are never delegated:
+
+- a council member's ballot: the council votes in person, one member one secret ballot — no proxies;
+- a bloc representative's ballot and score sheet: the unit's own vote in its bloc, cast by its head;
+- signing an award decision: the Chairman signs, or a Vice Chairman signs "KT. CHỦ TỊCH" on their own
+  grant as decision signer (NĐ 30/2020/NĐ-CP, Điều 13 — the decree's text is not in the reference corpus,
+  so the exact wording is **unconfirmed**; see ``SIGNATURE_FORMS``); an award decision is never signed
+  "TUQ." or "TL." here;
+- administering the system.
+
+A delegate acts for the delegator: the record names both, and whoever may not judge a dossier cannot
+have it judged for them (the conflict-of-interest exclusions carry over, ``authz.conflict_of_interest``).
+"""
+
+from __future__ import annotations
+
+from thidua_workflow.domain.enums import Role
+
+DELEGABLE: frozenset[Role] = frozenset({Role.APPRAISER, Role.UNIT_CLERK, Role.UNIT_HEAD, Role.REGISTRAR})
+
+NOT_DELEGABLE: dict[Role, str] = {
+    Role.COUNCIL_MEMBER: "phiếu của thành viên Hội đồng là phiếu kín của chính người đó, không ai bỏ phiếu thay",
+    Role.BLOC_REPRESENTATIVE: "phiếu chấm điểm, bình xét của đơn vị trong khối do chính người đại diện đơn vị bỏ",
+    Role.DECISION_SIGNER: (
+        "quyết định khen thưởng do Chủ tịch ký, hoặc Phó Chủ tịch ký thay (KT. CHỦ TỊCH) theo phân công của "
+        "chính mình; không ký thừa ủy quyền (TUQ.) hay thừa lệnh (TL.) — Nghị định 30/2020/NĐ-CP, Điều 13"
+    ),
+    Role.COUNCIL_SECRETARY: "Thường trực Hội đồng triệu tập, kiểm phiếu theo quyết định thành lập Hội đồng",
+    Role.OPERATOR: "quyền quản trị hệ thống không ủy quyền",
+    Role.SYSTEM: "việc của hệ thống",
+}
+
+# The forms a signature may take on each kind of document (NĐ 30/2020/NĐ-CP, Điều 13 and Phụ lục I — the
+# decree's text is not in the reference corpus: UNCONFIRMED against it). "" is the head's own signature.
+# KT. (ký thay): a deputy for the head. TUQ. (thừa ủy quyền): in special cases, in writing, for a period,
+# not passed on. TL. (thừa lệnh): the head of an office by the head's order, on the documents the
+# agency's rules list.
+SIGNATURE_FORMS: dict[str, frozenset[str]] = {
+    "award_decision": frozenset({"", "KT."}),
+    "certificate": frozenset({"", "KT."}),
+    "letter": frozenset({"", "KT.", "TUQ.", "TL."}),  # covering letters, notices of results
+}
+
+
+def why_not_delegable(role: Role) -> str | None:
+    """None when ``role``'s tasks may be delegated; else the reason, in the words the refusal uses."""
+    if role in DELEGABLE:
+        return None
+    return NOT_DELEGABLE.get(role, "vai trò này không ủy quyền")
+
+
+def signature_lines(document: str, form: str, head_title: str, signer_title: str) -> list[str]:
+    """The lines above the signature: ``["CHỦ TỊCH"]``, ``["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]``,
+    ``["TUQ. CHỦ TỊCH", "TRƯỞNG BAN …"]``. Refuses a form the document does not allow."""
+    allowed = SIGNATURE_FORMS.get(document)
+    if allowed is None:
+        raise ValueError(f"không rõ loại văn bản '{document}'")
+    if form not in allowed:
+        shown = ", ".join(f or "ký trực tiếp" for f in sorted(allowed))
+        raise ValueError(
+            f"'{form}' không dùng được cho loại văn bản này (chỉ: {shown}) — NĐ 30/2020, Điều 13"
+        )
+    if not form:
+        return [head_title]
+    return [f"{form} {head_title}", signer_title]
