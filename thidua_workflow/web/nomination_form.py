@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, Title
+from thidua_workflow.domain.enums import CommendationType, DocumentKind, NomineeKind, Scope, StatGroup, Title
 from thidua_workflow.domain.vocabulary import field_label, rule_name
 from thidua_workflow.errors import InputRejected, Problem
 from thidua_workflow.web.core import date_field, field, uploads
@@ -20,6 +20,7 @@ INITIATIVE_ROWS = 2
 
 FORM_CHOICES = {
     "kinds": [(k.value, k.label) for k in NomineeKind],
+    "stat_groups": [(g.value, g.label) for g in StatGroup],  # issue 20b
     "types": [(t.value, t.label) for t in CommendationType],
     "titles": [(t.value, t.label) for t in Title],
     "scopes": [(s.value, s.label) for s in Scope],
@@ -88,6 +89,7 @@ def submission_from_form(form: FormData, limit: int) -> tuple[dict[str, Any], di
         # A person or collective of the submitting unit unless another unit is named.
         "unit": field(form, "nominee_unit") or (unit if kind != NomineeKind.HOUSEHOLD.value else None),
         "address": field(form, "address"),
+        "stat_group": field(form, "stat_group"),  # issue 20b: the class forms 0602/0603 count by
     }
     entry: dict[str, Any] = {
         "nominee": {k: v for k, v in nominee.items() if v is not None},
