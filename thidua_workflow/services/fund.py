@@ -246,13 +246,13 @@ def ledger(ctx: Context, username: str, year: int | None = None) -> list[EntryVi
         effects = _effects(uow.session, ctx.policy.province, **where)
         reversed_by = {e.reverses_id: e.id for e, _ in effects if e.reverses_id is not None}
         if year is not None:  # a reversal may sit in the same year only, but be safe
-            reversed_by |= dict(
-                uow.session.execute(
-                    select(m.FundEntry.reverses_id, m.FundEntry.id).where(
-                        m.FundEntry.reverses_id.in_([e.id for e, _ in effects])
-                    )
-                ).tuples()
-            )
+            for target, by in uow.session.execute(
+                select(m.FundEntry.reverses_id, m.FundEntry.id).where(
+                    m.FundEntry.reverses_id.in_([e.id for e, _ in effects])
+                )
+            ).all():
+                if target is not None:
+                    reversed_by[target] = by
         return [_view(e, effect, reversed_by) for e, effect in effects]
 
 
@@ -310,7 +310,7 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
                 paid=paid[i.id],
                 recovered=recovered[i.id],
             )
-            for d, i in session.execute(query).tuples()
+            for d, i in session.execute(query).all()
         ]
 
 
