@@ -298,7 +298,7 @@ def form_pdf(page: FormPage) -> bytes:
         colWidths=[body / 2, body / 2],
     )
     sign.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF)]))
-    story.append(KeepTogether([sign, Spacer(1, 22 * mm)]))
+    story.append(KeepTogether([sign]))  # the space to sign in is the page's bottom, not a spacer
     doc.build(story)
     return out.getvalue()
 

@@ -26,9 +26,11 @@ from thidua_workflow.cli import (
     decisions,
     demo,
     documents,
+    fund,
     nominations,
     org,
     policy,
+    reports,
     rounds,
     serve,
     sessions,
@@ -71,6 +73,9 @@ app.add_typer(certificates.app, name="certificates")
 app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
 app.add_typer(signers.app, name="signers")
+# issue 20b: the Ministry's report forms and the reward fund
+app.add_typer(reports.app, name="reports")
+app.add_typer(fund.app, name="fund")
 
 
 def main() -> None:

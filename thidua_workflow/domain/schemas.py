@@ -41,9 +41,9 @@ class NomineeIn(_Input):
             return self
         enterprise = self.stat_group is StatGroup.DOANH_NGHIEP
         if enterprise and self.kind is not NomineeKind.COLLECTIVE:
-            raise ValueError("nhóm 'Tập thể là doanh nghiệp' (stat_group) chỉ dành cho tập thể")
+            raise ValueError("nhóm 'Tập thể là doanh nghiệp' chỉ dành cho tập thể")
         if not enterprise and self.kind is not NomineeKind.PERSON:
-            raise ValueError(f"nhóm '{self.stat_group.label}' (stat_group) chỉ dành cho cá nhân")
+            raise ValueError(f"nhóm '{self.stat_group.label}' chỉ dành cho cá nhân")
         return self
 
     @model_validator(mode="after")

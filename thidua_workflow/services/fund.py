@@ -364,7 +364,7 @@ def _source(value: str) -> str:
     try:
         return FundSource(value).value
     except ValueError:
-        known = ", ".join(f"{s.value} ({s.label})" for s in FundSource)
+        known = ", ".join(s.label for s in FundSource)
         raise InputRejected(f"Nguồn quỹ '{value}' không có (có: {known}).") from None
 
 
@@ -377,7 +377,7 @@ def _amount(value: int) -> int:
 def _voucher(ctx: Context, voucher: Voucher, today: date) -> tuple[str, Evidence | None]:
     number = clean_text(voucher.number or "", max_length=100)
     if not number:
-        raise InputRejected("Cần số chứng từ (voucher_number) của khoản chi/thu này.")
+        raise InputRejected("Cần số chứng từ của khoản chi/thu này.")
     if voucher.dated > today:
         raise InputRejected(f"Ngày chứng từ {voucher.dated:%d/%m/%Y} chưa đến.")
     if voucher.data is None:
@@ -553,7 +553,7 @@ def record_organising(
     src, amt = _source(source), _amount(amount)
     number, file = _voucher(ctx, voucher, today)
     if not _note(note):
-        raise InputRejected("Cần nội dung chi (note): chi cho việc gì của công tác thi đua, khen thưởng.")
+        raise InputRejected("Cần nội dung chi: chi cho việc gì của công tác thi đua, khen thưởng.")
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)
@@ -601,7 +601,7 @@ def recovery_entry(
         )
     number = clean_text(voucher.number or "", max_length=100)
     if not number:
-        raise InputRejected("Cần số chứng từ (voucher_number) của khoản thu hồi.")
+        raise InputRejected("Cần số chứng từ của khoản thu hồi.")
     payment_source = session.scalar(
         select(m.FundEntry.source)
         .where(m.FundEntry.decision_item_id == item.id, m.FundEntry.kind == FundEntryKind.PAYMENT.value)
@@ -655,7 +655,7 @@ def reverse_entry(
     now = ctx.clock.now()
     why = _note(reason)
     if not why:
-        raise InputRejected("Cần lý do điều chỉnh (reason).")
+        raise InputRejected("Cần lý do điều chỉnh.")
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)

@@ -195,6 +195,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_nominations,
         pages_public,
         pages_reviews,
+        pages_statistics,
     )
 
     app = FastAPI(
@@ -226,6 +227,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_decisions,
         pages_documents,
         pages_public,
+        pages_statistics,  # issue 20b: the Ministry's forms and the reward fund
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")

@@ -273,6 +273,9 @@ def navigation(actor: Actor | None) -> list[NavItem]:
             Role.OPERATOR,
         }:
             items.append(NavItem("/decisions", "Quyết định"))
+        if roles & {Role.APPRAISER, Role.COUNCIL_SECRETARY}:  # issue 20b: authz.STATISTICS/FUND_ROLES
+            items.append(NavItem("/reports", "Báo cáo thống kê"))
+            items.append(NavItem("/fund", "Quỹ thi đua"))
         if Role.OPERATOR in roles:
             items.append(NavItem("/accounts", "Tài khoản người dùng"))
     items.append(NavItem("/tra-cuu", "Tra cứu khen thưởng"))
