@@ -783,27 +783,42 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
     spec = _load(spec_path)
     year, user = int(spec["year"]), str(spec["by"])
     clock.set(spec["dated"])
-    out.print(f"[{clock.today():%d/%m/%Y}] Ban Thi đua – Khen thưởng khép lại năm báo cáo {year}: quỹ và biểu thống kê")
+    out.print(
+        f"[{clock.today():%d/%m/%Y}] Ban Thi đua – Khen thưởng khép lại năm báo cáo {year}: quỹ và biểu thống kê"
+    )
     for key, figures in (spec.get("figures") or {}).items():
         statistics.enter_figures(ctx, user, year, str(key), figures, expected_version=None)
     money = spec["fund"]
     for line in money.get("income", []):
         fund.record_income(
-            ctx, user, year=line["year"], source=line["source"], amount=line["amount"],
-            voucher=fund.Voucher(line["voucher"], line["voucher_date"]), note=line.get("note"),
+            ctx,
+            user,
+            year=line["year"],
+            source=line["source"],
+            amount=line["amount"],
+            voucher=fund.Voucher(line["voucher"], line["voucher_date"]),
+            note=line.get("note"),
         )
     paying = money["payments"]
     by_decision: dict[int, int] = {}
     for award in fund.awards_money(ctx, user, year):
         number = by_decision.setdefault(award.decision_id, len(by_decision) + 1)
         fund.record_payment(
-            ctx, user, item_id=award.item_id, amount=award.outstanding, source=paying["source"],
+            ctx,
+            user,
+            item_id=award.item_id,
+            amount=award.outstanding,
+            source=paying["source"],
             voucher=fund.Voucher(f"{paying['voucher_prefix']}{number:02d}", paying["voucher_date"]),
         )
     for line in money.get("organising", []):
         fund.record_organising(
-            ctx, user, source=line["source"], amount=line["amount"],
-            voucher=fund.Voucher(line["voucher"], line["voucher_date"]), note=line["note"],
+            ctx,
+            user,
+            source=line["source"],
+            amount=line["amount"],
+            voucher=fund.Voucher(line["voucher"], line["voucher_date"]),
+            note=line["note"],
         )
     folder = ctx.settings.data_dir / "bao-cao-thong-ke"
     folder.mkdir(parents=True, exist_ok=True)
@@ -814,11 +829,37 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
             (folder / name).write_bytes(data)
         report = statistics.build_form(ctx, user, year, key)
         source = "nhập tay" if report.origin == statistics.ENTERED else "từ quyết định đã ban hành"
-        out.print(f"    Biểu {report.spec.code}: tổng số {report.figures[report.spec.data_rows[0].code or ''][report.spec.columns[0].key]} ({source})")
+        out.print(
+            f"    Biểu {report.spec.code}: tổng số {report.figures[report.spec.data_rows[0].code or ''][report.spec.columns[0].key]} ({source})"
+        )
     out.print(f"    {len(forms) * 2} tệp biểu mẫu ({period.circular}; .xlsx và PDF) ở {folder}.")
-    table = Table("Năm", "Nguồn", "Nguồn quỹ", "Trích chi tổ chức", "Đã chi thưởng", "Đã chi tổ chức", "Còn cho tiền thưởng", "Còn cho tổ chức", "Số dư", title=f"Quỹ thi đua, khen thưởng năm {year}")
+    table = Table(
+        "Năm",
+        "Nguồn",
+        "Nguồn quỹ",
+        "Trích chi tổ chức",
+        "Đã chi thưởng",
+        "Đã chi tổ chức",
+        "Còn cho tiền thưởng",
+        "Còn cho tổ chức",
+        "Số dư",
+        title=f"Quỹ thi đua, khen thưởng năm {year}",
+    )
     for b in fund.balances(ctx, user, year):
         table.add_row(
-            str(b.year), b.source_label, *(money_vnd(v) for v in (b.income, b.organising_share, b.paid, b.organising_spent, b.for_awards, b.for_organising, b.total))
+            str(b.year),
+            b.source_label,
+            *(
+                money_vnd(v)
+                for v in (
+                    b.income,
+                    b.organising_share,
+                    b.paid,
+                    b.organising_spent,
+                    b.for_awards,
+                    b.for_organising,
+                    b.total,
+                )
+            ),
         )
     out.print(table)

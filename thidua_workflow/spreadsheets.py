@@ -116,7 +116,9 @@ MEMBER_KEYS = {
 }
 # The service's field names (indices removed) and the column that holds each.
 FIELD_COLUMNS = {
-    **{f"nominee.{k}": k for k in ("kind", "name", "position", "unit", "address", "birth_date", "stat_group")},
+    **{
+        f"nominee.{k}": k for k in ("kind", "name", "position", "unit", "address", "birth_date", "stat_group")
+    },
     **{f"period.{k}": k for k in ("year", "phase", "campaign", "event_date")},
     **{k: k for k in ("award_form", "commendation_type", "movement", "achievement", "evidence")},
     "period": "year",

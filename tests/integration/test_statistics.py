@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.integration.helpers import COUNCIL, QB_NOMINATIONS, row_counts, to_council
 from tests.conftest import read_yaml
+from tests.integration.helpers import COUNCIL, QB_NOMINATIONS, row_counts, to_council
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.enums import Choice
@@ -102,7 +102,11 @@ def test_form_0703_counts_every_awardee_of_the_year_cell_by_cell(
     assert len(awarded) >= 6 and {d.award_form for d in issued} >= {"bang_khen_tinh", "co_thi_dua_tinh"}
     expected = expected_0703(awarded)
     report = statistics.build_form(qb, STAFF, 2020, "0703")
-    assert (report.spec.code, report.start, report.end) == ("0703.N/BNV-TĐKT", date(2019, 12, 1), date(2020, 11, 30))
+    assert (report.spec.code, report.start, report.end) == (
+        "0703.N/BNV-TĐKT",
+        date(2019, 12, 1),
+        date(2020, 11, 30),
+    )
     codes = ["01", *(f"{n:02d}" for n in range(2, 18))]
     assert list(report.figures) == codes
     for row in codes:
@@ -128,12 +132,16 @@ def test_the_exported_workbook_and_pdf_carry_the_same_cells(
     for row in sheet.iter_rows(values_only=True):
         if row[1] is not None and str(row[1]).isdigit() and len(str(row[1])) == 2:
             found[str(row[1])] = list(row[3:8])
-    assert found == {code: [cells[c] for c in ("1", "2", "3", "4", "5")] for code, cells in report.figures.items()}
+    assert found == {
+        code: [cells[c] for c in ("1", "2", "3", "4", "5")] for code, cells in report.figures.items()
+    }
     texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "Biểu số: 0703.N/BNV-TĐKT" in texts and "1=(2+3+4+5)" in texts
     assert "(Từ ngày 01/12/2019 đến ngày 30/11/2020)" in texts and "(Ký, họ tên, đóng dấu)" in texts
     _, pdf, _ = statistics.export_form(qb, STAFF, 2020, "0703", "pdf")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     assert "SỐ LƯỢNG KHEN THƯỞNG CẤP BỘ, BAN, NGÀNH" in text
     assert "Ban hành theo Thông tư số 03/2018/TT-BNV ngày 06/3/2018" in text
     assert "Người lập biểu" in text and "Thủ trưởng đơn vị" in text
@@ -165,11 +173,16 @@ def test_hand_figures_are_checked_versioned_and_audited(qb: Context) -> None:
     with pytest.raises(InputRejected, match="không nhập tay"):
         statistics.enter_figures(qb, STAFF, 2020, "0703", {}, expected_version=None)
     assert row_counts(qb) == before
-    assert statistics.enter_figures(qb, STAFF, 2020, "0701", {"01": {"2": 1}}, expected_version=version) > version
+    assert (
+        statistics.enter_figures(qb, STAFF, 2020, "0701", {"01": {"2": 1}}, expected_version=version)
+        > version
+    )
     with qb.reader() as uow:
         events = [
             e.data
-            for e in uow.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "report_figures_enter"))
+            for e in uow.session.scalars(
+                select(m.AuditEvent).where(m.AuditEvent.action == "report_figures_enter")
+            )
         ]
     assert [e["after"] for e in events] == [figures, {"01": {"2": 1}}]
     assert events[1]["before"] == figures

@@ -44,7 +44,13 @@ def test_the_ban_enters_figures_exports_forms_and_keeps_the_fund(
     ban.get("/fund?year=2020")
     income = ban.post(
         "/fund/income",
-        {"year": "2020", "source": "ngan_sach", "amount": "50.000.000", "voucher_number": "12/QĐ-STC", "voucher_date": "10/01/2020"},
+        {
+            "year": "2020",
+            "source": "ngan_sach",
+            "amount": "50.000.000",
+            "voucher_number": "12/QĐ-STC",
+            "voucher_date": "10/01/2020",
+        },
     )
     assert income.status_code == 303
     owed = fund.awards_money(qb, "cv.tdkt1", 2020)[0]
@@ -52,30 +58,56 @@ def test_the_ban_enters_figures_exports_forms_and_keeps_the_fund(
     assert f"/fund/pay/{owed.item_id}" in page.text
     paid = ban.post(
         f"/fund/pay/{owed.item_id}",
-        {"source": "ngan_sach", "amount": str(owed.amount), "voucher_number": "PC-01", "voucher_date": "01/06/2020"},
+        {
+            "source": "ngan_sach",
+            "amount": str(owed.amount),
+            "voucher_number": "PC-01",
+            "voucher_date": "01/06/2020",
+        },
         files={"voucher_file": ("phieu-chi.pdf", b"%PDF-1.4\n% phieu\n", "application/pdf")},
     )
     assert paid.status_code == 303, paid.text
     page = ban.get("/fund?year=2020")
-    assert "PC-01" in page.text and "phieu-chi.pdf" in page.text and "10.000.000" in page.text  # the 20% share
+    assert (
+        "PC-01" in page.text and "phieu-chi.pdf" in page.text and "10.000.000" in page.text
+    )  # the 20% share
     before = row_counts(qb)
-    bad = ban.post(f"/fund/pay/{owed.item_id}", {"source": "ngan_sach", "amount": "1", "voucher_number": "PC-02", "voucher_date": "01/06/2020"})
+    bad = ban.post(
+        f"/fund/pay/{owed.item_id}",
+        {"source": "ngan_sach", "amount": "1", "voucher_number": "PC-02", "voucher_date": "01/06/2020"},
+    )
     assert bad.status_code == 400 and "còn 0" in bad.text
     assert row_counts(qb) == {**before, "web_sessions": before["web_sessions"]}
 
 
-def test_only_the_bans_staff_reach_the_forms_and_the_fund(qb: Context, app_client: Callable[..., Browser]) -> None:
+def test_only_the_bans_staff_reach_the_forms_and_the_fund(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
     for user in NOT_BAN:
         browser = app_client(user)
         home = browser.get("/")
         assert "/fund" not in home.text and "/reports" not in home.text, user
         before = row_counts(qb)
-        for url in ("/reports?year=2024", "/reports/2024/0604", "/reports/2024/0604/bieu.pdf", "/fund?year=2024"):
+        for url in (
+            "/reports?year=2024",
+            "/reports/2024/0604",
+            "/reports/2024/0604/bieu.pdf",
+            "/fund?year=2024",
+        ):
             response = browser.get(url)
             assert response.status_code == 403, (user, url, response.status_code)
         for url, data in (
             ("/reports/2024/0604", {"c_02_1": "1"}),
-            ("/fund/income", {"year": "2019", "source": "ngan_sach", "amount": "1", "voucher_number": "X", "voucher_date": "01/12/2019"}),
+            (
+                "/fund/income",
+                {
+                    "year": "2019",
+                    "source": "ngan_sach",
+                    "amount": "1",
+                    "voucher_number": "X",
+                    "voucher_date": "01/12/2019",
+                },
+            ),
         ):
             assert browser.post(url, data).status_code == 403, (user, url)
         assert row_counts(qb) == before

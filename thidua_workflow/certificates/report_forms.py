@@ -16,6 +16,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -120,10 +121,11 @@ def form_xlsx(page: FormPage) -> bytes:
             sheet.cell(row, 1, text).font = font(style, 11)
         if i < len(page.right_heading):
             text, style = page.right_heading[i]
-            cell = sheet.cell(row, half + 1, text)
+            # from column C on: column A holds the left block, the rest is wide enough for the names
+            cell = sheet.cell(row, 3, text)
             cell.font = font(style, 11)
             cell.alignment = Alignment(horizontal="right")
-            sheet.merge_cells(start_row=row, start_column=half + 1, end_row=row, end_column=width)
+            sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
         row += 1
     row += 1
     for text, style, size in [(page.spec.title, "bold", 14)] + [(s, "italic", 12) for s in page.subtitle]:
@@ -155,7 +157,9 @@ def form_xlsx(page: FormPage) -> bytes:
             continue
         sheet.cell(top, base + first + 1, group)
         if last > first:
-            sheet.merge_cells(start_row=top, start_column=base + first + 1, end_row=top, end_column=base + last + 1)
+            sheet.merge_cells(
+                start_row=top, start_column=base + first + 1, end_row=top, end_column=base + last + 1
+            )
         for i in range(first, last + 1):
             sheet.cell(top + 1, base + i + 1, data_cols[i].label)
     for i, (_, letter) in enumerate(fixed, start=1):
@@ -164,11 +168,17 @@ def form_xlsx(page: FormPage) -> bytes:
         sheet.cell(top + 2, i, _number_cell(c))
     for r in range(top, top + 3):
         for col in range(1, width + 1):
-            cell = sheet.cell(r, col)
-            cell.font = font("bold" if r < top + 2 else "italic", 11)
-            cell.alignment = header
-            cell.border = BOX
-    sheet.row_dimensions[top + 1].height = 75 if page.landscape else 30
+            head = sheet.cell(r, col)
+            head.font = font("bold" if r < top + 2 else "italic", 11)
+            head.alignment = header
+            head.border = BOX
+    data_width = 12 if page.landscape else 16
+    longest = max(len(c.label) for c in data_cols)
+    sheet.row_dimensions[top + 1].height = 15 * _lines(longest, data_width) + 4
+    group_lines = [
+        _lines(len(group), data_width * (last - first + 1)) for group, first, last in _groups(data_cols) if group
+    ]
+    sheet.row_dimensions[top].height = 15 * max([1, *group_lines]) + 4
 
     row = top + 3
     for form_row in page.spec.rows:
@@ -176,12 +186,16 @@ def form_xlsx(page: FormPage) -> bytes:
         if form_row.label.startswith("Trong đó"):
             style = "italic"
         sheet.cell(row, 1, form_row.label).font = font(style, 11)
+        # LibreOffice and Excel do not grow a row for wrapped text written by openpyxl: set it
+        sheet.row_dimensions[row].height = 15 * _lines(len(form_row.label), 52 if page.landscape else 46) + 3
         sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
         if form_row.code is not None:
             code = sheet.cell(row, 2, form_row.code)
             code.alignment = Alignment(horizontal="center", vertical="center")
             if page.spec.unit_column and form_row.unit:
-                sheet.cell(row, 3, form_row.unit).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                sheet.cell(row, 3, form_row.unit).alignment = Alignment(
+                    horizontal="center", vertical="center", wrap_text=True
+                )
             for i, c in enumerate(data_cols, start=base + 1):
                 value = sheet.cell(row, i, page.figures[form_row.code][c.key])
                 value.number_format = "#,##0"
@@ -199,7 +213,10 @@ def form_xlsx(page: FormPage) -> bytes:
     place.alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=row, start_column=half + 1, end_row=row, end_column=width)
     for offset, (left, right, style) in enumerate(
-        [("Người lập biểu", "Thủ trưởng đơn vị", "bold"), ("(Ký, họ tên)", "(Ký, họ tên, đóng dấu)", "italic")],
+        [
+            ("Người lập biểu", "Thủ trưởng đơn vị", "bold"),
+            ("(Ký, họ tên)", "(Ký, họ tên, đóng dấu)", "italic"),
+        ],
         start=1,
     ):
         a = sheet.cell(row + offset, 1, left)
@@ -209,19 +226,21 @@ def form_xlsx(page: FormPage) -> bytes:
         b = sheet.cell(row + offset, half + 1, right)
         b.font = font(style)
         b.alignment = Alignment(horizontal="center")
-        sheet.merge_cells(start_row=row + offset, start_column=half + 1, end_row=row + offset, end_column=width)
+        sheet.merge_cells(
+            start_row=row + offset, start_column=half + 1, end_row=row + offset, end_column=width
+        )
 
     sheet.column_dimensions["A"].width = 52 if page.landscape else 46
     sheet.column_dimensions["B"].width = 8
     if page.spec.unit_column:
         sheet.column_dimensions["C"].width = 11
     for i in range(base + 1, width + 1):
-        sheet.column_dimensions[get_column_letter(i)].width = 12 if page.landscape else 16
+        sheet.column_dimensions[get_column_letter(i)].width = data_width
     sheet.page_setup.orientation = "landscape" if page.landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = f"{top}:{top + 2}"
     sheet.page_margins.left = sheet.page_margins.right = 0.5
 
@@ -235,10 +254,17 @@ def form_xlsx(page: FormPage) -> bytes:
     return out.getvalue()
 
 
+def _lines(length: int, width: int) -> int:
+    """How many lines a text of ``length`` characters takes in a column ``width`` characters wide."""
+    return max(1, -(-length // max(1, int(width * 1.2))))
+
+
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 
-def _style(name: str, font: str, size: float, align: int = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
+def _style(
+    name: str, font: str, size: float, align: int = TA_LEFT, leading: float | None = None
+) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.25, alignment=align)
 
 
@@ -285,15 +311,32 @@ def form_pdf(page: FormPage) -> bytes:
     for line in page.subtitle:
         story.append(Paragraph(_escape(line), _style("s", SERIF_ITALIC, 11, TA_CENTER)))
     if page.spec.unit:
-        story.append(Paragraph(_escape(f"Đơn vị tính: {page.spec.unit}"), ParagraphStyle("u", parent=styles["italic"], alignment=2)))
+        story.append(
+            Paragraph(
+                _escape(f"Đơn vị tính: {page.spec.unit}"),
+                ParagraphStyle("u", parent=styles["italic"], alignment=2),
+            )
+        )
     story.append(Spacer(1, 3 * mm))
     story.append(_pdf_table(page, body))
     story.append(Spacer(1, 6 * mm))
     sign = Table(
         [
-            ["", Paragraph(_escape(f"{page.place}, ngày …… tháng …… năm ……"), _style("p", SERIF_ITALIC, 11, TA_CENTER))],
-            [Paragraph("Người lập biểu", _style("l", SERIF_BOLD, 11, TA_CENTER)), Paragraph("Thủ trưởng đơn vị", _style("h", SERIF_BOLD, 11, TA_CENTER))],
-            [Paragraph("(Ký, họ tên)", _style("li", SERIF_ITALIC, 10.5, TA_CENTER)), Paragraph("(Ký, họ tên, đóng dấu)", _style("hi", SERIF_ITALIC, 10.5, TA_CENTER))],
+            [
+                "",
+                Paragraph(
+                    _escape(f"{page.place}, ngày …… tháng …… năm ……"),
+                    _style("p", SERIF_ITALIC, 11, TA_CENTER),
+                ),
+            ],
+            [
+                Paragraph("Người lập biểu", _style("l", SERIF_BOLD, 11, TA_CENTER)),
+                Paragraph("Thủ trưởng đơn vị", _style("h", SERIF_BOLD, 11, TA_CENTER)),
+            ],
+            [
+                Paragraph("(Ký, họ tên)", _style("li", SERIF_ITALIC, 10.5, TA_CENTER)),
+                Paragraph("(Ký, họ tên, đóng dấu)", _style("hi", SERIF_ITALIC, 10.5, TA_CENTER)),
+            ],
         ],
         colWidths=[body / 2, body / 2],
     )
@@ -315,7 +358,11 @@ def _pdf_table(page: FormPage, body: float) -> Table:
     # A formula column (the total) is wider: its header carries the formula.
     weights = [1.6 if c.formula else 1.0 for c in cols]
     unit = (body - label_width - code_width - unit_width) / sum(weights)
-    widths = [label_width, code_width] + ([unit_width] if page.spec.unit_column else []) + [unit * w for w in weights]
+    widths = (
+        [label_width, code_width]
+        + ([unit_width] if page.spec.unit_column else [])
+        + [unit * w for w in weights]
+    )
     base = len(fixed)
     top: list[object] = [Paragraph(_escape(t), head_style) for t, _ in fixed] + [""] * len(cols)
     second: list[object] = [""] * (base + len(cols))
@@ -329,7 +376,9 @@ def _pdf_table(page: FormPage, body: float) -> Table:
         spans.append(("SPAN", (base + first, 0), (base + last, 0)))
         for i in range(first, last + 1):
             second[base + i] = Paragraph(_escape(cols[i].label), head_style)
-    numbers: list[object] = [letter for _, letter in fixed] + [Paragraph(_number_cell(c), number_style) for c in cols]
+    numbers: list[object] = [letter for _, letter in fixed] + [
+        Paragraph(_number_cell(c), number_style) for c in cols
+    ]
     data: list[list[object]] = [top, second, numbers]
     styles: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -342,7 +391,11 @@ def _pdf_table(page: FormPage, body: float) -> Table:
         ("ALIGN", (base, 3), (-1, -1), "RIGHT"),
         *spans,
     ]
-    label = {"": _style("td", SERIF, 10, leading=12), "bold": _style("tb", SERIF_BOLD, 10, leading=12), "italic": _style("ti", SERIF_ITALIC, 10, leading=12)}
+    label = {
+        "": _style("td", SERIF, 10, leading=12),
+        "bold": _style("tb", SERIF_BOLD, 10, leading=12),
+        "italic": _style("ti", SERIF_ITALIC, 10, leading=12),
+    }
     unit_style = _style("tu", SERIF, 9, TA_CENTER, 10.5)
     for form_row in page.spec.rows:
         r = len(data)

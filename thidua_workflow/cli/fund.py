@@ -80,11 +80,19 @@ def fund_ledger(
         emit([e.to_dict() for e in lines])
         return
     for e in lines:
-        voucher = f"{e.voucher_number} ngày {e.voucher_date:%d/%m/%Y}" if e.voucher_number and e.voucher_date else "—"
+        voucher = (
+            f"{e.voucher_number} ngày {e.voucher_date:%d/%m/%Y}"
+            if e.voucher_number and e.voucher_date
+            else "—"
+        )
         extra = f" → {e.payee}" if e.payee else ""
         rev = f" (đảo bút toán {e.reverses_id})" if e.reverses_id else ""
         by = f" [đã đảo bởi {e.reversed_by_id}]" if e.reversed_by_id else ""
-        out.print(f"{e.id:>5} {e.year} {e.source_label}: {e.kind_label}{extra}{rev} {e.signed:+,} đ; chứng từ {voucher}{by}".replace(",", "."))
+        out.print(
+            f"{e.id:>5} {e.year} {e.source_label}: {e.kind_label}{extra}{rev} {e.signed:+,} đ; chứng từ {voucher}{by}".replace(
+                ",", "."
+            )
+        )
 
 
 @app.command("awards")
@@ -105,75 +113,126 @@ def fund_awards(
     for a in rows:
         out.print(
             f"[{a.item_id}] QĐ {a.decision_number or a.decision_id} — {a.ordinal}. {a.name}: {money_vnd(a.amount)}; "
-            f"đã chi {money_vnd(a.paid)}; còn {money_vnd(a.outstanding)}" + (f"; thu hồi {money_vnd(a.recovered)}" if a.recovered else "")
+            f"đã chi {money_vnd(a.paid)}; còn {money_vnd(a.outstanding)}"
+            + (f"; thu hồi {money_vnd(a.recovered)}" if a.recovered else "")
         )
 
 
 @app.command("income")
 @handled
 def fund_income(
-    actor: AsUser, year: Annotated[int, typer.Option(help="Năm ngân sách.")], amount: Annotated[int, typer.Option(help="Số tiền (đồng).")],
-    voucher: VoucherNo, voucher_date: VoucherDate, source: Source = "ngan_sach", voucher_file: VoucherFile = None,
-    note: Note = None, version: Version = None,
+    actor: AsUser,
+    year: Annotated[int, typer.Option(help="Năm ngân sách.")],
+    amount: Annotated[int, typer.Option(help="Số tiền (đồng).")],
+    voucher: VoucherNo,
+    voucher_date: VoucherDate,
+    source: Source = "ngan_sach",
+    voucher_file: VoucherFile = None,
+    note: Note = None,
+    version: Version = None,
 ) -> None:
     """Ghi nguồn quỹ được giao hoặc tiếp nhận (dự toán ngân sách, đóng góp)."""
     from thidua_workflow.services import fund
 
     with context() as ctx:
-        e = fund.record_income(ctx, actor, year=year, source=source, amount=amount, voucher=_voucher(voucher, voucher_date, voucher_file), note=note, expected_version=version)
+        e = fund.record_income(
+            ctx,
+            actor,
+            year=year,
+            source=source,
+            amount=amount,
+            voucher=_voucher(voucher, voucher_date, voucher_file),
+            note=note,
+            expected_version=version,
+        )
     out.print(f"Bút toán {e.id}: {e.kind_label} năm {e.year}, {money_vnd(e.amount)}.")
 
 
 @app.command("pay")
 @handled
 def fund_pay(
-    actor: AsUser, item: Annotated[int, typer.Option(help="Mã người/tập thể trong quyết định (xem 'fund awards').")],
-    amount: Annotated[int, typer.Option(help="Số tiền (đồng).")], voucher: VoucherNo, voucher_date: VoucherDate,
-    source: Source = "ngan_sach", voucher_file: VoucherFile = None, note: Note = None, version: Version = None,
+    actor: AsUser,
+    item: Annotated[int, typer.Option(help="Mã người/tập thể trong quyết định (xem 'fund awards').")],
+    amount: Annotated[int, typer.Option(help="Số tiền (đồng).")],
+    voucher: VoucherNo,
+    voucher_date: VoucherDate,
+    source: Source = "ngan_sach",
+    voucher_file: VoucherFile = None,
+    note: Note = None,
+    version: Version = None,
 ) -> None:
     """Chi tiền thưởng cho một người/tập thể của quyết định đã ban hành, kèm chứng từ."""
     from thidua_workflow.services import fund
 
     with context() as ctx:
-        e = fund.record_payment(ctx, actor, item_id=item, amount=amount, source=source, voucher=_voucher(voucher, voucher_date, voucher_file), note=note, expected_version=version)
+        e = fund.record_payment(
+            ctx,
+            actor,
+            item_id=item,
+            amount=amount,
+            source=source,
+            voucher=_voucher(voucher, voucher_date, voucher_file),
+            note=note,
+            expected_version=version,
+        )
     out.print(f"Bút toán {e.id}: chi {money_vnd(e.amount)} cho {e.payee}.")
 
 
 @app.command("organising")
 @handled
 def fund_organising(
-    actor: AsUser, amount: Annotated[int, typer.Option(help="Số tiền (đồng).")], voucher: VoucherNo, voucher_date: VoucherDate,
-    note: Annotated[str, typer.Option(help="Nội dung chi.")], source: Source = "ngan_sach", voucher_file: VoucherFile = None,
+    actor: AsUser,
+    amount: Annotated[int, typer.Option(help="Số tiền (đồng).")],
+    voucher: VoucherNo,
+    voucher_date: VoucherDate,
+    note: Annotated[str, typer.Option(help="Nội dung chi.")],
+    source: Source = "ngan_sach",
+    voucher_file: VoucherFile = None,
     version: Version = None,
 ) -> None:
     """Chi từ phần trích cho tổ chức phong trào, công tác thi đua, khen thưởng."""
     from thidua_workflow.services import fund
 
     with context() as ctx:
-        e = fund.record_organising(ctx, actor, source=source, amount=amount, voucher=_voucher(voucher, voucher_date, voucher_file), note=note, expected_version=version)
+        e = fund.record_organising(
+            ctx,
+            actor,
+            source=source,
+            amount=amount,
+            voucher=_voucher(voucher, voucher_date, voucher_file),
+            note=note,
+            expected_version=version,
+        )
     out.print(f"Bút toán {e.id}: {e.kind_label} {money_vnd(e.amount)}.")
 
 
 @app.command("recover")
 @handled
 def fund_recover(
-    actor: AsUser, item: Annotated[int, typer.Option(help="Mã người/tập thể trong quyết định.")], voucher: VoucherNo,
-    voucher_date: VoucherDate, amount: Annotated[int | None, typer.Option(help="Số tiền (bỏ trống: toàn bộ đã nhận).")] = None,
+    actor: AsUser,
+    item: Annotated[int, typer.Option(help="Mã người/tập thể trong quyết định.")],
+    voucher: VoucherNo,
+    voucher_date: VoucherDate,
+    amount: Annotated[int | None, typer.Option(help="Số tiền (bỏ trống: toàn bộ đã nhận).")] = None,
     note: Note = None,
 ) -> None:
     """Ghi tiền thưởng được nộp lại sau khi quyết định khen thưởng bị hủy bỏ."""
     from thidua_workflow.services import fund
 
     with context() as ctx:
-        e = fund.record_recovery(ctx, actor, item_id=item, amount=amount, voucher=_voucher(voucher, voucher_date, None), note=note)
+        e = fund.record_recovery(
+            ctx, actor, item_id=item, amount=amount, voucher=_voucher(voucher, voucher_date, None), note=note
+        )
     out.print(f"Bút toán {e.id}: thu hồi {money_vnd(e.amount)} của {e.payee}.")
 
 
 @app.command("reverse")
 @handled
 def fund_reverse(
-    entry: Annotated[int, typer.Argument(help="Số bút toán cần đảo.")], actor: AsUser,
-    reason: Annotated[str, typer.Option(help="Lý do điều chỉnh.")], version: Version = None,
+    entry: Annotated[int, typer.Argument(help="Số bút toán cần đảo.")],
+    actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Lý do điều chỉnh.")],
+    version: Version = None,
 ) -> None:
     """Điều chỉnh: ghi bút toán đảo của một bút toán sai (bút toán cũ giữ nguyên)."""
     from thidua_workflow.services import fund

@@ -38,7 +38,10 @@ def reports_list(year: Year, as_json: JsonFlag = False) -> None:
 @app.command("show")
 @handled
 def reports_show(
-    key: Annotated[str, typer.Argument(help="Mã biểu, vd. 0603.")], year: Year, actor: AsUser, as_json: JsonFlag = False
+    key: Annotated[str, typer.Argument(help="Mã biểu, vd. 0603.")],
+    year: Year,
+    actor: AsUser,
+    as_json: JsonFlag = False,
 ) -> None:
     """Số liệu từng ô của một biểu."""
     from thidua_workflow.services import statistics
@@ -46,14 +49,27 @@ def reports_show(
     with context() as ctx:
         report = statistics.build_form(ctx, actor, year, key)
     if as_json:
-        emit({"code": report.spec.code, "year": year, "origin": report.origin, "figures": report.figures, "notes": report.notes, "version": report.entered_version})
+        emit(
+            {
+                "code": report.spec.code,
+                "year": year,
+                "origin": report.origin,
+                "figures": report.figures,
+                "notes": report.notes,
+                "version": report.entered_version,
+            }
+        )
         return
     out.print(f"Biểu số {report.spec.code} năm {year}: {report.spec.title}")
     columns = report.spec.columns
     out.print("  Mã  " + " ".join(f"{c.key:>6}" for c in columns))
     for row in report.spec.data_rows:
         assert row.code is not None
-        out.print(f"  {row.code:>3} " + " ".join(f"{report.cell(row.code, c.key):>6}" for c in columns) + f"  {row.label}")
+        out.print(
+            f"  {row.code:>3} "
+            + " ".join(f"{report.cell(row.code, c.key):>6}" for c in columns)
+            + f"  {row.label}"
+        )
     for note in report.notes:
         out.print(f"  Ghi chú: {note}")
 
@@ -86,7 +102,9 @@ def reports_enter(
     year: Year,
     actor: AsUser,
     figures_file: Annotated[Path, typer.Option("--figures", help="Tệp YAML: mã dòng → {cột: số}.")],
-    version: Annotated[int | None, typer.Option(help="Phiên bản số liệu đang sửa (bỏ trống khi nhập lần đầu).")] = None,
+    version: Annotated[
+        int | None, typer.Option(help="Phiên bản số liệu đang sửa (bỏ trống khi nhập lần đầu).")
+    ] = None,
 ) -> None:
     """Nhập số liệu của biểu không lập được từ dữ liệu đã lưu (phong trào, tổ chức, công chức)."""
     from thidua_workflow.errors import InputRejected

@@ -127,7 +127,9 @@ class FormSpec(_Model):
         """Each record (one awarded recipient) counts once in each cell whose row and column accept it."""
         rows = [(r.code, r.where) for r in self.data_rows if r.code is not None]
         columns = [(c.key, c.where) for c in self.entered_columns]
-        counts: dict[str, dict[str, int]] = {code: dict.fromkeys((k for k, _ in columns), 0) for code, _ in rows}
+        counts: dict[str, dict[str, int]] = {
+            code: dict.fromkeys((k for k, _ in columns), 0) for code, _ in rows
+        }
         for record in records:
             cols = [key for key, where in columns if _accepts(where, record)]
             if not cols:
@@ -146,12 +148,18 @@ class FormSpec(_Model):
         clean: Figures = {}
         for code, cells in entered.items():
             if code not in known_rows:
-                raise InputRejected(f"Biểu {self.code}: dòng mã số '{code}' không nhập được (không có, hoặc là dòng tính tổng).")
+                raise InputRejected(
+                    f"Biểu {self.code}: dòng mã số '{code}' không nhập được (không có, hoặc là dòng tính tổng)."
+                )
             for key, value in cells.items():
                 if key not in known_cols:
-                    raise InputRejected(f"Biểu {self.code}, dòng {code}: cột '{key}' không nhập được (không có, hoặc là cột tính theo công thức).")
+                    raise InputRejected(
+                        f"Biểu {self.code}, dòng {code}: cột '{key}' không nhập được (không có, hoặc là cột tính theo công thức)."
+                    )
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise InputRejected(f"Biểu {self.code}, dòng {code}, cột {key}: cần một số nguyên không âm, không phải '{value}'.")
+                    raise InputRejected(
+                        f"Biểu {self.code}, dòng {code}, cột {key}: cần một số nguyên không âm, không phải '{value}'."
+                    )
                 clean.setdefault(code, {})[key] = value
         full = self.complete(clean)
         for r in self.data_rows:

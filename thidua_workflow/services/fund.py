@@ -280,7 +280,10 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
         query = (
             select(m.Decision, m.DecisionItem)
             .join(m.DecisionItem, m.DecisionItem.decision_id == m.Decision.id)
-            .where(m.Decision.status == DecisionStatus.ISSUED.value, m.Decision.province_id == ctx.policy.province)
+            .where(
+                m.Decision.status == DecisionStatus.ISSUED.value,
+                m.Decision.province_id == ctx.policy.province,
+            )
             .order_by(m.Decision.decision_date, m.Decision.id, m.DecisionItem.ordinal)
         )
         if year is not None:
@@ -385,7 +388,10 @@ def _voucher(ctx: Context, voucher: Voucher, today: date) -> tuple[str, Evidence
     name = voucher.file_name or "chung-tu.pdf"
     spec = DocumentIn(kind=DocumentKind.KHAC, file=name)
     found, problem = read_evidence(
-        MappingSource({name: voucher.data}), spec, max_bytes=ctx.settings.max_evidence_bytes, field="voucher_file"
+        MappingSource({name: voucher.data}),
+        spec,
+        max_bytes=ctx.settings.max_evidence_bytes,
+        field="voucher_file",
     )
     if problem is not None:
         raise InputRejected(f"Tệp chứng từ: {problem.message}.")
@@ -527,8 +533,20 @@ def record_payment(
             actor,
             expected_version,
             _line(
-                ctx, actor, now, year, src, FundEntryKind.PAYMENT, amt, number, voucher, file, note,
-                decision_id=decision.id, decision_item_id=item.id, payee=item.nominee_name,
+                ctx,
+                actor,
+                now,
+                year,
+                src,
+                FundEntryKind.PAYMENT,
+                amt,
+                number,
+                voucher,
+                file,
+                note,
+                decision_id=decision.id,
+                decision_item_id=item.id,
+                payee=item.nominee_name,
             ),
             "fund_payment",
         )
@@ -566,7 +584,10 @@ def record_organising(
                 f"({fund.rule}); không chi {amt:,} đ được.".replace(",", ".")
             )
         entry = _append(
-            session, ctx, actor, expected_version,
+            session,
+            ctx,
+            actor,
+            expected_version,
             _line(ctx, actor, now, year, src, FundEntryKind.ORGANISING, amt, number, voucher, file, note),
             "fund_organising",
         )
@@ -593,7 +614,9 @@ def recovery_entry(
     left = paid - recovered
     amt = left if amount is None else _amount(amount)
     if left <= 0:
-        raise InputRejected(f"{item.nominee_name} chưa nhận khoản tiền thưởng nào chưa thu hồi: không có gì để thu hồi.")
+        raise InputRejected(
+            f"{item.nominee_name} chưa nhận khoản tiền thưởng nào chưa thu hồi: không có gì để thu hồi."
+        )
     if amt > left:
         raise InputRejected(
             f"{item.nominee_name} đã nhận {paid:,} đ, đã nộp lại {recovered:,} đ: thu hồi tối đa {left:,} đ, "
@@ -615,9 +638,20 @@ def recovery_entry(
         actor,
         None,
         _line(
-            ctx, actor, ctx.clock.now(), voucher.dated.year, payment_source or FundSource.NGAN_SACH.value,
-            FundEntryKind.RECOVERY, amt, number, voucher, None, note or rule.recovery,
-            decision_id=decision.id, decision_item_id=item.id, payee=item.nominee_name,
+            ctx,
+            actor,
+            ctx.clock.now(),
+            voucher.dated.year,
+            payment_source or FundSource.NGAN_SACH.value,
+            FundEntryKind.RECOVERY,
+            amt,
+            number,
+            voucher,
+            None,
+            note or rule.recovery,
+            decision_id=decision.id,
+            decision_item_id=item.id,
+            payee=item.nominee_name,
         ),
         "fund_recovery",
     )
@@ -643,7 +677,9 @@ def record_recovery(
         session = uow.session
         actor = load_actor(session, username)
         require_any_role(actor, FUND_ROLES, "Thu hồi tiền thưởng")
-        entry = recovery_entry(session, ctx, actor, item_id=item_id, voucher=voucher, amount=amount, note=note)
+        entry = recovery_entry(
+            session, ctx, actor, item_id=item_id, voucher=voucher, amount=amount, note=note
+        )
         uow.commit()
         return _view(entry, entry.amount, {})
 

@@ -121,12 +121,16 @@ def _provincial(
     notes = []
     left_out = len(records) - len(counted)
     if left_out:
-        notes.append(f"{left_out} lượt khen thưởng khác của tỉnh trong kỳ (danh hiệu không thuộc cột nào của biểu) không tính.")
+        notes.append(
+            f"{left_out} lượt khen thưởng khác của tỉnh trong kỳ (danh hiệu không thuộc cột nào của biểu) không tính."
+        )
     unclassified = sum(
         1 for r in counted if r["nominee_kind"] == NomineeKind.PERSON.value and r["stat_group"] is None
     )
     if unclassified:
-        notes.append(f"{unclassified} cá nhân chưa được phân loại theo đối tượng (các dòng \"+ …\" chỉ tính người đã phân loại).")
+        notes.append(
+            f'{unclassified} cá nhân chưa được phân loại theo đối tượng (các dòng "+ …" chỉ tính người đã phân loại).'
+        )
     return figures, DERIVED, notes, None
 
 
@@ -195,11 +199,6 @@ def build_form(ctx: Context, username: str, year: int, key: str) -> FormReport:
         notes=notes,
         entered_version=version,
     )
-
-
-def build_forms(ctx: Context, username: str, year: int) -> list[FormReport]:
-    period, forms = list_forms(year)
-    return [build_form(ctx, username, year, key) for key, _ in forms]
 
 
 def enter_figures(

@@ -17,7 +17,18 @@ from thidua_workflow.domain.authz import FUND_ROLES, STATISTICS_ROLES, Actor, re
 from thidua_workflow.domain.enums import FundSource
 from thidua_workflow.errors import InputRejected
 from thidua_workflow.services import fund, statistics
-from thidua_workflow.web.core import RowId, back, checked_form, context, date_field, download, field, page_user, render, uploads
+from thidua_workflow.web.core import (
+    RowId,
+    back,
+    checked_form,
+    context,
+    date_field,
+    download,
+    field,
+    page_user,
+    render,
+    uploads,
+)
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -44,13 +55,17 @@ def _int(form: FormData, name: str, label: str, *, required: bool = True) -> int
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def report_list(request: Request, actor: User, year: Annotated[int | None, Query(ge=1945, le=2200)] = None) -> Response:
+def report_list(
+    request: Request, actor: User, year: Annotated[int | None, Query(ge=1945, le=2200)] = None
+) -> Response:
     require_any_role(actor, STATISTICS_ROLES, "Biểu mẫu báo cáo thống kê")
     shown = year or _default_year(request)
     period, forms = statistics.list_forms(shown)
     start, end = period.bounds(shown)
     rows = [(key, spec, spec.kind in statistics.ENTERED_KINDS) for key, spec in forms]
-    return render(request, "reports.html", actor=actor, year=shown, period=period, start=start, end=end, rows=rows)
+    return render(
+        request, "reports.html", actor=actor, year=shown, period=period, start=start, end=end, rows=rows
+    )
 
 
 def _report_key(key: str) -> str:
@@ -73,24 +88,34 @@ def report_enter(request: Request, year: int, key: str, actor: User, form: Form)
     figures: dict[str, dict[str, int]] = {}
     for row in report.spec.entered_rows:
         for column in report.spec.entered_columns:
-            value = _int(form, f"c_{row.code}_{column.key}", f"Dòng {row.code}, cột {column.printed}", required=False)
+            value = _int(
+                form, f"c_{row.code}_{column.key}", f"Dòng {row.code}, cột {column.printed}", required=False
+            )
             if value:
                 figures.setdefault(row.code or "", {})[column.key] = value
     version_text = field(form, "version")
     version = int(version_text) if version_text and version_text.isdigit() else None
     new = statistics.enter_figures(ctx, actor.username, year, key, figures, expected_version=version)
-    return back(request, f"/reports/{year}/{key}", f"Đã lưu số liệu biểu {report.spec.code} năm {year} (phiên bản {new}).")
+    return back(
+        request,
+        f"/reports/{year}/{key}",
+        f"Đã lưu số liệu biểu {report.spec.code} năm {year} (phiên bản {new}).",
+    )
 
 
 @router.get("/reports/{year}/{key}/bieu.xlsx")
 def report_xlsx(request: Request, year: int, key: str, actor: User) -> Response:
-    name, data, media = statistics.export_form(context(request), actor.username, year, _report_key(key), "xlsx")
+    name, data, media = statistics.export_form(
+        context(request), actor.username, year, _report_key(key), "xlsx"
+    )
     return download(data, name, media)
 
 
 @router.get("/reports/{year}/{key}/bieu.pdf")
 def report_pdf(request: Request, year: int, key: str, actor: User) -> Response:
-    name, data, media = statistics.export_form(context(request), actor.username, year, _report_key(key), "pdf")
+    name, data, media = statistics.export_form(
+        context(request), actor.username, year, _report_key(key), "pdf"
+    )
     return download(data, name, media, inline=True)
 
 
@@ -98,7 +123,9 @@ def report_pdf(request: Request, year: int, key: str, actor: User) -> Response:
 
 
 @router.get("/fund", response_class=HTMLResponse)
-def fund_page(request: Request, actor: User, year: Annotated[int | None, Query(ge=1945, le=2200)] = None) -> Response:
+def fund_page(
+    request: Request, actor: User, year: Annotated[int | None, Query(ge=1945, le=2200)] = None
+) -> Response:
     require_any_role(actor, FUND_ROLES, "Quỹ thi đua, khen thưởng")
     ctx = context(request)
     shown = year or ctx.clock.today().year
@@ -156,7 +183,9 @@ def fund_pay(request: Request, item_id: RowId, actor: User, form: Form) -> Respo
         note=field(form, "note"),
         expected_version=_version(form),
     )
-    return back(request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: chi thưởng cho {entry.payee}.")
+    return back(
+        request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: chi thưởng cho {entry.payee}."
+    )
 
 
 @router.post("/fund/organising")

@@ -9,8 +9,8 @@ Create Date: 2026-12-01
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0009"
 down_revision = "0008"
@@ -52,14 +52,18 @@ def upgrade() -> None:
             ["entered_by_id"], ["people.id"], name=op.f("fk_report_figures_entered_by_id_people")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_figures")),
-        sa.UniqueConstraint("province_id", "form", "year", name=op.f("uq_report_figures_province_id_form_year")),
+        sa.UniqueConstraint(
+            "province_id", "form", "year", name=op.f("uq_report_figures_province_id_form_year")
+        ),
     )
     op.create_table(
         "fund_books",
         sa.Column("province_id", sa.String(length=64), nullable=False),
         sa.Column("entries", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_fund_books_province_id_provinces")),
+        sa.ForeignKeyConstraint(
+            ["province_id"], ["provinces.id"], name=op.f("fk_fund_books_province_id_provinces")
+        ),
         sa.PrimaryKeyConstraint("province_id", name=op.f("pk_fund_books")),
     )
     op.create_table(
@@ -89,7 +93,9 @@ def upgrade() -> None:
             ["decision_id"], ["decisions.id"], name=op.f("fk_fund_entries_decision_id_decisions")
         ),
         sa.ForeignKeyConstraint(
-            ["decision_item_id"], ["decision_items.id"], name=op.f("fk_fund_entries_decision_item_id_decision_items")
+            ["decision_item_id"],
+            ["decision_items.id"],
+            name=op.f("fk_fund_entries_decision_item_id_decision_items"),
         ),
         sa.ForeignKeyConstraint(
             ["reverses_id"], ["fund_entries.id"], name=op.f("fk_fund_entries_reverses_id_fund_entries")
@@ -103,7 +109,9 @@ def upgrade() -> None:
     with op.batch_alter_table("fund_entries", schema=None) as batch_op:
         batch_op.create_index("ix_fund_entries_book", ["province_id", "year", "source"], unique=False)
         batch_op.create_index(batch_op.f("ix_fund_entries_decision_id"), ["decision_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_fund_entries_decision_item_id"), ["decision_item_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_fund_entries_decision_item_id"), ["decision_item_id"], unique=False
+        )
     dialect = op.get_bind().dialect.name
     for statement in _PG_TRIGGERS if dialect == "postgresql" else _SQLITE_TRIGGERS:
         op.execute(statement)
