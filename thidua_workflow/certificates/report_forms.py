@@ -176,7 +176,9 @@ def form_xlsx(page: FormPage) -> bytes:
     longest = max(len(c.label) for c in data_cols)
     sheet.row_dimensions[top + 1].height = 15 * _lines(longest, data_width) + 4
     group_lines = [
-        _lines(len(group), data_width * (last - first + 1)) for group, first, last in _groups(data_cols) if group
+        _lines(len(group), data_width * (last - first + 1))
+        for group, first, last in _groups(data_cols)
+        if group
     ]
     sheet.row_dimensions[top].height = 15 * max([1, *group_lines]) + 4
 

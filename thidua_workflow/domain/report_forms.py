@@ -123,14 +123,15 @@ class FormSpec(_Model):
                     cells[c.key] = sum(cells[k] for k in c.formula)
         return out
 
-    def count(self, records: Iterable[Mapping[str, str | None]]) -> Figures:
-        """Each record (one awarded recipient) counts once in each cell whose row and column accept it."""
+    def count(self, records: Iterable[tuple[Mapping[str, str | None], int]]) -> Figures:
+        """Each record (a kind of awarded recipient, with how many there are) counts in each cell whose
+        row and column both accept it."""
         rows = [(r.code, r.where) for r in self.data_rows if r.code is not None]
         columns = [(c.key, c.where) for c in self.entered_columns]
         counts: dict[str, dict[str, int]] = {
             code: dict.fromkeys((k for k, _ in columns), 0) for code, _ in rows
         }
-        for record in records:
+        for record, weight in records:
             cols = [key for key, where in columns if _accepts(where, record)]
             if not cols:
                 continue
@@ -138,7 +139,7 @@ class FormSpec(_Model):
                 if _accepts(where, record):
                     cells = counts[code]
                     for key in cols:
-                        cells[key] += 1
+                        cells[key] += weight
         return self.complete(counts)
 
     def check_entered(self, entered: Mapping[str, Mapping[str, Any]]) -> Figures:

@@ -19,12 +19,12 @@ figure came from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.certificates.report_forms import FormPage, form_pdf, form_xlsx
@@ -74,8 +74,11 @@ def _entered(session: Session, ctx: Context, key: str, year: int) -> m.ReportFig
     )
 
 
-def award_records(session: Session, ctx: Context, start: date, end: date) -> Iterator[dict[str, str | None]]:
-    """One record per recipient of every issued decision of the province's body dated in [start, end].
+def award_records(
+    session: Session, ctx: Context, start: date, end: date
+) -> list[tuple[dict[str, str | None], int]]:
+    """The recipients of every issued decision of the province's body dated in [start, end], grouped
+    in SQL by what the forms count them by, with how many of each.
 
     The title each award form leads to comes from the decision's own policy period; the recipient's
     kind, class and commendation type from the nomination as entered.
@@ -87,6 +90,7 @@ def award_records(session: Session, ctx: Context, start: date, end: date) -> Ite
             m.Nomination.nominee_kind,
             m.Nomination.nominee_stat_group,
             m.Nomination.commendation_type,
+            func.count(),
         )
         .join(m.DecisionItem, m.DecisionItem.decision_id == m.Decision.id)
         .join(m.Nomination, m.Nomination.id == m.DecisionItem.nomination_id)
@@ -96,36 +100,42 @@ def award_records(session: Session, ctx: Context, start: date, end: date) -> Ite
             m.Decision.decision_date >= start,
             m.Decision.decision_date <= end,
         )
+        .group_by(
+            m.Decision.policy_period,
+            m.Decision.award_form,
+            m.Nomination.nominee_kind,
+            m.Nomination.nominee_stat_group,
+            m.Nomination.commendation_type,
+        )
     )
-    titles: dict[tuple[str, str], str] = {}
-    for period_code, award_form, kind, group, commendation in rows:
-        title = titles.get((period_code, award_form))
-        if title is None:
-            title = ctx.policy.period_by_code(period_code).award_form(award_form).title.value
-            titles[(period_code, award_form)] = title
-        yield {
+    out = []
+    for period_code, award_form, kind, group, commendation, count in rows:
+        title = ctx.policy.period_by_code(period_code).award_form(award_form).title.value
+        record = {
             "title": title,
             "nominee_kind": kind,
             "stat_group": group,
             "commendation_type": commendation,
         }
+        out.append((record, int(count)))
+    return out
 
 
 def _provincial(
     session: Session, ctx: Context, spec: FormSpec, start: date, end: date
 ) -> tuple[Figures, str, list[str], int | None]:
-    records = list(award_records(session, ctx, start, end))
+    records = award_records(session, ctx, start, end)
     counted_titles = {v for c in spec.columns for v in c.where.get("title", [])}
-    counted = [r for r in records if r["title"] in counted_titles]
+    counted = [(r, n) for r, n in records if r["title"] in counted_titles]
     figures = spec.count(counted)
     notes = []
-    left_out = len(records) - len(counted)
+    left_out = sum(n for _, n in records) - sum(n for _, n in counted)
     if left_out:
         notes.append(
             f"{left_out} lượt khen thưởng khác của tỉnh trong kỳ (danh hiệu không thuộc cột nào của biểu) không tính."
         )
     unclassified = sum(
-        1 for r in counted if r["nominee_kind"] == NomineeKind.PERSON.value and r["stat_group"] is None
+        n for r, n in counted if r["nominee_kind"] == NomineeKind.PERSON.value and r["stat_group"] is None
     )
     if unclassified:
         notes.append(
