@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from sqlalchemy import insert, text
@@ -22,11 +24,13 @@ from sqlalchemy import insert, text
 from flows.inline import run_inline
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
+from thidua_workflow.domain.report_forms import catalogue
 from thidua_workflow.services import statistics
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.settings import Settings
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "quang-binh"
 NOMINATIONS = 10_000
@@ -64,11 +68,14 @@ def _populate(ctx: Context) -> None:
         s = uow.session
         person = s.scalar(text("SELECT id FROM people WHERE username = 'nct.canbo'"))
         unit = "qb-hoi-nct"
-        sub = s.execute(
-            insert(m.Submission).values(unit_id=unit, submitted_by_id=person, created_at=now)
-        ).inserted_primary_key
-        session_id = s.execute(
-            insert(m.CouncilSession).values(
+        sub = s.scalar(
+            insert(m.Submission)
+            .values(unit_id=unit, submitted_by_id=person, created_at=now)
+            .returning(m.Submission.id)
+        )
+        session_id = s.scalar(
+            insert(m.CouncilSession)
+            .values(
                 title="Phiên họp",
                 status="closed",
                 members_total=7,
@@ -77,7 +84,8 @@ def _populate(ctx: Context) -> None:
                 result={},
                 version=1,
             )
-        ).inserted_primary_key
+            .returning(m.CouncilSession.id)
+        )
         nominations = []
         for i in range(NOMINATIONS):
             form, kind = MIX[i % len(MIX)]
@@ -88,7 +96,7 @@ def _populate(ctx: Context) -> None:
             )
             nominations.append(
                 {
-                    "submission_id": sub[0],
+                    "submission_id": sub,
                     "submitting_unit_id": unit,
                     "submitted_by_id": person,
                     "award_form": form,
@@ -127,9 +135,10 @@ def _populate(ctx: Context) -> None:
                 number += 1
                 # every ninth decision falls before the reporting year (01/12/2019): the forms leave it out
                 day = date(2019, 11, 20) if number % 9 == 0 else date(YEAR, 1 + number % 11, 15)
-                decision = s.execute(
-                    insert(m.Decision).values(
-                        session_id=session_id[0],
+                decision = s.scalar(
+                    insert(m.Decision)
+                    .values(
+                        session_id=session_id,
                         award_form=form,
                         award_name=form,
                         policy_period="luat-2003",
@@ -145,11 +154,12 @@ def _populate(ctx: Context) -> None:
                         created_at=now,
                         version=1,
                     )
-                ).inserted_primary_key
+                    .returning(m.Decision.id)
+                )
                 for ordinal, nid in enumerate(members[start : start + chunk], start=1):
                     items.append(
                         {
-                            "decision_id": decision[0],
+                            "decision_id": decision,
                             "nomination_id": nid,
                             "ordinal": ordinal,
                             "nominee_kind": "person",
@@ -161,11 +171,11 @@ def _populate(ctx: Context) -> None:
         uow.commit()
 
 
-def _best(fn: object, repeat: int = 5) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _best(fn: Callable[[], T], repeat: int = 5) -> tuple[float, T]:
+    best, result = float("inf"), fn()
     for _ in range(repeat):
         started = time.perf_counter()
-        result = fn()  # type: ignore[operator]
+        result = fn()
         best = min(best, time.perf_counter() - started)
     return best, result
 
@@ -179,7 +189,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp) / "data", database_url=url, ballot_secret=None)
         ctx = bootstrap(settings, clock=FixedClock(date(YEAR, 12, 2)), dispatcher=run_inline)
         _populate(ctx)
-        period = statistics.catalogue().period_for(YEAR)
+        period = catalogue().period_for(YEAR)
         start, end = period.bounds(YEAR)
         keys = list(period.forms)
 
@@ -196,8 +206,8 @@ def main() -> None:
         forms()  # warm: the policy, the statements' caches
         sql_time, groups = _best(plain)
         form_time, reports = _best(forms)
-        derived = next(r for r in reports if r.origin == statistics.DERIVED)  # type: ignore[attr-defined]
-        counted = sum(int(g[-1]) for g in groups)  # type: ignore[index]
+        derived = next(r for r in reports if r.origin == statistics.DERIVED)
+        counted = sum(int(str(g[-1])) for g in groups)
         ctx.close()
     print(
         f"forms of a province-sized year ({NOMINATIONS:,} awarded nominations, {DECISIONS} decisions; {ctx.engine.dialect.name})"

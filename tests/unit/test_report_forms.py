@@ -4,6 +4,8 @@ proposals to national awards are not stored yet)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from thidua_workflow.domain.report_forms import catalogue
@@ -28,7 +30,10 @@ def test_every_form_of_every_period_hangs_together() -> None:
 
 def test_a_successor_circular_is_a_new_period_with_its_own_forms_and_year() -> None:
     old, new = catalogue().period_for(2021), catalogue().period_for(2022)
-    assert (old.circular, list(old.forms)) == ("Thông tư số 03/2018/TT-BNV ngày 06/3/2018", ["0701", "0702", "0703"])
+    assert (old.circular, list(old.forms)) == (
+        "Thông tư số 03/2018/TT-BNV ngày 06/3/2018",
+        ["0701", "0702", "0703"],
+    )
     assert (new.circular, list(new.forms)) == (
         "Thông tư số 02/2023/TT-BNV ngày 23/3/2023",
         ["0601", "0602", "0603", "0604", "0605"],
@@ -44,14 +49,45 @@ def test_a_successor_circular_is_a_new_period_with_its_own_forms_and_year() -> N
 def test_form_0602_counts_each_recipient_once_per_cell() -> None:
     spec = catalogue().period_for(2024).form("0602")
     person = {"nominee_kind": "person", "submitter": "province", "commendation_type": "regular"}
-    records = [
+    records: list[tuple[dict[str, str | None], int]] = [
         ({**person, "award_class": "huan_huy_chuong", "stat_group": "lanh_dao_vu_so"}, 3),
         ({**person, "award_class": "bang_khen_ttg", "stat_group": None, "commendation_type": "ad_hoc"}, 2),
-        ({"nominee_kind": "collective", "stat_group": "doanh_nghiep", "award_class": "co_chinh_phu", "submitter": "province", "commendation_type": "regular"}, 1),
-        ({"nominee_kind": "household", "award_class": "bang_khen_ttg", "submitter": "province", "commendation_type": "seniority"}, 4),
+        (
+            {
+                "nominee_kind": "collective",
+                "stat_group": "doanh_nghiep",
+                "award_class": "co_chinh_phu",
+                "submitter": "province",
+                "commendation_type": "regular",
+            },
+            1,
+        ),
+        (
+            {
+                "nominee_kind": "household",
+                "award_class": "bang_khen_ttg",
+                "submitter": "province",
+                "commendation_type": "seniority",
+            },
+            4,
+        ),
     ]
     f = spec.count(records)
-    assert f["1"] == {"1": 10, "2a": 0, "2b": 3, "3": 0, "4": 0, "5a": 0, "5b": 0, "6": 1, "7a": 0, "7b": 6, "8": 0, "9a": 0, "9b": 0}
+    assert f["1"] == {
+        "1": 10,
+        "2a": 0,
+        "2b": 3,
+        "3": 0,
+        "4": 0,
+        "5a": 0,
+        "5b": 0,
+        "6": 1,
+        "7a": 0,
+        "7b": 6,
+        "8": 0,
+        "9a": 0,
+        "9b": 0,
+    }
     assert (f["3"]["1"], f["2"]["1"]) == (10, 0)  # all submitted by the province
     assert (f["6"]["6"], f["7"]["6"], f["8"]["1"], f["9"]["1"], f["11"]["2b"]) == (1, 1, 4, 5, 3)
     # a household counts with the individuals' sub-column (the form has no column of its own for it)
@@ -62,12 +98,13 @@ def test_form_0602_counts_each_recipient_once_per_cell() -> None:
 def test_entered_figures_are_checked_against_the_forms_structure() -> None:
     spec = catalogue().period_for(2024).form("0605")
     spec.check_entered({"01": {"1": 10, "2": 4}, "02": {"1": 3, "2": 1}, "11": {"1": 6}})
-    for entered, message in [
+    cases: list[tuple[dict[str, dict[str, Any]], str]] = [
         ({"01": {"1": 3, "2": 4}}, "cột 2"),  # more women than staff
         ({"01": {"1": 3}, "02": {"1": 2}, "03": {"1": 2}}, "cộng lại 4"),
         ({"01": {"1": True}}, "số nguyên"),
         ({"16": {"1": 1}}, "'16'"),
-    ]:
+    ]
+    for entered, message in cases:
         with pytest.raises(InputRejected, match=message):
             spec.check_entered(entered)
     organisations = catalogue().period_for(2024).form("0604")
