@@ -111,3 +111,22 @@ def test_entered_figures_are_checked_against_the_forms_structure() -> None:
     assert organisations.complete({"02": {"1": 2}, "04": {"1": 1}})["01"] == {"1": 3}  # row 01 is the sum
     with pytest.raises(InputRejected, match="dòng tính tổng"):
         organisations.check_entered({"01": {"1": 3}})
+
+
+def test_movement_figures_in_0601s_layout_land_on_0701_for_the_older_years() -> None:
+    """What movements.movement_form_rows gives (0601's rows and columns) laid on each year's form."""
+    rows = {
+        "01": {"1": 4, "2": 0, "3": 3, "4": 1},
+        "03": {"1": 2, "3": 2},
+        "04": {"1": 1, "4": 1},
+        "05": {"1": 1, "3": 1},
+        "07": {"1": 3, "3": 3},
+        "10": {"1": 1, "4": 1},
+        "11": {"1": 1, "3": 1},
+        "12": {"1": 3, "3": 2, "4": 1},
+    }
+    new = catalogue().period_for(2024).form("0601").from_current(rows)
+    assert new["01"] == {"1": 4, "2": 0, "3": 3, "4": 1} and new["04"] == {"1": 1, "2": 0, "3": 0, "4": 1}
+    old = catalogue().period_for(2020).form("0701").from_current(rows)
+    assert old["01"] == {"1": 3, "2": 0, "3": 3}  # column 4 (units' own movements) has no place in 0701
+    assert (old["03"]["3"], old["09"]["3"], old["10"]["3"], old["11"]["3"]) == (3, 0, 1, 2)

@@ -65,6 +65,8 @@ class FormRow(_Model):
     part_of: str | None = None
     sum_of: list[str] | None = None
     where: dict[str, list[str]] = Field(default_factory=dict)
+    # An older layout's row as the sum of rows of the current movements' layout (0701 from 0601 rows).
+    from_rows: list[str] | None = None
 
     @model_validator(mode="after")
     def _code_unless_heading(self) -> Self:
@@ -141,6 +143,21 @@ class FormSpec(_Model):
                     for key in cols:
                         cells[key] += weight
         return self.complete(counts)
+
+    def from_current(self, rows: Mapping[str, Mapping[str, int]]) -> Figures:
+        """Figures given in the current layout of the same kind (0601's rows and columns, as
+        ``movements.movement_form_rows`` gives them) on this form: its rows summed as ``from_rows`` says
+        (the same code where it says nothing), its entered columns by key; a column it lacks is dropped."""
+        mapped: Figures = {}
+        for r in self.data_rows:
+            if r.sum_of or r.code is None:
+                continue
+            sources = r.from_rows or [r.code]
+            mapped[r.code] = {
+                c.key: sum(int(rows.get(src, {}).get(c.key, 0)) for src in sources)
+                for c in self.entered_columns
+            }
+        return self.complete(mapped)
 
     def check_entered(self, entered: Mapping[str, Mapping[str, Any]]) -> Figures:
         """The figures staff typed, checked: known cells only, whole numbers ≥ 0, no part above its whole."""

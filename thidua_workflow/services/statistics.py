@@ -153,15 +153,18 @@ def _by_hand(
     return spec.complete(found.figures), ENTERED, [], found.version
 
 
-# When movements are stored (issue 20a), the coordinator sets SOURCES["movements"] = _from_movements:
+# When movements are stored (issue 20a), the coordinator sets SOURCES["movements"] = _from_movements
+# and removes "movements" from ENTERED_KINDS:
 #
 # def _from_movements(session, ctx, spec, start, end):
 #     from thidua_workflow.services.movements import movement_form_rows
 #     rows = movement_form_rows(session, ctx.policy.province, start, end)
-#     return spec.complete(rows), DERIVED, [], None
+#     return spec.from_current(rows), DERIVED, [], None
 #
-# (movement_form_rows returns {row code: {column key: int}} with the entered columns 2, 3, 4; the form's
-# formula fills column 1.) For 0602, the outcomes of proposals to national awards feed spec.count().
+# movement_form_rows gives 0601's rows "01"–"12" and columns "1"–"4"; ``from_current`` lays them on the
+# year's form: 0601 as they are (column 1 recomputed by its formula), 0701 (TT 03/2018, years ≤ 2021)
+# with its rows summed as report_forms.yaml's ``from_rows`` says and column 4 dropped (0701 has none).
+# For 0602, the outcomes of proposals to national awards feed ``spec.count`` (see docs/statistics.md).
 SOURCES: dict[FormKind, Source] = {
     "movements": _by_hand,
     "national_awards": _by_hand,
