@@ -115,17 +115,30 @@ def form_xlsx(page: FormPage) -> bytes:
         return Font(name=XLSX_FONT, size=size, bold=style == "bold", italic=style == "italic")
 
     row = 1
+    # Column A holds the left block; the right one spans from column C (B on a narrow form) to the end.
+    # Both wrap, and each row is as tall as its longer side (openpyxl rows do not grow by themselves).
+    label_width = 52 if page.landscape else 46
+    data_width = 12 if page.landscape else 16
+    right_from = 3 if len(data_cols) > 2 else 2
+    right_width = (
+        8 + (11 if page.spec.unit_column else 0) + data_width * len(data_cols) - (8 if right_from == 3 else 0)
+    )
     for i in range(max(len(page.left_heading), len(page.right_heading))):
+        lines = 1
         if i < len(page.left_heading):
             text, style = page.left_heading[i]
-            sheet.cell(row, 1, text).font = font(style, 11)
+            opening = sheet.cell(row, 1, text)
+            opening.font = font(style, 11)
+            opening.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = _lines(len(text), label_width)
         if i < len(page.right_heading):
             text, style = page.right_heading[i]
-            # from column C on: column A holds the left block, the rest is wide enough for the names
-            cell = sheet.cell(row, 3, text)
+            cell = sheet.cell(row, right_from, text)
             cell.font = font(style, 11)
-            cell.alignment = Alignment(horizontal="right")
-            sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
+            cell.alignment = Alignment(horizontal="right", wrap_text=True, vertical="top")
+            sheet.merge_cells(start_row=row, start_column=right_from, end_row=row, end_column=width)
+            lines = max(lines, _lines(len(text), right_width))
+        sheet.row_dimensions[row].height = 15 * lines + 2
         row += 1
     row += 1
     for text, style, size in [(page.spec.title, "bold", 14)] + [(s, "italic", 12) for s in page.subtitle]:
@@ -172,7 +185,6 @@ def form_xlsx(page: FormPage) -> bytes:
             head.font = font("bold" if r < top + 2 else "italic", 11)
             head.alignment = header
             head.border = BOX
-    data_width = 12 if page.landscape else 16
     longest = max(len(c.label) for c in data_cols)
     sheet.row_dimensions[top + 1].height = 15 * _lines(longest, data_width) + 4
     group_lines = [
