@@ -27,7 +27,7 @@ from thidua_workflow.certificates.tokens import TokenConfig
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, Finding, NationalOutcome, NominationStatus
-from thidua_workflow.domain.text import search_key
+from thidua_workflow.domain.text import money_vnd, search_key
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import NotPermitted
 from thidua_workflow.keyfile import local_secret
@@ -742,6 +742,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
             runs = None
         _summary(ctx, out)
         _export(ctx, out)
+        year_end(ctx, clock, example, out)  # issue 20b: the Ministry's forms and the reward fund
         if tokens is not None:
             _signatures(ctx, out, tokens)
         _passwords(ctx)
@@ -962,3 +963,100 @@ def _summary(ctx: Context, out: Console) -> None:
     decided = sum(1 for r in rows if r.status in (NominationStatus.DECIDED, NominationStatus.CERTIFIED))
     certified = sum(1 for r in rows if r.status == NominationStatus.CERTIFIED)
     out.print(f"{len(rows)} hồ sơ — {summary}. Đã khen thưởng: {decided}, đã cấp bằng: {certified}.")
+
+
+# --- issue 20b: the year's statistics and the reward fund ----------------------------------------------
+
+
+def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> None:
+    """The Ban closes the reporting year: enters what the forms need that no record gives, keeps the
+    fund (income, a payment to every awardee of the year's decisions, the organising spend), exports
+    the Ministry's forms (.xlsx and PDF) and prints the fund's balance."""
+    from thidua_workflow.services import fund, statistics
+
+    spec_path = example / "year-end-2020" / "statistics.yaml"
+    if not spec_path.is_file():
+        return
+    spec = _load(spec_path)
+    year, user = int(spec["year"]), str(spec["by"])
+    clock.set(spec["dated"])
+    out.print(
+        f"[{clock.today():%d/%m/%Y}] Ban Thi đua – Khen thưởng khép lại năm báo cáo {year}: quỹ và biểu thống kê"
+    )
+    for key, figures in (spec.get("figures") or {}).items():
+        statistics.enter_figures(ctx, user, year, str(key), figures, expected_version=None)
+    money = spec["fund"]
+    for line in money.get("income", []):
+        fund.record_income(
+            ctx,
+            user,
+            year=line["year"],
+            source=line["source"],
+            amount=line["amount"],
+            voucher=fund.Voucher(line["voucher"], line["voucher_date"]),
+            note=line.get("note"),
+        )
+    paying = money["payments"]
+    by_decision: dict[int, int] = {}
+    for award in fund.awards_money(ctx, user, year):
+        number = by_decision.setdefault(award.decision_id, len(by_decision) + 1)
+        fund.record_payment(
+            ctx,
+            user,
+            item_id=award.item_id,
+            amount=award.outstanding,
+            source=paying["source"],
+            voucher=fund.Voucher(f"{paying['voucher_prefix']}{number:02d}", paying["voucher_date"]),
+        )
+    for line in money.get("organising", []):
+        fund.record_organising(
+            ctx,
+            user,
+            source=line["source"],
+            amount=line["amount"],
+            voucher=fund.Voucher(line["voucher"], line["voucher_date"]),
+            note=line["note"],
+        )
+    folder = ctx.settings.data_dir / "bao-cao-thong-ke"
+    folder.mkdir(parents=True, exist_ok=True)
+    period, forms = statistics.list_forms(year)
+    for key, _form in forms:
+        for fmt in ("xlsx", "pdf"):
+            name, data, _media = statistics.export_form(ctx, user, year, key, fmt)
+            (folder / name).write_bytes(data)
+        report = statistics.build_form(ctx, user, year, key)
+        source = "nhập tay" if report.origin == statistics.ENTERED else "từ quyết định đã ban hành"
+        out.print(
+            f"    Biểu {report.spec.code}: tổng số {report.figures[report.spec.data_rows[0].code or ''][report.spec.columns[0].key]} ({source})"
+        )
+    out.print(f"    {len(forms) * 2} tệp biểu mẫu ({period.circular}; .xlsx và PDF) ở {folder}.")
+    table = Table(
+        "Năm",
+        "Nguồn",
+        "Nguồn quỹ",
+        "Trích chi tổ chức",
+        "Đã chi thưởng",
+        "Đã chi tổ chức",
+        "Còn cho tiền thưởng",
+        "Còn cho tổ chức",
+        "Số dư",
+        title=f"Quỹ thi đua, khen thưởng năm {year}",
+    )
+    for b in fund.balances(ctx, user, year):
+        table.add_row(
+            str(b.year),
+            b.source_label,
+            *(
+                money_vnd(v)
+                for v in (
+                    b.income,
+                    b.organising_share,
+                    b.paid,
+                    b.organising_spent,
+                    b.for_awards,
+                    b.for_organising,
+                    b.total,
+                )
+            ),
+        )
+    out.print(table)

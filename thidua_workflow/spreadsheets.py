@@ -45,6 +45,7 @@ from thidua_workflow.domain.enums import (
     NomineeKind,
     PeriodPhase,
     Scope,
+    StatGroup,
     Title,
 )
 from thidua_workflow.domain.policy import Policy
@@ -106,6 +107,8 @@ COLUMNS = [
     # issue 18: discipline with its level; the ground the appraiser judges (cần thẩm định)
     Column("discipline", "Kỷ luật (hình thức số người; …)", 24),
     Column("outstanding", "Thành tích xuất sắc trong phong trào / đóng góp (cần thẩm định)", 40),
+    # issue 20b: last, so that the columns of templates already handed out keep their letters
+    Column("stat_group", "Nhóm đối tượng (biểu thống kê)", 30),
 ]
 HEADERS = {c.key: c.header for c in COLUMNS}
 HEAD_LABELS = dict(HEAD)
@@ -118,7 +121,9 @@ MEMBER_KEYS = {
 }
 # The service's field names (indices removed) and the column that holds each.
 FIELD_COLUMNS = {
-    **{f"nominee.{k}": k for k in ("kind", "name", "position", "unit", "address", "birth_date")},
+    **{
+        f"nominee.{k}": k for k in ("kind", "name", "position", "unit", "address", "birth_date", "stat_group")
+    },
     **{f"period.{k}": k for k in ("year", "phase", "campaign", "event_date")},
     **{k: k for k in ("award_form", "commendation_type", "movement", "achievement", "evidence")},
     "period": "year",
@@ -176,7 +181,13 @@ def nomination_template(policy: Policy, unit_id: str | None = None) -> bytes:
         ("", "Tên hình thức khen", list(names.values())),
         ("", "Áp dụng cho", [", ".join(k) for k in kinds.values()]),
     ]
-    for key, enum in (("kind", NomineeKind), ("commendation_type", CommendationType), ("phase", PeriodPhase)):
+    enums: tuple[tuple[str, type[LabelledEnum]], ...] = (
+        ("kind", NomineeKind),
+        ("commendation_type", CommendationType),
+        ("phase", PeriodPhase),
+        ("stat_group", StatGroup),
+    )
+    for key, enum in enums:
         catalogue += [(key, HEADERS[key], [m.label for m in enum]), ("", "Mã", [m.value for m in enum])]
     for col, (key, header, values) in enumerate(catalogue, start=1):
         letter = get_column_letter(col)
@@ -400,6 +411,8 @@ def _read_row(cells: dict[str, Any], report: Callable[[str, str], None]) -> dict
     nominee |= {k: v for k in ("name", "position", "unit", "address") if (v := _text(cells.get(k)))}
     if born := read("birth_date", _date):
         nominee["birth_date"] = born
+    if group := read("stat_group", _choice, StatGroup):
+        nominee["stat_group"] = group
     period = {
         "year": read("year", _number, "một năm"),
         "phase": read("phase", _choice, PeriodPhase),

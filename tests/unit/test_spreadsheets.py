@@ -222,6 +222,7 @@ def test_the_template_has_bold_frozen_headers_and_drop_down_lists_on_the_right_c
         "Loại đối tượng *": "warning",
         "Loại khen": "warning",
         "Giai đoạn": "warning",
+        "Nhóm đối tượng (biểu thống kê)": "warning",
     }
     every_code = {code for period in POLICY.periods for code in period.award_forms}
     assert set(by_column["Hình thức khen *"]) == every_code
@@ -233,7 +234,14 @@ def test_the_template_has_bold_frozen_headers_and_drop_down_lists_on_the_right_c
         "Đột xuất",
     ]
     assert by_column["Giai đoạn"][0] == "Tổng kết năm"
-    assert set(by_column) == {"Hình thức khen *", "Loại đối tượng *", "Loại khen", "Giai đoạn"}
+    assert by_column["Nhóm đối tượng (biểu thống kê)"][0] == "Tập thể là doanh nghiệp"
+    assert set(by_column) == {
+        "Hình thức khen *",
+        "Loại đối tượng *",
+        "Loại khen",
+        "Giai đoạn",
+        "Nhóm đối tượng (biểu thống kê)",
+    }
     # The catalogue shows each code with its readable name.
     named = {row[0]: row[1] for row in codes.iter_rows(min_row=2, max_col=2, values_only=True) if row[0]}
     assert named["bang_khen_tinh"] == "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"

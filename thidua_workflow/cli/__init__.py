@@ -26,10 +26,12 @@ from thidua_workflow.cli import (
     decisions,
     demo,
     documents,
+    fund,
     nominations,
     office,
     org,
     policy,
+    reports,
     rounds,
     serve,
     sessions,
@@ -81,6 +83,9 @@ app.add_typer(steps2025.annul_app, name="annul")
 # issue 22: delegations and reassigning; the audit record's exports and the dashboard's snapshot
 app.add_typer(office.delegations_app, name="delegations")
 app.add_typer(office.records_app, name="records")
+# issue 20b: the Ministry's report forms and the reward fund
+app.add_typer(reports.app, name="reports")
+app.add_typer(fund.app, name="fund")
 
 
 def main() -> None:

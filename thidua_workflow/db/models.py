@@ -357,6 +357,8 @@ class Nomination(Versioned, Base):
     nominee_unit_name: Mapped[str | None] = mapped_column(String(300))
     nominee_address: Mapped[str | None] = mapped_column(String(300))
     nominee_birth_date: Mapped[date | None] = mapped_column(Date)
+    # issue 20b: the recipient class of the Ministry's forms (enums.StatGroup); None = not recorded.
+    nominee_stat_group: Mapped[str | None] = mapped_column(String(32))
     nominee_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     nominee_key: Mapped[str] = mapped_column(String(400), index=True)
     bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
@@ -984,3 +986,61 @@ class DashboardSnapshot(Base):
     taken_on: Mapped[date] = mapped_column(Date)  # the day the ages in working days are counted to
     seconds: Mapped[float] = mapped_column(Float)
     data: Mapped[dict[str, Any]]
+
+
+# --- issue 20b: statistics (TT 02/2023/TT-BNV) and the reward fund --------------------------------------
+
+
+class ReportFigures(Versioned, Base):
+    """The figures of one report form that no stored record can give (0601 until movements are stored,
+    0602 until proposals to national awards are, 0604, 0605), as staff entered them for one reporting year."""
+
+    __tablename__ = "report_figures"
+    __table_args__ = (UniqueConstraint("province_id", "form", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"))
+    form: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int]
+    figures: Mapped[dict[str, Any]]  # {row code: {column key: int}}
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    entered_at: Mapped[datetime]
+
+
+class FundBook(Versioned, Base):
+    """The head of one province's fund ledger: every entry bumps its version, so two clerks appending at
+    once (a payment each on one award) cannot both pass the checks made on the same balance."""
+
+    __tablename__ = "fund_books"
+
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+
+
+class FundEntry(Base):
+    """One line of the reward fund's ledger; never updated or deleted (triggers refuse it): a correction
+    is a ``reversal`` line naming the line it cancels (at most one reversal per line)."""
+
+    __tablename__ = "fund_entries"
+    __table_args__ = (
+        Index("ix_fund_entries_book", "province_id", "year", "source"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"))
+    year: Mapped[int]  # the budget year the money belongs to
+    source: Mapped[str] = mapped_column(String(16))  # enums.FundSource
+    kind: Mapped[str] = mapped_column(String(16))  # enums.FundEntryKind
+    amount: Mapped[int]
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    decision_item_id: Mapped[int | None] = mapped_column(ForeignKey("decision_items.id"), index=True)
+    payee: Mapped[str | None] = mapped_column(String(300))
+    voucher_number: Mapped[str | None] = mapped_column(String(100))
+    voucher_date: Mapped[date | None] = mapped_column(Date)
+    voucher_file_name: Mapped[str | None] = mapped_column(String(300))
+    voucher_sha256: Mapped[str | None] = mapped_column(String(64))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entries.id"), unique=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

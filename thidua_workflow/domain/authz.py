@@ -166,3 +166,17 @@ def authorize(
     reason = conflict_of_interest(actor, subject)
     if reason:
         raise NotPermitted(f"Không được '{arrow.label}': {reason} (tách bạch nhiệm vụ).")
+
+
+# --- issue 20b: statistics and the reward fund ---------------------------------------------------------
+# The Ministry's forms and the fund are the Ban's work (its appraisers and the council's standing
+# secretary); operators run the system, not its figures or its money.
+STATISTICS_ROLES = (Role.APPRAISER, Role.COUNCIL_SECRETARY)
+FUND_ROLES = (Role.APPRAISER, Role.COUNCIL_SECRETARY)
+
+
+def require_any_role(actor: Actor, roles: tuple[Role, ...], what: str) -> None:
+    if any(actor.has(role) for role in roles):
+        return
+    names = ", ".join(r.label for r in roles)
+    raise NotPermitted(f"'{what}' cần vai trò {names}; {actor.label} không có.")

@@ -235,3 +235,38 @@ class CommentChannel(LabelledEnum):
 class NationalOutcome(LabelledEnum):
     AWARDED = ("awarded", "Được khen thưởng")
     DECLINED = ("declined", "Không được khen thưởng")
+
+
+# --- issue 20b: statistics (TT 02/2023/TT-BNV) and the reward fund ----------------------------------
+
+
+class StatGroup(LabelledEnum):
+    """The class of a recipient the Ministry's forms 0602/0603 count by (rows "Trong đó: Doanh nghiệp" and
+    the five "+ …" rows of individuals): recorded at entry, since no decision text carries it."""
+
+    DOANH_NGHIEP = ("doanh_nghiep", "Tập thể là doanh nghiệp")
+    LANH_DAO_BO_TINH = ("lanh_dao_bo_tinh", "Lãnh đạo cấp bộ, cấp tỉnh và tương đương trở lên")
+    LANH_DAO_VU_SO = ("lanh_dao_vu_so", "Lãnh đạo cấp vụ, sở, ngành và tương đương")
+    DOANH_NHAN = ("doanh_nhan", "Doanh nhân")
+    LANH_DAO_KHAC = ("lanh_dao_khac", "Các cấp lãnh đạo khác từ phó phòng trở lên")
+    TRUC_TIEP = (
+        "truc_tiep",
+        "Người trực tiếp công tác, lao động, học tập, chiến đấu và phục vụ chiến đấu",
+    )
+
+
+class FundSource(LabelledEnum):
+    """Where the reward fund's money comes from (NĐ 152/2025 Điều 46 k3)."""
+
+    NGAN_SACH = ("ngan_sach", "Ngân sách nhà nước")
+    DONG_GOP = ("dong_gop", "Đóng góp của cá nhân, tổ chức")
+
+
+class FundEntryKind(LabelledEnum):
+    """One line of the fund's ledger; a correction is a reversal of an earlier line, never an edit."""
+
+    INCOME = ("income", "Nguồn quỹ được giao / tiếp nhận")
+    PAYMENT = ("payment", "Chi tiền thưởng")
+    ORGANISING = ("organising", "Chi tổ chức phong trào, công tác thi đua")
+    RECOVERY = ("recovery", "Thu hồi tiền thưởng")
+    REVERSAL = ("reversal", "Bút toán đảo (điều chỉnh)")

@@ -17,6 +17,7 @@ from thidua_workflow.domain.enums import (
     DocumentKind,
     NomineeKind,
     Scope,
+    StatGroup,
     Title,
 )
 from thidua_workflow.domain.fields import PolicyCode, Slug, VnLine, VnName, VnText
@@ -39,6 +40,19 @@ class NomineeIn(_Input):
     position: VnLine | None = None
     address: VnLine | None = None
     birth_date: date | None = None
+    # issue 20b: the class forms 0602/0603 (TT 02/2023/TT-BNV) count by; optional, never guessed.
+    stat_group: StatGroup | None = Field(default=None, description="nhóm đối tượng của biểu thống kê")
+
+    @model_validator(mode="after")
+    def _stat_group_of_kind(self) -> Self:
+        if self.stat_group is None:
+            return self
+        enterprise = self.stat_group is StatGroup.DOANH_NGHIEP
+        if enterprise and self.kind is not NomineeKind.COLLECTIVE:
+            raise ValueError("nhóm 'Tập thể là doanh nghiệp' chỉ dành cho tập thể")
+        if not enterprise and self.kind is not NomineeKind.PERSON:
+            raise ValueError(f"nhóm '{self.stat_group.label}' chỉ dành cho cá nhân")
+        return self
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Self:

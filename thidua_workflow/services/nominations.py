@@ -480,6 +480,7 @@ def _store_nomination(
         nominee_unit_name=org.name(nominee.unit),
         nominee_address=nominee.address,
         nominee_birth_date=nominee.birth_date,
+        nominee_stat_group=nominee.stat_group.value if nominee.stat_group else None,
         nominee_person_id=item.nominee_person_id,
         nominee_key=item.nominee_key,
         bloc_id=item.bloc_id,

@@ -196,6 +196,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_office,  # issue 22
         pages_public,
         pages_reviews,
+        pages_statistics,
         pages_steps2025,
     )
 
@@ -230,6 +231,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_public,
         pages_steps2025,  # NĐ 152/2025 steps (issue 19)
         pages_office,  # issue 22: dashboard, delegations, notifications, audit exports, reassigning
+        pages_statistics,  # issue 20b: the Ministry's forms and the reward fund
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")

@@ -293,6 +293,9 @@ def navigation(actor: Actor | None) -> list[NavItem]:
             items.append(NavItem("/decisions", "Quyết định"))
         if roles & PROVINCE_ROLES:  # issue 22: the Ban's and the Chairman's office's dashboard
             items.append(NavItem("/dashboard", "Bảng theo dõi"))
+        if roles & {Role.APPRAISER, Role.COUNCIL_SECRETARY}:  # issue 20b: authz.STATISTICS/FUND_ROLES
+            items.append(NavItem("/reports", "Báo cáo thống kê"))
+            items.append(NavItem("/fund", "Quỹ thi đua"))
         if Role.OPERATOR in roles:
             items.append(NavItem("/accounts", "Tài khoản người dùng"))
         # --- NĐ 152/2025 steps (issue 19) ---

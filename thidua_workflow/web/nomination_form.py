@@ -16,6 +16,7 @@ from thidua_workflow.domain.enums import (
     DocumentKind,
     NomineeKind,
     Scope,
+    StatGroup,
     Title,
 )
 from thidua_workflow.domain.vocabulary import field_label, rule_name
@@ -27,6 +28,7 @@ INITIATIVE_ROWS = 2
 
 FORM_CHOICES = {
     "kinds": [(k.value, k.label) for k in NomineeKind],
+    "stat_groups": [(g.value, g.label) for g in StatGroup],  # issue 20b
     "types": [(t.value, t.label) for t in CommendationType],
     "titles": [(t.value, t.label) for t in Title],
     "scopes": [(s.value, s.label) for s in Scope],
@@ -96,6 +98,7 @@ def submission_from_form(form: FormData, limit: int) -> tuple[dict[str, Any], di
         # A person or collective of the submitting unit unless another unit is named.
         "unit": field(form, "nominee_unit") or (unit if kind != NomineeKind.HOUSEHOLD.value else None),
         "address": field(form, "address"),
+        "stat_group": field(form, "stat_group"),  # issue 20b: the class forms 0602/0603 count by
     }
     entry: dict[str, Any] = {
         "nominee": {k: v for k, v in nominee.items() if v is not None},

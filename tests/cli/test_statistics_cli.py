@@ -1,0 +1,103 @@
+"""``thidua reports`` and ``thidua fund``: figures entered from a file, forms exported, the fund kept,
+with the CLI's exit codes (2 bad input, 3 not permitted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.test_cli import thidua  # noqa: F401 (the fixture)
+
+
+def test_reports_and_fund_from_the_command_line(thidua: Any, tmp_path: Path) -> None:  # noqa: F811
+    figures = tmp_path / "0604.yaml"
+    figures.write_text('"04": {"1": 1}\n"05": {"1": 2}\n', encoding="utf-8")
+    assert "phiên bản 1" in thidua(
+        "reports", "enter", "0604", "--year", "2024", "--figures", str(figures), "--as", "cv.tdkt1"
+    )
+    shown = json.loads(thidua("reports", "show", "0604", "--year", "2024", "--as", "cv.tdkt1", "--json"))
+    assert shown["figures"]["01"] == {"1": 3} and shown["origin"] == "entered"
+    # the same file again without the version it changes: somebody saved in between (4)
+    thidua(
+        "reports", "enter", "0604", "--year", "2024", "--figures", str(figures), "--as", "cv.tdkt1", code=4
+    )
+    thidua(
+        "reports",
+        "enter",
+        "0604",
+        "--year",
+        "2024",
+        "--figures",
+        str(figures),
+        "--as",
+        "quantri",
+        "--version",
+        "1",
+        code=3,
+    )
+    figures.write_text('"05": {"1": -1}\n', encoding="utf-8")
+    assert "số nguyên không âm" in thidua(
+        "reports",
+        "enter",
+        "0604",
+        "--year",
+        "2024",
+        "--figures",
+        str(figures),
+        "--as",
+        "cv.tdkt1",
+        "--version",
+        "1",
+        code=2,
+    )
+    out = tmp_path / "bao-cao"
+    thidua("reports", "export", "--year", "2024", "--out", str(out), "--as", "cv.tdkt1")
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"bieu-060{i}-2024.{x}" for i in range(1, 6) for x in ("pdf", "xlsx")
+    ]
+
+    thidua(
+        "--as-of",
+        "2024-03-01",
+        "fund",
+        "income",
+        "--year",
+        "2024",
+        "--amount",
+        "1000000",
+        "--voucher",
+        "QĐ-1",
+        "--voucher-date",
+        "2024-02-01",
+        "--as",
+        "cv.tdkt1",
+    )
+    balance = json.loads(thidua("fund", "balance", "--year", "2024", "--as", "cv.tdkt1", "--json"))
+    assert [(b["source"], b["income"], b["organising_share"], b["total"]) for b in balance] == [
+        ("dong_gop", 0, 0, 0),
+        ("ngan_sach", 1_000_000, 200_000, 1_000_000),
+    ]
+    thidua(
+        "--as-of",
+        "2024-03-01",
+        "fund",
+        "organising",
+        "--amount",
+        "200001",
+        "--voucher",
+        "PC-1",
+        "--voucher-date",
+        "2024-02-02",
+        "--note",
+        "Hội nghị",
+        "--as",
+        "cv.tdkt1",
+        code=2,
+    )
+    thidua("--as-of", "2024-03-01", "fund", "reverse", "1", "--reason", "Nhập nhầm năm", "--as", "cv.tdkt1")
+    lines = json.loads(thidua("fund", "ledger", "--as", "cv.tdkt1", "--json"))
+    assert [(e["kind"], e["signed"], e["reversed_by_id"]) for e in lines] == [
+        ("income", 1_000_000, 2),
+        ("reversal", -1_000_000, None),
+    ]

@@ -1,0 +1,195 @@
+"""The Ministry's report forms from the example year: every cell of 0703 against the example files,
+counted here from the files themselves; the figures entered by hand, checked, versioned and audited."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.conftest import read_yaml
+from tests.integration.helpers import COUNCIL, QB_NOMINATIONS, row_counts, to_council
+from thidua_workflow.clock import FixedClock
+from thidua_workflow.db import models as m
+from thidua_workflow.domain.enums import Choice
+from thidua_workflow.errors import InputRejected, NotPermitted, StaleVersion
+from thidua_workflow.services import council, decisions, statistics
+from thidua_workflow.services.context import Context
+
+EXAMPLES_2019 = [
+    "hoi-nguoi-cao-tuoi-2019",
+    "hoi-nguoi-mu-2019",
+    "lien-minh-htx-2019",
+    "hoi-chu-thap-do-2019",
+    "hoi-vhnt-2019",
+    "hoi-luat-gia-2019",
+]
+STAFF = "cv.tdkt1"
+
+
+def issue_everything(ctx: Context, clock: FixedClock, names: list[str]) -> list[decisions.DecisionView]:
+    """The example files through bloc, appraisal, council; every draft signed and registered."""
+    to_council(ctx, *names)
+    clock.set(date(2020, 1, 15))
+    view = council.open_session(ctx, "tb.tdkt")
+    council.record_attendance(ctx, "tb.tdkt", view.id, COUNCIL)
+    needs = [i["nomination"] for i in view.items if i["needs_vote"]]
+    for member in COUNCIL:
+        council.cast_ballot(ctx, member, view.id, dict.fromkeys(needs, Choice.YES))
+    council.close_session(ctx, "tb.tdkt", view.id, proposal_ref="12/TTr-SNV")
+    clock.set(date(2020, 1, 20))
+    number = 160
+    for d in decisions.list_decisions(ctx):
+        if d.status == "draft":
+            decisions.sign(ctx, "ct.ubnd", d.id)
+            number += 1
+            decisions.register(ctx, "vt.ubnd", d.id, number)
+    return [d for d in decisions.list_decisions(ctx) if d.status == "issued"]
+
+
+@pytest.fixture
+def issued(qb: Context, clock: FixedClock) -> list[decisions.DecisionView]:
+    return issue_everything(qb, clock, EXAMPLES_2019)
+
+
+# The form's columns by the award form each counts (TT 03/2018 0703 = TT 02/2023 0603), and its rows
+# by recipient kind, class and commendation type: written out here, not read from the form's data.
+COLUMN_OF_AWARD = {"bang_khen_tinh": "2", "chien_si_thi_dua_tinh": "3", "co_thi_dua_tinh": "4"}
+ROW_OF_KIND = {"collective": "02", "household": "04", "person": "05"}
+ROW_OF_GROUP = {
+    "doanh_nghiep": "03",
+    "lanh_dao_bo_tinh": "06",
+    "lanh_dao_vu_so": "07",
+    "doanh_nhan": "08",
+    "lanh_dao_khac": "09",
+    "truc_tiep": "10",
+}
+ROW_OF_TYPE = {"regular": "11", "campaign": "12", "ad_hoc": "13", "long_service": "15"}
+
+
+def expected_0703(awarded: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(row, column) → count, from the example files' entries of the awarded (name, award form)."""
+    entries = {}
+    for name in EXAMPLES_2019:
+        for entry in read_yaml(QB_NOMINATIONS / f"{name}.yaml")["nominations"]:
+            entries[(entry["nominee"]["name"], entry["award_form"])] = entry
+    cells: Counter[tuple[str, str]] = Counter()
+    for key in awarded:
+        entry = entries[key]
+        column = COLUMN_OF_AWARD.get(entry["award_form"])
+        if column is None:
+            continue  # Tập thể lao động xuất sắc: no column of the form
+        nominee = entry["nominee"]
+        rows = ["01", ROW_OF_KIND[nominee["kind"]], ROW_OF_TYPE[entry.get("commendation_type", "regular")]]
+        if "stat_group" in nominee:
+            rows.append(ROW_OF_GROUP[nominee["stat_group"]])
+        for row in rows:
+            cells[(row, column)] += 1
+            cells[(row, "1")] += 1
+    return cells
+
+
+def test_form_0703_counts_every_awardee_of_the_year_cell_by_cell(
+    qb: Context, issued: list[decisions.DecisionView]
+) -> None:
+    awarded = [(i["name"], d.award_form) for d in issued for i in d.items]
+    assert len(awarded) >= 6 and {d.award_form for d in issued} >= {"bang_khen_tinh", "co_thi_dua_tinh"}
+    expected = expected_0703(awarded)
+    report = statistics.build_form(qb, STAFF, 2020, "0703")
+    assert (report.spec.code, report.start, report.end) == (
+        "0703.N/BNV-TĐKT",
+        date(2019, 12, 1),
+        date(2020, 11, 30),
+    )
+    codes = ["01", *(f"{n:02d}" for n in range(2, 18))]
+    assert list(report.figures) == codes
+    for row in codes:
+        for column in ("1", "2", "3", "4", "5"):
+            assert report.cell(row, column) == expected.get((row, column), 0), (row, column)
+    assert report.cell("01", "1") > 0
+    # One person of the awarded was entered without a class: the form says so, and does not guess.
+    assert any("chưa được phân loại" in n for n in report.notes)
+    # The year before and the year after hold none of these decisions.
+    assert statistics.build_form(qb, STAFF, 2019, "0703").cell("01", "1") == 0
+    assert statistics.build_form(qb, STAFF, 2021, "0703").cell("01", "1") == 0
+
+
+def test_the_exported_workbook_and_pdf_carry_the_same_cells(
+    qb: Context, issued: list[decisions.DecisionView]
+) -> None:
+    report = statistics.build_form(qb, STAFF, 2020, "0703")
+    name, data, media = statistics.export_form(qb, STAFF, 2020, "0703", "xlsx")
+    assert (name, media) == ("bieu-0703-2020.xlsx", statistics.XLSX_TYPE)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    found: dict[str, list[Any]] = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row[1] is not None and str(row[1]).isdigit() and len(str(row[1])) == 2:
+            found[str(row[1])] = list(row[3:8])
+    assert found == {
+        code: [cells[c] for c in ("1", "2", "3", "4", "5")] for code, cells in report.figures.items()
+    }
+    texts = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Biểu số: 0703.N/BNV-TĐKT" in texts and "1=(2+3+4+5)" in texts
+    assert "(Từ ngày 01/12/2019 đến ngày 30/11/2020)" in texts and "(Ký, họ tên, đóng dấu)" in texts
+    _, pdf, _ = statistics.export_form(qb, STAFF, 2020, "0703", "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "SỐ LƯỢNG KHEN THƯỞNG CẤP BỘ, BAN, NGÀNH" in text
+    assert "Ban hành theo Thông tư số 03/2018/TT-BNV ngày 06/3/2018" in text
+    assert "Người lập biểu" in text and "Thủ trưởng đơn vị" in text
+    with pytest.raises(InputRejected, match="docx"):
+        statistics.export_form(qb, STAFF, 2020, "0703", "docx")
+
+
+def test_hand_figures_are_checked_versioned_and_audited(qb: Context) -> None:
+    figures = {"01": {"3": 2}, "03": {"3": 2}, "07": {"3": 1}, "06": {"3": 1}, "11": {"3": 1}, "10": {"3": 1}}
+    version = statistics.enter_figures(qb, STAFF, 2020, "0701", figures, expected_version=None)
+    report = statistics.build_form(qb, STAFF, 2020, "0701")
+    assert report.origin == "entered" and report.entered_version == version
+    assert report.cell("01", "1") == 2 and report.cell("01", "3") == 2 and report.cell("02", "1") == 0
+    before = row_counts(qb)
+    bad = [
+        ({"03": {"3": 3}, "01": {"3": 2}}, "dòng 03"),  # a part above its whole
+        ({"01": {"3": 2}, "06": {"3": 2}, "07": {"3": 1}}, "06, 07"),  # a group above its whole
+        ({"01": {"1": 2}}, "cột '1'"),  # the total column is a formula
+        ({"04": {"2": 1}}, "dòng mã số '04'"),  # 0701 has no row 04
+        ({"01": {"2": -1}}, "số nguyên không âm"),
+    ]
+    for entered, message in bad:
+        with pytest.raises(InputRejected, match=message):
+            statistics.enter_figures(qb, STAFF, 2020, "0701", entered, expected_version=version)
+    with pytest.raises(StaleVersion):
+        statistics.enter_figures(qb, STAFF, 2020, "0701", figures, expected_version=None)
+    with pytest.raises(NotPermitted):
+        statistics.enter_figures(qb, "quantri", 2020, "0701", figures, expected_version=version)
+    with pytest.raises(InputRejected, match="không nhập tay"):
+        statistics.enter_figures(qb, STAFF, 2020, "0703", {}, expected_version=None)
+    assert row_counts(qb) == before
+    assert (
+        statistics.enter_figures(qb, STAFF, 2020, "0701", {"01": {"2": 1}}, expected_version=version)
+        > version
+    )
+    with qb.reader() as uow:
+        events = [
+            e.data
+            for e in uow.session.scalars(
+                select(m.AuditEvent).where(m.AuditEvent.action == "report_figures_enter")
+            )
+        ]
+    assert [e["after"] for e in events] == [figures, {"01": {"2": 1}}]
+    assert events[1]["before"] == figures
+
+
+def test_only_the_bans_staff_build_the_forms(qb: Context) -> None:
+    statistics.build_form(qb, "tb.tdkt", 2024, "0604")
+    for user in ("quantri", "mu.canbo", "ct.ubnd"):
+        with pytest.raises(NotPermitted):
+            statistics.build_form(qb, user, 2024, "0604")
