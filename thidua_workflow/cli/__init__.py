@@ -26,6 +26,7 @@ from thidua_workflow.cli import (
     decisions,
     demo,
     documents,
+    movements,
     nominations,
     org,
     policy,
@@ -71,6 +72,10 @@ app.add_typer(certificates.app, name="certificates")
 app.add_typer(documents.app, name="documents")
 app.add_typer(users.app, name="users")
 app.add_typer(signers.app, name="signers")
+# issue 20a: the year around the awards
+app.add_typer(movements.movements_app, name="movements")
+app.add_typer(movements.registrations_app, name="registrations")
+app.add_typer(movements.pledges_app, name="pledges")
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitt
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor, unit_name
 from thidua_workflow.services.context import Context
-from thidua_workflow.services.evidence import Evidence, stored
+from thidua_workflow.services.evidence import Evidence, EvidenceSource, stored
 from thidua_workflow.services.visibility import bloc_units_of
 from thidua_workflow.services.workflow import bloc_name, chair_unit
 
@@ -122,11 +122,32 @@ def check_document(doc: NewDocument, limit: int, field: str) -> tuple[Evidence |
 
 
 def launch(
-    ctx: Context, username: str, data: dict[str, Any], documents: list[NewDocument] | None = None
+    ctx: Context,
+    username: str,
+    data: dict[str, Any],
+    documents: list[NewDocument] | None = None,
+    source: EvidenceSource | None = None,
 ) -> int:
-    """Record a launched movement with the units it covers and its documents; returns its id."""
+    """Record a launched movement with the units it covers and its documents; returns its id.
+
+    The documents are given read (``documents``: the web form) or named in ``data['documents']`` and
+    read from ``source`` (the folder of the CLI's YAML file)."""
     movement = parse_movement(data)
-    documents = documents or []
+    documents = list(documents or [])
+    unreadable: list[Problem] = []
+    for i, spec in enumerate(movement.documents):
+        if source is None:
+            unreadable.append(Problem("tệp không được gửi kèm", field=f"documents.{i}.file"))
+            continue
+        try:
+            raw = source.read(spec.file)
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            unreadable.append(Problem(f"không đọc được tệp '{spec.file}'", field=f"documents.{i}.file"))
+            continue
+        name = spec.file.rsplit("/", 1)[-1]
+        documents.append(NewDocument(spec.kind, name, raw, spec.title, spec.number, spec.dated))
+    if unreadable:
+        raise ValidationFailed(unreadable, "Phong trào bị từ chối, không lưu gì:")
     now = ctx.clock.now()
     limit = ctx.settings.max_evidence_bytes
     with ctx.uow() as uow:
