@@ -27,6 +27,7 @@ from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitt
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor, unit_name
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.dated import blocs_existing, today_of
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, stored
 from thidua_workflow.services.visibility import bloc_units_of
 from thidua_workflow.services.workflow import bloc_name, chair_unit
@@ -392,6 +393,17 @@ def _view(session: Session, row: m.Movement) -> dict[str, Any]:
         "goals": row.goals or "",
         "criteria": row.criteria or "",
     }
+
+
+def bloc_choices(ctx: Context) -> dict[str, str]:
+    """The blocs that exist today, by id, for the forms that name one."""
+    with ctx.reader() as uow:
+        today = today_of(uow.session)
+        return dict(
+            uow.session.execute(
+                select(m.Bloc.id, m.Bloc.name).where(blocs_existing(today)).order_by(m.Bloc.name)
+            ).all()
+        )
 
 
 def list_movements(ctx: Context, year: int | None = None) -> list[dict[str, Any]]:

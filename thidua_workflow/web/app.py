@@ -189,12 +189,14 @@ def http_status(exc: ThiduaError) -> int:
 def create_app(ctx: Context) -> FastAPI:
     from thidua_workflow.web import (
         api,
+        api_year,
         pages_auth,
         pages_decisions,
         pages_documents,
         pages_nominations,
         pages_public,
         pages_reviews,
+        pages_year,
     )
 
     app = FastAPI(
@@ -226,9 +228,11 @@ def create_app(ctx: Context) -> FastAPI:
         pages_decisions,
         pages_documents,
         pages_public,
+        pages_year,  # issue 20a
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")
+    app.include_router(api_year.router, prefix="/api")  # issue 20a
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
