@@ -19,6 +19,7 @@ from tests.web.conftest import Browser
 from tests.web.test_authorization_matrix import PEOPLE
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.demo import REPRESENTATIVES
+from thidua_workflow.domain.movements import MovementDocumentKind
 from thidua_workflow.registration_sheet import FIRST_ROW
 from thidua_workflow.services import accounts, movements, pledges, registrations
 from thidua_workflow.services.context import Context
@@ -62,7 +63,7 @@ def test_only_the_people_the_law_names_act_in_the_year(
                 response.text,
             )
             assert row_counts(qb) == before, (user, url)
-        done = api.post(url, json=body, headers=headers[sorted(allowed)[0]])
+        done: httpx.Response = api.post(url, json=body, headers=headers[sorted(allowed)[0]])
         assert done.status_code in (200, 201), done.text
         return done
 
@@ -197,7 +198,7 @@ def test_the_year_on_the_pages(qb: Context, clock: FixedClock, app_client: Calla
                 qb,
                 user,
                 view["id"],
-                movements.NewDocument(movements.mv.MovementDocumentKind.OTHER, "g.pdf", PDF + unit.encode()),
+                movements.NewDocument(MovementDocumentKind.OTHER, "g.pdf", PDF + unit.encode()),
             )
     assert pledges.show_pledge(qb, view["id"])["status"] == "signed"
 
