@@ -23,6 +23,7 @@ from thidua_workflow.db.blobs import sha256_hex, sniff_media_type
 from thidua_workflow.domain import movements as mv
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import DecisionStatus, Role
+from thidua_workflow.domain.problems import problems_from
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor, unit_name
@@ -33,21 +34,16 @@ from thidua_workflow.services.visibility import bloc_units_of
 from thidua_workflow.services.workflow import bloc_name, chair_unit
 
 
-def problems_of(exc: ValidationError, prefix: str = "") -> list[Problem]:
-    """Pydantic's complaints as the project's problems, each naming its field."""
-    found = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        found.append(Problem(message, field=f"{prefix}{where}" if where else prefix or None))
-    return found
+def problems_of(exc: ValidationError, data: Any = None, list_field: str | None = None) -> list[Problem]:
+    """Pydantic's complaints, in Vietnamese, each naming its field (``domain.problems``)."""
+    return problems_from(exc, data, list_field)
 
 
 def parse_movement(data: dict[str, Any]) -> mv.MovementIn:
     try:
         return mv.MovementIn.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(problems_of(exc), "Phong trào bị từ chối, không lưu gì:") from exc
+        raise ValidationFailed(problems_of(exc, data), "Phong trào bị từ chối, không lưu gì:") from exc
 
 
 def _movement(session: Session, ref: int | str) -> m.Movement:

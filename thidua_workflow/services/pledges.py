@@ -37,7 +37,9 @@ def parse_pledge(data: dict[str, Any]) -> mv.PledgeIn:
     try:
         return mv.PledgeIn.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(problems_of(exc), "Bản giao ước bị từ chối, không lưu gì:") from exc
+        raise ValidationFailed(
+            problems_of(exc, data, "criteria"), "Bản giao ước bị từ chối, không lưu gì:"
+        ) from exc
 
 
 def _pledge(session: Session, pledge_id: int) -> m.Pledge:

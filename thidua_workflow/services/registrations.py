@@ -42,7 +42,9 @@ def parse_registration(data: dict[str, Any]) -> mv.RegistrationIn:
     try:
         return mv.RegistrationIn.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(problems_of(exc), "Bản đăng ký bị từ chối, không lưu gì:") from exc
+        raise ValidationFailed(
+            problems_of(exc, data, "lines"), "Bản đăng ký bị từ chối, không lưu gì:"
+        ) from exc
 
 
 def _movement(session: Session, ref: int | str) -> m.Movement:
