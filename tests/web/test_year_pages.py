@@ -116,7 +116,7 @@ def test_the_year_on_the_pages(qb: Context, clock: FixedClock, app_client: Calla
     assert "Quyết định, văn bản phát động" in page.text and "Đơn vị tham gia" in page.text
     movement_id = int(done.headers["location"].rsplit("/", 1)[1])
     sha = movements.show_movement(qb, movement_id)["documents"][0]["sha256"]
-    assert appraiser.get(f"/movements/{movement_id}/documents/{sha}").content == PDF
+    assert appraiser.get(f"/movements/{movement_id}/files/{sha}").content == PDF
 
     # A clerk registers on the form; another through the Excel template, one row wrong first.
     clerk = app_client("mu.canbo")

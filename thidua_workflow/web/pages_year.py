@@ -152,7 +152,7 @@ def _period(request: Request, view: dict[str, Any]) -> Any:
         return None
 
 
-@router.get("/movements/{movement_id}/documents/{sha256}")
+@router.get("/movements/{movement_id}/files/{sha256}")
 def movement_document(request: Request, movement_id: RowId, sha256: str, actor: User) -> Response:
     name, media_type, data = movements.document_file(context(request), movement_id, sha256)
     return download(data, name, media_type, inline=True)
@@ -316,7 +316,7 @@ def pledge_sign(request: Request, pledge_id: RowId, actor: User, form: Form) -> 
     )
 
 
-@router.get("/pledges/{pledge_id}/signed/{sha256}")
+@router.get("/pledges/{pledge_id}/files/{sha256}")
 def pledge_copy(request: Request, pledge_id: RowId, sha256: str, actor: User) -> Response:
     name, media_type, data = pledges.signed_copy(context(request), pledge_id, sha256)
     return download(data, name, media_type, inline=True)
