@@ -260,16 +260,17 @@ def registrations_collect(
     as_json: JsonFlag = False,
 ) -> None:
     """Trưởng khối tổng hợp bản đăng ký của các thành viên (từ đó không sửa được nữa)."""
-    from thidua_workflow.services import registrations
+    from thidua_workflow.services import directory, registrations
 
     with context() as ctx:
         result = registrations.collect(ctx, actor, movement, bloc)
+        names = directory.unit_names(ctx, ctx.clock.today())
     if as_json:
         emit(result)
         return
     out.print(f"Đã tổng hợp {len(result['collected'])} bản đăng ký.")
     if result["missing"]:
-        out.print("Chưa đăng ký: " + ", ".join(result["missing"]))
+        out.print("Chưa đăng ký: " + "; ".join(names.get(u, u) for u in result["missing"]))
 
 
 # --- pledges --------------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ RULE_NAMES = {
     "to_trinh": "Tờ trình",
     "trung_lap": "Không đề nghị trùng",
     "vong_binh_xet": "Vòng bình xét của khối",
+    # issue 20a
+    "dang_ky_thi_dua": "Đăng ký thi đua",
+    "han_dang_ky": "Hạn đăng ký thi đua",
 }
 
 # A submission's field paths (without "nominations[N]."), as the form and the template name them.
