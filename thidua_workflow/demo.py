@@ -23,10 +23,14 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.inline import run_inline
+
+# issue 20a: the year around the awards
+from thidua_workflow import registration_sheet
 from thidua_workflow.certificates.tokens import TokenConfig
 from thidua_workflow.certificates.verification import local_host
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.enums import Choice, Finding, NationalOutcome, NominationStatus
+from thidua_workflow.domain.movements import MovementDocumentKind, PledgeStatus, ReviewStage
 from thidua_workflow.domain.text import money_vnd, search_key
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import NotPermitted
@@ -41,12 +45,15 @@ from thidua_workflow.services import (
     delegation,
     directory,
     findings,
+    movements,
     national,
     nominations,
     org,
     paperwork,
+    pledges,
     posting,
     queries,
+    registrations,
     rounds,
     tasks,
 )
@@ -65,6 +72,15 @@ SUBMISSIONS = [
     (date(2019, 12, 9), "vhnt.canbo", "hoi-vhnt-2019"),
     (date(2019, 12, 9), "luatgia.canbo", "hoi-luat-gia-2019"),
 ]
+# issue 20a: the folder of the 2020 cycle's files, and who registers for each unit.
+YEAR_FOLDER = "year-2020"
+REGISTRATION_CLERKS = {
+    "qb-hoi-chu-thap-do": "ctd.canbo",
+    "qb-hoi-nguoi-mu": "mu.canbo",
+    "qb-lien-minh-htx": "htx.canbo",
+    "qb-hoi-luat-gia": "luatgia.canbo",
+    "qb-hoi-nct": "nct.canbo",
+}
 # Each member unit's representative, and the file of its score sheets.
 REPRESENTATIVES = {
     "qb-hoi-nct": ("nct.chutich", "hoi-nct"),
@@ -229,6 +245,7 @@ class Scenario:
         self.on(date(2019, 12, 2), "Nạp tổ chức tỉnh Quảng Bình")
         org.load_organisation(ctx, _load(self.example / "org.yaml"), source="org.yaml")
         self.hand_tokens(_load(self.example / "org.yaml"))
+        self.movement_2019()  # issue 20a
         for day, clerk, name in SUBMISSIONS:
             self.on(day, f"{self.name(clerk)} nộp tờ trình {name}.yaml")
             self.ids[name] = nominations.submit(
@@ -285,6 +302,7 @@ class Scenario:
             "close",
             tasks.Payload(next_chair="qb-lien-minh-htx", next_deputy="qb-hoi-chu-thap-do"),
         )
+        self.review_2019(round_id)  # issue 20a
 
         self.on(date(2020, 1, 8), "Ban Thi đua – Khen thưởng thẩm định")
         for task in tasks.list_tasks(ctx, "cv.tdkt1"):
@@ -343,6 +361,7 @@ class Scenario:
 
         self.on(date(2020, 2, 12), "Phiên họp thứ hai: xét lại dự thảo bị trả lại")
         self._council_round(signer="pct.ubnd", number=number + 1, proposal="20/TTr-SNV")
+        self.year_2020()  # issue 20a
 
         self.on(date(2020, 5, 15), "Hội LHTN đề nghị khen thưởng đột xuất (thủ tục đơn giản)")
         ad_hoc = nominations.submit(
@@ -370,6 +389,71 @@ class Scenario:
         self.say(f"    nhật ký: {passed[-1]['actor']} thẩm định, thực hiện thay {passed[-1]['on_behalf']}")
         self._council_round(signer="pct.ubnd", number=number + 2, proposal="41/TTr-SNV")
         dashboard.refresh(ctx)  # issue 22: the Ban's dashboard as the nightly sweep leaves it
+
+    # --- the year around the awards (issue 20a): movements, the bloc's pledge, registrations ----------
+
+    def movement_2019(self) -> None:
+        folder = self.example / YEAR_FOLDER
+        if not folder.is_dir():
+            return
+        self.say(
+            "    Ban Thi đua – Khen thưởng ghi nhận Phong trào thi đua yêu nước năm 2019 (phát động 15/01/2019)"
+        )
+        movements.launch(
+            self.ctx, "cv.tdkt1", _load(folder / "movement-2019.yaml"), source=DirectorySource(folder)
+        )
+
+    def review_2019(self, round_id: int) -> None:
+        if not (self.example / YEAR_FOLDER).is_dir():
+            return
+        movements.link_review(
+            self.ctx, "nct.chutich", "thi-dua-yeu-nuoc-2019", round_id, ReviewStage.YEAR_END
+        )
+        self.say("    Vòng bình xét là tổng kết Phong trào thi đua yêu nước năm 2019")
+
+    def year_2020(self) -> None:
+        """The 2020 cycle's start: the movements, the bloc's pledge signed by every member, the units'
+        registrations by 31/3 (one from the Excel template), the chair collecting them."""
+        folder = self.example / YEAR_FOLDER
+        if not folder.is_dir():
+            return
+        ctx, source = self.ctx, DirectorySource(folder)
+        self.on(date(2020, 2, 14), "Ban Thi đua – Khen thưởng ghi nhận Phong trào thi đua yêu nước năm 2020")
+        movements.launch(ctx, "cv.tdkt1", _load(folder / "movement-2020.yaml"), source=source)
+        self.on(date(2020, 2, 17), "Trưởng khối (Liên minh HTX) lập giao ước thi đua năm 2020 của Khối")
+        pledge_id = pledges.draw_up(ctx, "htx.chutich", _load(folder / "pledge-2020.yaml"))
+        self.on(date(2020, 2, 20), "Các đơn vị thành viên ký giao ước, gửi bản đã ký")
+        for unit, (user, _sheet) in REPRESENTATIVES.items():
+            path = folder / "evidence" / f"giao-uoc-2020-{unit}.pdf"
+            document = movements.NewDocument(MovementDocumentKind.OTHER, path.name, path.read_bytes())
+            result = pledges.sign(ctx, user, pledge_id, document)
+        self.say(f"    Giao ước: {PledgeStatus(result['status']).label.lower()} — bảng điểm của năm 2020")
+        self.on(date(2020, 3, 10), "Các hội đăng ký danh hiệu thi đua năm 2020")
+        for path in sorted((folder / "registrations").glob("*.yaml")):
+            data = _load(path)
+            clerk = next(c for u, c in REGISTRATION_CLERKS.items() if u == data["unit"])
+            registrations.register(ctx, clerk, data, source_name=path.name)
+        workbook = folder / "registrations" / "hoi-nguoi-cao-tuoi.xlsx"
+        raw = workbook.read_bytes()
+        sheet = registration_sheet.read_registration_workbook(raw)
+        registrations.register(
+            ctx,
+            "nct.canbo",
+            sheet.data,
+            source_name=workbook.name,
+            source_sha256=hashlib.sha256(raw).hexdigest(),
+        )
+        self.on(
+            date(2020, 3, 25),
+            "Khối phát động phong trào chuyên đề 'San sẻ yêu thương, chung tay đẩy lùi đại dịch'",
+        )
+        movements.launch(ctx, "htx.chutich", _load(folder / "movement-dich-2020.yaml"), source=source)
+        self.on(date(2020, 4, 1), "Trưởng khối tổng hợp bản đăng ký thi đua của các thành viên")
+        collected = registrations.collect(ctx, "htx.chutich", "thi-dua-yeu-nuoc-2020", "qb-khoi-hoi-dac-thu")
+        self.say(
+            f"    {len(collected['collected'])} đơn vị đã đăng ký; {len(collected['missing'])} đơn vị không đăng ký "
+            "(không được xét danh hiệu thi đua năm 2020)"
+        )
 
     def refused(self, user: str, what: str, call: Callable[[], object]) -> None:
         """A step the person may not take: the refusal, as the CLI (exit 3) and the web show it."""
@@ -741,6 +825,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
                 scenario(ctx, clock, folder, out.print, tokens).run()
             runs = None
         _summary(ctx, out)
+        _year_summary(ctx, out)  # issue 20a
         _export(ctx, out)
         year_end(ctx, clock, example, out)  # issue 20b: the Ministry's forms and the reward fund
         if tokens is not None:
@@ -935,6 +1020,24 @@ def _signatures(ctx: Context, out: Console, tokens: DemoTokens) -> None:
         "hợp lệ theo pyHanko (nguyên vẹn, chứng thư do CA thử nghiệm cấp): "
         + "; ".join(f"{n} — {signer}{'' if good else ' (KHÔNG hợp lệ)'}" for n, good, signer in checked)
     )
+
+
+def _year_summary(ctx: Context, out: Console) -> None:
+    """Issue 20a: the movements on record, each with its awardees, and form 0601 of the years they fall in."""
+    rows = movements.list_movements(ctx)
+    if not rows:
+        return
+    for row in rows:
+        found = movements.movement_results(ctx, row["code"])
+        out.print(
+            f"Phong trào '{row['name']}' ({row['method_label'].lower()}): {len(found)} người, tập thể được khen thưởng."
+        )
+    for year in sorted({r["launched_on"].year for r in rows} | {r["ends_on"].year for r in rows}):
+        table = movements.form_0601(ctx, ctx.policy.province, year)
+        cells = ", ".join(
+            f"{code}: {table[code]['1']}" for code in ("01", "03", "04", "06", "07", "11", "12")
+        )
+        out.print(f"Biểu 0601.N/BNV-TĐKT năm {year} (01/12/{year - 1}–30/11/{year}), cột 1 — {cells}.")
 
 
 def _summary(ctx: Context, out: Console) -> None:

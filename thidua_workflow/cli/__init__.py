@@ -27,6 +27,7 @@ from thidua_workflow.cli import (
     demo,
     documents,
     fund,
+    movements,
     nominations,
     office,
     org,
@@ -86,6 +87,10 @@ app.add_typer(office.records_app, name="records")
 # issue 20b: the Ministry's report forms and the reward fund
 app.add_typer(reports.app, name="reports")
 app.add_typer(fund.app, name="fund")
+# issue 20a: the year around the awards
+app.add_typer(movements.movements_app, name="movements")
+app.add_typer(movements.registrations_app, name="registrations")
+app.add_typer(movements.pledges_app, name="pledges")
 
 
 def main() -> None:

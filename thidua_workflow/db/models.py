@@ -1044,3 +1044,148 @@ class FundEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+# --- the year around the awards: movements, registrations, pledges (issue 20a) ----------------------
+
+
+class Movement(Versioned, Base):
+    """A phong trào thi đua, with what form 0601 (TT 02/2023) counts, recorded when it is launched."""
+
+    __tablename__ = "movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    province_id: Mapped[str] = mapped_column(ForeignKey("provinces.id"), index=True)
+    launcher_kind: Mapped[str] = mapped_column(String(16))  # province | unit | bloc
+    launcher_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    launcher_bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
+    launcher_level: Mapped[str] = mapped_column(String(24))  # form 0601 columns 2–4
+    scope: Mapped[str] = mapped_column(String(24))  # rows 02–05
+    method: Mapped[str] = mapped_column(String(16))  # rows 11–12
+    duration_class: Mapped[str] = mapped_column(String(16))  # rows 06–10, fixed at entry
+    launched_on: Mapped[date] = mapped_column(Date, index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    goals: Mapped[str | None] = mapped_column(Text)
+    criteria: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+
+class MovementUnit(Base):
+    """A unit the movement covers."""
+
+    __tablename__ = "movement_units"
+    __table_args__ = (UniqueConstraint("movement_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+
+
+class MovementDocument(Base):
+    """The movement's plan, launch decision, …: bytes in the content-addressed store."""
+
+    __tablename__ = "movement_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(300))
+    dated: Mapped[date | None] = mapped_column(Date)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(64))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime]
+
+
+class MovementReview(Base):
+    """A bloc round that reviews the movement (sơ kết at mid-year, tổng kết at year-end)."""
+
+    __tablename__ = "movement_reviews"
+    __table_args__ = (UniqueConstraint("movement_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("bloc_rounds.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+
+
+class Registration(Versioned, Base):
+    """A unit's đăng ký thi đua in a movement: the titles it and its people aim for."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("movement_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    bloc_id: Mapped[str | None] = mapped_column(ForeignKey("blocs.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime]
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    collected_at: Mapped[datetime | None]
+
+    lines: Mapped[list[RegistrationLine]] = relationship(
+        back_populates="registration", order_by="RegistrationLine.id", cascade="all, delete-orphan"
+    )
+
+
+class RegistrationLine(Base):
+    __tablename__ = "registration_lines"
+    __table_args__ = (Index("ix_registration_lines_match", "award_form", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    nominee_kind: Mapped[str] = mapped_column(String(16))
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(300))
+    award_form: Mapped[str] = mapped_column(String(64))
+
+    registration: Mapped[Registration] = relationship(back_populates="lines")
+
+
+class Pledge(Versioned, Base):
+    """A bloc's giao ước thi đua of one year: its score sheet, signed by every member unit."""
+
+    __tablename__ = "pledges"
+    __table_args__ = (UniqueConstraint("bloc_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bloc_id: Mapped[str] = mapped_column(ForeignKey("blocs.id"), index=True)
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    criteria: Mapped[list[Any]]
+    members: Mapped[list[Any]]  # the member units that must sign, fixed when the pledge is drawn up
+    status: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    signed_at: Mapped[datetime | None]
+
+
+class PledgeSignature(Base):
+    """A member unit's signature of the pledge: the signed copy, stored with its SHA-256."""
+
+    __tablename__ = "pledge_signatures"
+    __table_args__ = (UniqueConstraint("pledge_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    signed_at: Mapped[datetime]
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(64))

@@ -115,6 +115,9 @@ class RuleInput:
     bloc_member_of: str | None = None  # the bloc the collective nominee belongs to in the period's year
     bloc_name: str | None = None  # that bloc's name, for the message a person reads
     dissolved_units: dict[str, date] = field(default_factory=dict)  # unit id -> dissolution date
+    # Issue 20a: the movements of the year that ask the submitting unit to register, and whether it
+    # registered this nominee for this award form in one of them; None: no such movement.
+    registration: Registration | None = None
 
     @property
     def year(self) -> int:
@@ -487,6 +490,50 @@ def khong_khen_don_vi_giai_the(ctx: RuleInput, setting: RuleSetting) -> Check | 
         setting.article,
         "failed",
         f"đơn vị '{unit}' đã giải thể/hợp nhất từ ngày {when:%d/%m/%Y}, không xét khen thưởng",
+        ("database",),
+    )
+
+
+# --- registration (đăng ký thi đua), issue 20a ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the records say of the nominee's registration in the year: the movements of the year that
+    cover the submitting unit and take registrations, and the one it registered the nominee in, if any."""
+
+    movements: tuple[str, ...]
+    registered_in: str | None
+
+
+@rule("dang_ky_thi_dua")
+def dang_ky_thi_dua(ctx: RuleInput, setting: RuleSetting) -> Check | None:
+    """A title needs the unit's registration (đăng ký thi đua) for it in that year's movement.
+
+    Applies to yearly (thường xuyên) nominations from ``params.from_year`` on, and only where a movement
+    of the year covers the unit and took registrations: without one nobody could have registered.
+    """
+    if ctx.registration is None or not ctx.registration.movements:
+        return None
+    if ctx.nomination.commendation_type is not CommendationType.REGULAR:
+        return None
+    if ctx.year < int(setting.params.get("from_year", 0)):
+        return None
+    movements = ", ".join(f"'{name}'" for name in ctx.registration.movements)
+    if ctx.registration.registered_in is None:
+        return Check(
+            "dang_ky_thi_dua",
+            setting.article,
+            "failed",
+            f"đơn vị chưa đăng ký thi đua '{ctx.award.name}' năm {ctx.year} cho "
+            f"'{ctx.nomination.nominee.name}' (phong trào {movements}); không xét danh hiệu khi chưa đăng ký",
+            ("database",),
+        )
+    return Check(
+        "dang_ky_thi_dua",
+        setting.article,
+        "passed",
+        f"đã đăng ký thi đua năm {ctx.year} trong phong trào '{ctx.registration.registered_in}'",
         ("database",),
     )
 

@@ -33,6 +33,9 @@ RULE_NAMES = {
     "thai_san_tinh_thoi_gian": "Thời gian nghỉ thai sản được tính",
     "uu_tien_nu": "Ưu tiên nữ khi cùng đủ điều kiện",
     "nu_lanh_dao_giam_thoi_gian": "Nữ lãnh đạo: giảm 1/3 thời gian xét cống hiến",
+    # issue 20a
+    "dang_ky_thi_dua": "Đăng ký thi đua",
+    "han_dang_ky": "Hạn đăng ký thi đua",
 }
 
 # A submission's field paths (without "nominations[N]."), as the form and the template name them.

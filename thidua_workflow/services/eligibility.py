@@ -20,6 +20,7 @@ from thidua_workflow.domain.enums import CommendationType, Finding, NomineeKind,
 from thidua_workflow.domain.policy import AwardForm, PolicyPeriod
 from thidua_workflow.domain.schemas import Declared, NominationIn
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.registrations import registration_facts
 from thidua_workflow.services.uow import read_columns
 from thidua_workflow.services.workflow import bloc_of
 
@@ -138,6 +139,7 @@ def evaluate(
     key: str,
     today: date,
     dissolved: dict[str, date],
+    submitting_unit: str | None = None,
 ) -> list[rules.Check]:
     bloc_member_of = None
     if entry.nominee.kind is NomineeKind.COLLECTIVE and entry.nominee.unit is not None:
@@ -153,6 +155,14 @@ def evaluate(
             bloc_member_of=bloc_member_of,
             bloc_name=bloc.name if bloc_member_of and (bloc := session.get(m.Bloc, bloc_member_of)) else None,
             dissolved_units=dissolved,
+            registration=registration_facts(
+                session,
+                submitting_unit,
+                entry.period.year,
+                entry.award_form,
+                entry.nominee.kind,
+                entry.nominee.name,
+            ),
         )
     )
 
@@ -197,7 +207,9 @@ def recheck(ctx: Context, session: Session, nomination: m.Nomination, today: dat
     dossier, dissolved = _current_dossier(session, nomination, today)
     entry = as_input(nomination, dossier)
     # The report's age is judged at submission, not at every later look.
-    checks = evaluate(session, entry, period, award, nomination.nominee_key, today, dissolved)
+    checks = evaluate(
+        session, entry, period, award, nomination.nominee_key, today, dissolved, nomination.submitting_unit_id
+    )
     checks = [c for c in checks if c.rule != "bao_cao_thanh_tich_moi"]
     if not any(c.needs_judgement for c in checks):
         return checks

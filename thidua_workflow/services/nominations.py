@@ -275,7 +275,7 @@ def _judge_entry(
                 if closed:
                     add(closed, "period", rule="vong_binh_xet")
 
-    checks = eligibility.evaluate(session, entry, period, award, key, org.today, org.dissolved())
+    checks = eligibility.evaluate(session, entry, period, award, key, org.today, org.dissolved(), unit_id)
     for check in checks:
         if not check.passed:
             add(check.message, "eligibility", rule=check.rule, article=check.article)

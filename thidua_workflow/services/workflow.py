@@ -306,7 +306,7 @@ def _create_round(session: Session, ctx: Context, nomination: m.Nomination, at: 
                 period_label=nomination.period_label,
                 policy_period=nomination.policy_period,
                 status=RoundStatus.COLLECTING.value,
-                criteria=list(bloc.criteria or []),
+                criteria=_score_sheet(session, bloc, nomination.period_year),
                 members=[],
                 created_at=at,
                 result={},
@@ -341,6 +341,16 @@ def _create_round(session: Session, ctx: Context, nomination: m.Nomination, at: 
     )
     carry_over(session, created, at=at)
     return created
+
+
+def _score_sheet(session: Session, bloc: m.Bloc, year: int) -> list[Any]:
+    """The round's criteria: the year's pledge once every member signed it (issue 20a), else the bloc's."""
+    pledged = session.scalar(
+        select(m.Pledge.criteria).where(
+            m.Pledge.bloc_id == bloc.id, m.Pledge.year == year, m.Pledge.status == "signed"
+        )
+    )
+    return list(pledged) if pledged else list(bloc.criteria or [])
 
 
 def carry_over(session: Session, bloc_round: m.BlocRound, *, at: datetime) -> int:

@@ -189,6 +189,7 @@ def http_status(exc: ThiduaError) -> int:
 def create_app(ctx: Context) -> FastAPI:
     from thidua_workflow.web import (
         api,
+        api_year,
         pages_auth,
         pages_decisions,
         pages_documents,
@@ -198,6 +199,7 @@ def create_app(ctx: Context) -> FastAPI:
         pages_reviews,
         pages_statistics,
         pages_steps2025,
+        pages_year,
     )
 
     app = FastAPI(
@@ -232,9 +234,11 @@ def create_app(ctx: Context) -> FastAPI:
         pages_steps2025,  # NĐ 152/2025 steps (issue 19)
         pages_office,  # issue 22: dashboard, delegations, notifications, audit exports, reassigning
         pages_statistics,  # issue 20b: the Ministry's forms and the reward fund
+        pages_year,  # issue 20a
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api")
+    app.include_router(api_year.router, prefix="/api")  # issue 20a
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

@@ -278,6 +278,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     if actor is not None:
         items.append(NavItem("/", "Việc cần xử lý"))
         items.append(NavItem("/nominations", "Hồ sơ đề nghị"))
+        items.append(NavItem("/movements", "Phong trào thi đua"))  # issue 20a
         roles = {g.role for g in actor.grants}
         if roles & {Role.BLOC_REPRESENTATIVE, Role.APPRAISER, Role.OPERATOR}:
             items.append(NavItem("/rounds", "Bình xét khối"))
