@@ -260,3 +260,49 @@ def test_recovery_after_an_annulment_returns_what_was_paid_and_no_more(
     assert (y2021.recovered, y2021.total) == (owed.amount, owed.amount)
     with pytest.raises(InputRejected, match="không có gì để thu hồi"):
         fund.record_recovery(qb, STAFF, item_id=owed.item_id, voucher=Voucher("PT-2", date(2021, 3, 1)))
+
+
+def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
+) -> None:
+    """The annulment's recovery (NĐ 152/2025 Điều 58) and the fund are one act: the money the fund paid
+    comes back as a ledger line in the same transaction, on the receipt's number."""
+    from thidua_workflow.errors import ValidationFailed
+    from thidua_workflow.services import annulments
+
+    owed = fund.awards_money(qb, STAFF)[0]
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=50_000_000,
+        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
+    )
+    fund.record_payment(
+        qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
+    )
+    decision = next(d for d in awarded if any(i["name"] == owed.name for i in d.items))
+    nomination_id = next(i["nomination"] for i in decision.items if i["name"] == owed.name)
+    clock.set(date(2020, 6, 1))
+    annulments.annul(
+        qb,
+        "vt.ubnd",
+        decision.id,
+        act_number="99/QĐ-UBND",
+        act_date=date(2020, 6, 1),
+        ground="Khai man thành tích",
+        nomination_ids=[nomination_id],
+    )
+    before = row_counts(qb)
+    with pytest.raises(ValidationFailed, match="phiếu thu"):
+        annulments.record_recovery(qb, "vt.ubnd", nomination_id, recovered_on=date(2020, 6, 1))
+    assert row_counts(qb) == before
+    done = annulments.record_recovery(
+        qb, "vt.ubnd", nomination_id, recovered_on=date(2020, 6, 1), voucher="PT-7"
+    )
+    assert done.recovered_on == date(2020, 6, 1)
+    [money] = [a for a in fund.awards_money(qb, STAFF) if a.item_id == owed.item_id]
+    assert (money.paid, money.recovered) == (owed.amount, min(owed.amount, done.recover_amount))
+    line = next(e for e in fund.ledger(qb, STAFF, 2020) if e.kind == "recovery")
+    assert (line.voucher_number, line.amount) == ("PT-7", min(owed.amount, done.recover_amount))

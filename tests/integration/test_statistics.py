@@ -150,31 +150,32 @@ def test_the_exported_workbook_and_pdf_carry_the_same_cells(
 
 
 def test_hand_figures_are_checked_versioned_and_audited(qb: Context) -> None:
-    figures = {"01": {"3": 2}, "03": {"3": 2}, "07": {"3": 1}, "06": {"3": 1}, "11": {"3": 1}, "10": {"3": 1}}
-    version = statistics.enter_figures(qb, STAFF, 2020, "0701", figures, expected_version=None)
-    report = statistics.build_form(qb, STAFF, 2020, "0701")
+    # 0605 (TT 02/2023): the Ban's own staff, which no stored record holds.
+    figures = {"01": {"1": 2, "2": 1}, "02": {"1": 1}, "03": {"1": 1}, "11": {"1": 2}}
+    version = statistics.enter_figures(qb, STAFF, 2024, "0605", figures, expected_version=None)
+    report = statistics.build_form(qb, STAFF, 2024, "0605")
     assert report.origin == "entered" and report.entered_version == version
-    assert report.cell("01", "1") == 2 and report.cell("01", "3") == 2 and report.cell("02", "1") == 0
+    assert report.cell("01", "1") == 2 and report.cell("01", "2") == 1 and report.cell("04", "1") == 0
     before = row_counts(qb)
     bad = [
-        ({"03": {"3": 3}, "01": {"3": 2}}, "dòng 03"),  # a part above its whole
-        ({"01": {"3": 2}, "06": {"3": 2}, "07": {"3": 1}}, "06, 07"),  # a group above its whole
-        ({"01": {"1": 2}}, "cột '1'"),  # the total column is a formula
-        ({"04": {"2": 1}}, "dòng mã số '04'"),  # 0701 has no row 04
-        ({"01": {"2": -1}}, "số nguyên không âm"),
+        ({"03": {"1": 3}, "01": {"1": 2}}, "dòng 03"),  # a part above its whole
+        ({"01": {"1": 2}, "02": {"1": 2}, "03": {"1": 1}}, "02, 03"),  # a group above its whole
+        ({"01": {"1": 1, "2": 2}}, "Nữ"),  # women above the total
+        ({"99": {"1": 1}}, "dòng mã số '99'"),  # 0605 has no row 99
+        ({"01": {"1": -1}}, "số nguyên không âm"),
     ]
     for entered, message in bad:
         with pytest.raises(InputRejected, match=message):
-            statistics.enter_figures(qb, STAFF, 2020, "0701", entered, expected_version=version)
+            statistics.enter_figures(qb, STAFF, 2024, "0605", entered, expected_version=version)
     with pytest.raises(StaleVersion):
-        statistics.enter_figures(qb, STAFF, 2020, "0701", figures, expected_version=None)
+        statistics.enter_figures(qb, STAFF, 2024, "0605", figures, expected_version=None)
     with pytest.raises(NotPermitted):
-        statistics.enter_figures(qb, "quantri", 2020, "0701", figures, expected_version=version)
+        statistics.enter_figures(qb, "quantri", 2024, "0605", figures, expected_version=version)
     with pytest.raises(InputRejected, match="không nhập tay"):
-        statistics.enter_figures(qb, STAFF, 2020, "0703", {}, expected_version=None)
+        statistics.enter_figures(qb, STAFF, 2024, "0603", {}, expected_version=None)
     assert row_counts(qb) == before
     assert (
-        statistics.enter_figures(qb, STAFF, 2020, "0701", {"01": {"2": 1}}, expected_version=version)
+        statistics.enter_figures(qb, STAFF, 2024, "0605", {"01": {"1": 1}}, expected_version=version)
         > version
     )
     with qb.reader() as uow:
@@ -184,7 +185,7 @@ def test_hand_figures_are_checked_versioned_and_audited(qb: Context) -> None:
                 select(m.AuditEvent).where(m.AuditEvent.action == "report_figures_enter")
             )
         ]
-    assert [e["after"] for e in events] == [figures, {"01": {"2": 1}}]
+    assert [e["after"] for e in events] == [figures, {"01": {"1": 1}}]
     assert events[1]["before"] == figures
 
 

@@ -349,13 +349,17 @@ def annul_recovered(
     nomination_id: Annotated[int, typer.Argument(help="Số hồ sơ bị hủy bỏ khen thưởng.")],
     on: Day = None,
     note: Annotated[str | None, typer.Option(help="Ghi chú (biên lai, phiếu thu).")] = None,
+    voucher: Annotated[
+        str | None,
+        typer.Option(help="Số phiếu thu: bắt buộc khi quỹ thi đua, khen thưởng đã chi tiền thưởng này."),
+    ] = None,
 ) -> None:
     """Ghi nhận đã thu hồi hiện vật và tiền thưởng."""
     from thidua_workflow.services import annulments
 
     with context() as ctx:
         view = annulments.record_recovery(
-            ctx, actor, nomination_id, recovered_on=_day(on) or ctx.clock.today(), note=note
+            ctx, actor, nomination_id, recovered_on=_day(on) or ctx.clock.today(), note=note, voucher=voucher
         )
     out.print(f"Hồ sơ số {view.nomination_id}: đã thu hồi ngày {view.recovered_on:%d/%m/%Y}.")
 

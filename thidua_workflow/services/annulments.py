@@ -22,9 +22,9 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, authorize
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, TaskKind
 from thidua_workflow.domain.policy import Annulment as AnnulmentRule
-from thidua_workflow.domain.text import TextError, clean_text, vietnamese_date
+from thidua_workflow.domain.text import TextError, clean_text, money_vnd, vietnamese_date
 from thidua_workflow.errors import InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
-from thidua_workflow.services import audit
+from thidua_workflow.services import audit, fund
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.text_input import reason_text
@@ -271,10 +271,19 @@ def _annul_one(
 
 
 def record_recovery(
-    ctx: Context, username: str, nomination_id: int, *, recovered_on: date, note: str | None = None
+    ctx: Context,
+    username: str,
+    nomination_id: int,
+    *,
+    recovered_on: date,
+    note: str | None = None,
+    voucher: str | None = None,
 ) -> AnnulmentView:
-    """The registrar records the items and money given back (Điều 58 k2b)."""
+    """The registrar records the items and money given back (Điều 58 k2b). Where the reward fund paid
+    the awardee, the money goes back into it in the same transaction: a recovery line on the receipt's
+    ``voucher`` (phiếu thu), which is then required."""
     cleaned = reason_text(note, required=False, field="note")
+    receipt = reason_text(voucher, required=False, field="voucher")
     now = ctx.clock.now()
     today = now.astimezone(ctx.clock.tz).date()
     with ctx.uow() as uow:
@@ -303,6 +312,7 @@ def record_recovery(
                 ],
                 "Ngày thu hồi bị từ chối, không lưu gì:",
             )
+        returned = _back_to_fund(session, ctx, actor, row, recovered_on, receipt, cleaned)
         row.recovered_on = recovered_on
         row.recovered_note = cleaned
         finish_open_task(
@@ -324,10 +334,61 @@ def record_recovery(
             from_state=NominationStatus.ANNULLED.value,
             to_state=NominationStatus.ANNULLED.value,
             comment=cleaned,
-            data={"on": recovered_on.isoformat(), "amount": row.recover_amount, "act": row.act_number},
+            data={
+                "on": recovered_on.isoformat(),
+                "amount": row.recover_amount,
+                "act": row.act_number,
+                "to_fund": returned,
+            },
         )
         uow.commit()
     return next(a for a in list_annulments(ctx) if a.nomination_id == nomination_id)
+
+
+def _back_to_fund(
+    session: Session,
+    ctx: Context,
+    actor: Actor,
+    row: m.Annulment,
+    recovered_on: date,
+    receipt: str | None,
+    note: str | None,
+) -> int:
+    """The recovery line of the reward fund for what it paid the awardee (0 when it paid nothing, as for
+    an award paid outside the ledger); a paid award needs the receipt's number."""
+    if row.decision_id is None:
+        return 0
+    item_id = session.scalar(
+        select(m.DecisionItem.id).where(
+            m.DecisionItem.decision_id == row.decision_id, m.DecisionItem.nomination_id == row.nomination_id
+        )
+    )
+    if item_id is None:
+        return 0
+    owed = min(fund.unreturned(session, ctx, item_id), row.recover_amount)
+    if owed <= 0:
+        return 0
+    if receipt is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"quỹ thi đua, khen thưởng đã chi {money_vnd(owed)} cho trường hợp này: "
+                    "ghi số phiếu thu để hoàn lại quỹ",
+                    field="voucher",
+                )
+            ],
+            "Ghi nhận thu hồi bị từ chối, không lưu gì:",
+        )
+    fund.recovery_entry(
+        session,
+        ctx,
+        actor,
+        item_id=item_id,
+        voucher=fund.Voucher(receipt, recovered_on),
+        amount=owed,
+        note=note,
+    )
+    return owed
 
 
 def list_annulments(ctx: Context, *, decision_id: int | None = None) -> list[AnnulmentView]:

@@ -203,6 +203,12 @@ def _balances(session: Session, province: str, year: int | None = None) -> list[
     return out
 
 
+def unreturned(session: Session, ctx: Context, item_id: int) -> int:
+    """What the fund paid one awardee and has not had back: what an annulment's recovery returns to it."""
+    paid, recovered = _item_money(session, ctx.policy.province, item_id)
+    return max(paid - recovered, 0)
+
+
 def _item_money(session: Session, province: str, item_id: int) -> tuple[int, int]:
     """(paid, recovered) of one awardee, reversals counted."""
     paid = recovered = 0

@@ -5,9 +5,8 @@ Where each form's figures come from is decided by its kind (``report_forms.yaml`
 
 - ``provincial_awards`` (0603/0703): counted from the issued decisions of the province's body in the
   year, one record per awarded recipient (decision item), classified by what the nomination recorded;
-- ``movements`` (0601/0701): the figures staff entered (``enter_figures``) until movements are stored.
-  The coordinator plugs ``services.movements.movement_form_rows(session, province_id, start, end)`` in
-  by replacing ``SOURCES["movements"]`` with ``_from_movements`` below (commented where it goes);
+- ``movements`` (0601/0701): counted from the movements launched in the year
+  (``services.movements.movement_form_rows``), with the attributes recorded when each was launched;
 - ``national_awards`` (0602/0702): entered figures until the outcomes of proposals to national awards
   are stored; then a source that yields one record per awarded recipient with the fields the form's
   ``where`` reads (award_class, submitter, nominee_kind, stat_group, commendation_type) feeds ``count``;
@@ -36,6 +35,7 @@ from thidua_workflow.errors import InputRejected, StaleVersion
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
 from thidua_workflow.services.context import Context
+from thidua_workflow.services.movements import movement_form_rows
 
 ENTERED = "entered"
 DERIVED = "derived"
@@ -153,26 +153,25 @@ def _by_hand(
     return spec.complete(found.figures), ENTERED, [], found.version
 
 
-# When movements are stored (issue 20a), the coordinator sets SOURCES["movements"] = _from_movements
-# and removes "movements" from ENTERED_KINDS:
-#
-# def _from_movements(session, ctx, spec, start, end):
-#     from thidua_workflow.services.movements import movement_form_rows
-#     rows = movement_form_rows(session, ctx.policy.province, start, end)
-#     return spec.from_current(rows), DERIVED, [], None
-#
-# movement_form_rows gives 0601's rows "01"–"12" and columns "1"–"4"; ``from_current`` lays them on the
-# year's form: 0601 as they are (column 1 recomputed by its formula), 0701 (TT 03/2018, years ≤ 2021)
-# with its rows summed as report_forms.yaml's ``from_rows`` says and column 4 dropped (0701 has none).
+def _from_movements(
+    session: Session, ctx: Context, spec: FormSpec, start: date, end: date
+) -> tuple[Figures, str, list[str], int | None]:
+    """0601's rows "01"–"12" and columns "1"–"4" counted from the movements launched in the year, laid on
+    the year's form: 0601 as they are (column 1 recomputed by its formula), 0701 (TT 03/2018, years ≤ 2021)
+    with its rows summed as report_forms.yaml's ``from_rows`` says and column 4 dropped (0701 has none)."""
+    rows = movement_form_rows(session, ctx.policy.province, start, end)
+    return spec.from_current(rows), DERIVED, [], None
+
+
 # For 0602, the outcomes of proposals to national awards feed ``spec.count`` (see docs/statistics.md).
 SOURCES: dict[FormKind, Source] = {
-    "movements": _by_hand,
+    "movements": _from_movements,
     "national_awards": _by_hand,
     "provincial_awards": _provincial,
     "organisations": _by_hand,
     "staff": _by_hand,
 }
-ENTERED_KINDS = frozenset({"movements", "national_awards", "organisations", "staff"})
+ENTERED_KINDS = frozenset({"national_awards", "organisations", "staff"})
 
 
 def _key_of(spec: FormSpec) -> str:

@@ -266,6 +266,7 @@ def hub_recovered(request: Request, nomination_id: RowId, actor: User, form: For
         nomination_id,
         recovered_on=_date(form, "recovered_on", "Ngày thu hồi") or ctx.clock.today(),
         note=field(form, "note"),
+        voucher=field(form, "voucher"),
     )
     return back(request, HUB, f"Hồ sơ số {nomination_id}: đã ghi nhận thu hồi.")
 
