@@ -1032,12 +1032,17 @@ def _year_summary(ctx: Context, out: Console) -> None:
         out.print(
             f"Phong trào '{row['name']}' ({row['method_label'].lower()}): {len(found)} người, tập thể được khen thưởng."
         )
-    for year in sorted({r["launched_on"].year for r in rows} | {r["ends_on"].year for r in rows}):
-        table = movements.form_0601(ctx, ctx.policy.province, year)
-        cells = ", ".join(
-            f"{code}: {table[code]['1']}" for code in ("01", "03", "04", "06", "07", "11", "12")
-        )
-        out.print(f"Biểu 0601.N/BNV-TĐKT năm {year} (01/12/{year - 1}–30/11/{year}), cột 1 — {cells}.")
+    # Each province reports its own movements (after the 2025 merger the old province's stay its own).
+    for province, name in sorted({(r["province_id"], r["province_name"]) for r in rows}):
+        years = {r["launched_on"].year for r in rows if r["province_id"] == province}
+        for year in sorted(years | {r["ends_on"].year for r in rows if r["province_id"] == province}):
+            table = movements.form_0601(ctx, province, year)
+            cells = ", ".join(
+                f"{code}: {table[code]['1']}" for code in ("01", "03", "04", "06", "07", "11", "12")
+            )
+            out.print(
+                f"Biểu 0601.N/BNV-TĐKT tỉnh {name} năm {year} (01/12/{year - 1}–30/11/{year}), cột 1 — {cells}."
+            )
 
 
 def _summary(ctx: Context, out: Console) -> None:
@@ -1128,7 +1133,7 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
             name, data, _media = statistics.export_form(ctx, user, year, key, fmt)
             (folder / name).write_bytes(data)
         report = statistics.build_form(ctx, user, year, key)
-        source = "nhập tay" if report.origin == statistics.ENTERED else "từ quyết định đã ban hành"
+        source = statistics.origin_text(report.spec.kind)
         out.print(
             f"    Biểu {report.spec.code}: tổng số {report.figures[report.spec.data_rows[0].code or ''][report.spec.columns[0].key]} ({source})"
         )

@@ -360,17 +360,19 @@ def link_review(
 
 
 def _view(session: Session, row: m.Movement) -> dict[str, Any]:
+    province = session.get(m.Province, row.province_id)
     if row.launcher_unit_id:
         launcher = unit_name(session, row.launcher_unit_id)
     elif row.launcher_bloc_id:
         launcher = bloc_name(session, row.launcher_bloc_id)
     else:
-        province = session.get(m.Province, row.province_id)
         launcher = province.issuing_body if province else row.province_id
     return {
         "id": row.id,
         "code": row.code,
         "name": row.name,
+        "province_id": row.province_id,
+        "province_name": province.name if province else row.province_id,
         "launcher_kind": row.launcher_kind,
         "launcher": launcher,
         "launcher_id": row.launcher_unit_id or row.launcher_bloc_id,

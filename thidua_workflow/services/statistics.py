@@ -172,6 +172,15 @@ SOURCES: dict[FormKind, Source] = {
     "staff": _by_hand,
 }
 ENTERED_KINDS = frozenset({"national_awards", "organisations", "staff"})
+# Where the figures of a form no one enters come from, as the pages and the demo say it.
+DERIVED_FROM: dict[FormKind, str] = {
+    "provincial_awards": "từ các quyết định khen thưởng đã ban hành trong kỳ",
+    "movements": "từ các phong trào thi đua được phát động trong kỳ",
+}
+
+
+def origin_text(kind: FormKind) -> str:
+    return "số liệu do Ban nhập" if kind in ENTERED_KINDS else DERIVED_FROM.get(kind, "từ dữ liệu đã lưu")
 
 
 def _key_of(spec: FormSpec) -> str:
@@ -231,9 +240,7 @@ def enter_figures(
     period = catalogue().period_for(year)
     spec = period.form(key)
     if spec.kind not in ENTERED_KINDS:
-        raise InputRejected(
-            f"Biểu {spec.code} được lập từ các quyết định khen thưởng đã ban hành; không nhập tay."
-        )
+        raise InputRejected(f"Biểu {spec.code} được lập {origin_text(spec.kind)}; không nhập tay.")
     clean = spec.check_entered(figures)
     now = ctx.clock.now()
     with ctx.uow() as uow:

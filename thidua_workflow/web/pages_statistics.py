@@ -64,7 +64,15 @@ def report_list(
     start, end = period.bounds(shown)
     rows = [(key, spec, spec.kind in statistics.ENTERED_KINDS) for key, spec in forms]
     return render(
-        request, "reports.html", actor=actor, year=shown, period=period, start=start, end=end, rows=rows
+        request,
+        "reports.html",
+        actor=actor,
+        year=shown,
+        period=period,
+        start=start,
+        end=end,
+        rows=rows,
+        origin=statistics.origin_text,
     )
 
 
@@ -78,7 +86,14 @@ def _report_key(key: str) -> str:
 def report_page(request: Request, year: int, key: str, actor: User) -> Response:
     report = statistics.build_form(context(request), actor.username, year, _report_key(key))
     entered = report.spec.kind in statistics.ENTERED_KINDS
-    return render(request, "report.html", actor=actor, r=report, entered=entered)
+    return render(
+        request,
+        "report.html",
+        actor=actor,
+        r=report,
+        entered=entered,
+        origin=statistics.origin_text(report.spec.kind),
+    )
 
 
 @router.post("/reports/{year}/{key}")
