@@ -828,6 +828,7 @@ def run_demo(settings: Settings, example: Path, out: Console, *, with_prefect: b
         _year_summary(ctx, out)  # issue 20a
         _export(ctx, out)
         year_end(ctx, clock, example, out)  # issue 20b: the Ministry's forms and the reward fund
+        dashboard.refresh(ctx)  # the Ban's dashboard as the sweep of the demo's last day leaves it
         if tokens is not None:
             _signatures(ctx, out, tokens)
         _passwords(ctx)

@@ -258,11 +258,20 @@ def test_an_extension_or_a_successor_lifts_the_lapse() -> None:
 
 
 def test_council_thresholds_from_july_2025_cite_the_provinces_rule() -> None:
+    national = 0
     for code, award in QT.period_by_code("nd-152-2025").award_forms.items():
-        if award.council_vote is not None:
-            source = award.council_vote.source
+        if award.council_vote is None:
+            continue
+        source = award.council_vote.source
+        if award.national is not None:
+            # Proposals to national awards: Điều 33 khoản 5's 90% / 80% for the titles it names, the
+            # province's own rule for the others.
+            national += 1
+            assert "Điều 33 khoản 5" in source or "Điều 6 khoản 2 điểm đ" in source, code
+        else:
             assert "Điều 6 khoản 2 điểm đ" in source, code
             assert "Điều 33 khoản 5 chỉ áp dụng cho danh hiệu cấp Nhà nước" in source, code
+    assert national >= 1
     # Before, NĐ 98/2023 Điều 30 khoản 7 set them.
     vote = QT.period_by_code("nd-98-2023").award_forms["chien_si_thi_dua_tinh"].council_vote
     assert vote is not None and vote.source == "Điều 30 khoản 7 Nghị định 98/2023/NĐ-CP"
