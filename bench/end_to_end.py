@@ -45,8 +45,8 @@ from thidua_workflow.db import models as m
 from thidua_workflow.db.engine import make_engine
 from thidua_workflow.db.migrate import upgrade
 from thidua_workflow.demo import COUNCIL
-from thidua_workflow.domain.enums import Choice
-from thidua_workflow.services import council, decisions, nominations, org, rounds, tasks
+from thidua_workflow.domain.enums import Choice, Finding
+from thidua_workflow.services import council, decisions, findings, nominations, org, rounds, tasks
 from thidua_workflow.services.context import Context, bootstrap
 from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.services.stages import pending
@@ -259,6 +259,11 @@ def scenario(
     clock.set(date(2020, 1, 8))
     for task in tasks.list_tasks(ctx, "cv.tdkt1"):
         if task.kind == "appraise":
+            # A household's criterion needs the appraiser's finding before the pass (issue 18).
+            for check in findings.pending_criteria(ctx, "cv.tdkt1", task.nomination_id or 0):
+                findings.record_finding(
+                    ctx, "cv.tdkt1", task.nomination_id or 0, check.rule, Finding.MET, "Đã xác minh."
+                )
             tasks.act(ctx, "cv.tdkt1", task.id, "pass")
     clock.set(date(2020, 1, 15))
     session_id = council.open_session(ctx, "tb.tdkt").id

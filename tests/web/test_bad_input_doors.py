@@ -144,6 +144,7 @@ def test_the_forms_answer_anything_without_a_500(qb: Context, app_client: Callab
         ],
         "/nominations/1/withdraw": ["reason", "version"],
         "/nominations/1/appraise": ["decision", "comment", "version"],
+        "/nominations/1/findings": ["rule", "finding", "reason", "version"],
         "/tasks/bulk": ["task", "decision"],
         "/account/tokens": ["label"],
     }
