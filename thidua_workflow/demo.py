@@ -1134,7 +1134,11 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
             name, data, _media = statistics.export_form(ctx, user, year, key, fmt)
             (folder / name).write_bytes(data)
         report = statistics.build_form(ctx, user, year, key)
-        source = statistics.origin_text(report.spec.kind)
+        source = (
+            statistics.origin_text(report.spec.kind)
+            if report.origin == statistics.DERIVED or report.entered_version is not None
+            else "chưa có số liệu nhập"
+        )
         out.print(
             f"    Biểu {report.spec.code}: tổng số {report.figures[report.spec.data_rows[0].code or ''][report.spec.columns[0].key]} ({source})"
         )
