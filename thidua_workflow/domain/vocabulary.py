@@ -54,6 +54,14 @@ FIELD_LABELS = {
     "declared.initiatives": "Sáng kiến",
     "declared.members": "Số liệu thành viên của tập thể",
     "eligibility": "Điều kiện, tiêu chuẩn",
+    # issue 22: a delegation's fields
+    "from": "Người ủy quyền",
+    "to": "Người được ủy quyền",
+    "role": "Vai trò",
+    "role_unit": "Đơn vị của vai trò",
+    "reason": "Lý do",
+    "starts_on": "Từ ngày",
+    "ends_on": "Đến ngày",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")
