@@ -70,6 +70,7 @@ FIELD_LABELS = {
     "act_date": "Ngày quyết định hủy bỏ",
     "ground": "Lý do, căn cứ hủy bỏ",
     "recovered_on": "Ngày thu hồi",
+    "voucher": "Số phiếu thu",
     "answer": "Nội dung trả lời",
     "author_name": "Họ tên người gửi",
     "contact": "Địa chỉ, điện thoại liên hệ",
@@ -85,6 +86,14 @@ FIELD_LABELS = {
     "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
     "decided_on": "Ngày quyết định",
     "note": "Ghi chú",
+    # issue 22: a delegation's fields
+    "from": "Người ủy quyền",
+    "to": "Người được ủy quyền",
+    "role": "Vai trò",
+    "role_unit": "Đơn vị của vai trò",
+    "reason": "Lý do",
+    "starts_on": "Từ ngày",
+    "ends_on": "Đến ngày",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")

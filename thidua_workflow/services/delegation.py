@@ -135,7 +135,7 @@ def delegate(
             )
             scope = units[0] if len(units) == 1 else None
             if scope is None:
-                problems.append(Problem("cần chọn đơn vị của vai trò được ủy quyền", field="unit"))
+                problems.append(Problem("cần chọn đơn vị của vai trò được ủy quyền", field="role_unit"))
         if not _holds(session, source.id, the_role, scope, max(starts_on, ctx.clock.today())):
             problems.append(
                 Problem(

@@ -366,7 +366,10 @@ def choose(ctx: Context, person_id: int, chosen: dict[str, tuple[str, str]]) -> 
     from thidua_workflow.errors import Problem, ValidationFailed
 
     problems = [
-        Problem(f"không có lựa chọn '{channel}/{cadence}' cho '{kind}'", field=kind)
+        Problem(
+            f"{KINDS.get(kind, 'loại thông báo không có trong danh sách')}: chưa chọn nhận qua đâu "
+            "(thư, trong ứng dụng hoặc cả hai) và gửi ngay hay gộp mỗi ngày"
+        )
         for kind, (channel, cadence) in chosen.items()
         if kind not in KINDS or channel not in CHANNELS or cadence not in CADENCES
     ]
