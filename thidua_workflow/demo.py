@@ -386,7 +386,9 @@ class Scenario:
         )
         self.act("tb.tdkt", "appraise", "pass", nomination_id=ad_hoc.nomination_ids[0])
         passed = [e for e in audit_trail(ctx, ad_hoc.nomination_ids[0]) if e["action"] == "appraisal_pass"]
-        self.say(f"    nhật ký: {passed[-1]['actor']} thẩm định, thực hiện thay {passed[-1]['on_behalf']}")
+        # The record's labels carry the login in brackets (for operators); the narration names people.
+        actor, for_whom = (str(passed[-1][k]).split(" (")[0] for k in ("actor", "on_behalf"))
+        self.say(f"    nhật ký: {actor} thẩm định, thực hiện thay {for_whom}")
         self._council_round(signer="pct.ubnd", number=number + 2, proposal="41/TTr-SNV")
         dashboard.refresh(ctx)  # issue 22: the Ban's dashboard as the nightly sweep leaves it
 
