@@ -50,6 +50,21 @@ def test_delegate_act_for_whom_export_and_verify(thidua: Any, tmp_path: Path) ->
         code=3,
     )
     assert "Không ủy quyền" in refused
+    # The household's criterion needs the appraiser's finding first (issue 18): the delegate records it.
+    thidua(
+        *day,
+        "nominations",
+        "finding",
+        "1",
+        "--rule",
+        "bang_khen_ho_gia_dinh",
+        "--result",
+        "met",
+        "--reason",
+        "Đã xác minh hồ sơ.",
+        "--as",
+        "tb.tdkt",
+    )
     thidua(*day, "nominations", "appraise", "1", "--as", "tb.tdkt", "--decision", "pass")
     shown = thidua(*day, "nominations", "show", "1")
     assert "thực hiện thay Hoàng Văn Giả Định" in shown

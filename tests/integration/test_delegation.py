@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.integration.helpers import submit_example
+from tests.integration.helpers import judge_all, submit_example
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain.delegation import signature_lines, why_not_delegable
@@ -41,6 +41,8 @@ def test_a_delegate_does_the_appraisers_task_for_them(qb: Context, clock: FixedC
     inbox = list_tasks(qb, "tb.tdkt")
     assert [(t.nomination_id, t.for_whom) for t in inbox] == [(nid, "Hoàng Văn Giả Định")]
     assert all(t.for_whom is None for t in list_tasks(qb, "cv.tdkt2"))  # their own role: not delegated
+    # The household's criterion is judged by the delegate too, before passing (issue 18).
+    assert judge_all(qb, "tb.tdkt", nid) == ["bang_khen_ho_gia_dinh"]
     act(qb, "tb.tdkt", inbox[0].id, "pass")
     with qb.reader() as uow:
         event = uow.session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "appraisal_pass")).one()
