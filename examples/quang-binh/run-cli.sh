@@ -96,6 +96,9 @@ $T --as-of 2020-02-12 decisions register 5 --as vt.ubnd --number 165
 
 say "Khen thưởng đột xuất (thủ tục đơn giản), tháng 5/2020"
 $T --as-of 2020-05-15 nominations submit "$n/hoi-lhtn-2020-dot-xuat.yaml" --as lhtn.canbo    # 10
+# The household's own Bằng khen criterion needs the appraiser's finding (cần thẩm định) before passing.
+$T --as-of 2020-05-19 nominations finding 10 --as cv.tdkt2 --rule bang_khen_ho_gia_dinh --result met \
+  --reason "Đã xác minh đóng góp của gia đình cho địa phương."
 $T --as-of 2020-05-19 nominations appraise 10 --as cv.tdkt2 --decision pass
 $T --as-of 2020-05-19 sessions open --as tb.tdkt
 $T --as-of 2020-05-19 sessions attendance 3 --as tb.tdkt --present "$present"
