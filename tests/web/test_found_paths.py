@@ -259,7 +259,10 @@ def test_the_api_documents_every_answer_it_gives(qb: Context, app_client: Callab
         for method, operation in operations.items():
             codes = set(operation["responses"])
             assert {"400", "404", "409", "503"} <= codes, f"{method} {path}: {sorted(codes)}"
-            public = path.startswith(("/api/verify", "/api/awardees"))
+            # The public look-up's answers: a movement's results are public like the awardees.
+            public = path.startswith(("/api/verify", "/api/awardees")) or (
+                path.startswith("/api/movements/") and path.endswith("/results")
+            )
             assert public or {"401", "403"} <= codes, f"{method} {path}: {sorted(codes)}"
             assert "$ref" in str(operation["responses"]["400"]["content"]), f"{method} {path}"
     # A request valid by the schema but not by the rules gets the documented body.

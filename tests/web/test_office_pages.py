@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.integration.helpers import submit_example
+from tests.integration.helpers import judge_all, submit_example
 from tests.web.conftest import Browser
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.domain.authz import Actor
@@ -45,9 +45,13 @@ def test_a_delegate_appraises_from_the_inbox_and_the_timeline_says_for_whom(
     inbox = head.get("/").text
     assert "Ủy quyền: thay Hoàng Văn Giả Định" in inbox
     assert 'class="count"' in inbox  # the bell: told of the delegation
+    judge_all(qb, "tb.tdkt", nid)  # the household's criterion: the delegate's finding first (issue 18)
     page = head.get(f"/nominations/{nid}")
+    appraise_form = page.text.split(f'action="/nominations/{nid}/appraise"')[1].split("</form>")[0]
     token = (
-        page.text.split('name="version" value="')[1].split('"')[0] if 'name="version"' in page.text else None
+        appraise_form.split('name="version" value="')[1].split('"')[0]
+        if 'name="version"' in appraise_form
+        else None
     )
     form = {"decision": "pass"} | ({"version": token} if token else {})
     response = head.post(f"/nominations/{nid}/appraise", form)

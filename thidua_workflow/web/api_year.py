@@ -9,7 +9,7 @@ import base64
 import binascii
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
@@ -59,7 +59,9 @@ class Created(BaseModel):
 
 
 @router.get("/movements")
-def movement_list(request: Request, username: User, year: int | None = None) -> list[dict[str, Any]]:
+def movement_list(
+    request: Request, username: User, year: Annotated[int | None, Query(ge=1900, le=2999)] = None
+) -> list[dict[str, Any]]:
     return movements.list_movements(context(request), year)
 
 
