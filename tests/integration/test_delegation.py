@@ -15,7 +15,7 @@ from thidua_workflow.db import models as m
 from thidua_workflow.domain.delegation import signature_lines, why_not_delegable
 from thidua_workflow.domain.enums import Role
 from thidua_workflow.errors import Conflict, NotFound, NotPermitted, ThiduaError, ValidationFailed
-from thidua_workflow.services import delegation, notifications
+from thidua_workflow.services import delegation, nominations, notifications
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.queries import show_nomination
 from thidua_workflow.services.tasks import act, list_tasks
@@ -51,6 +51,12 @@ def test_a_delegate_does_the_appraisers_task_for_them(qb: Context, clock: FixedC
         task = uow.session.get(m.Task, inbox[0].id)
         assert task is not None
         assert (event.actor_id, event.on_behalf_of_id) == (tb, cv)
+        # The finding was recorded straight on the dossier, not through the task: still for cv.tdkt1.
+        finding = uow.session.scalars(
+            select(m.AuditEvent).where(m.AuditEvent.entity_id == str(nid), m.AuditEvent.actor_id == tb)
+        ).first()
+        assert finding is not None and finding.action != "appraisal_pass"
+        assert finding.on_behalf_of_id == cv
         assert event.on_behalf_of_label == "Hoàng Văn Giả Định (cv.tdkt1)"
         assert (task.completed_by_id, task.on_behalf_of_id) == (tb, cv)
     detail = show_nomination(qb, nid, viewer=None)
@@ -176,3 +182,50 @@ def test_two_revocations_at_once_exactly_one_wins(qb: Context, clock: FixedClock
             select(m.AuditEvent).where(m.AuditEvent.action == "delegation_revoked")
         ).all()
         assert len(events) == 1
+
+
+def _who_acted(ctx: Context, nomination_id: int) -> set[tuple[int | None, int | None]]:
+    """(actor, on behalf of) of every event a person wrote on the nomination (the system's are nobody's)."""
+    with ctx.reader() as uow:
+        return {
+            (actor, for_whom)
+            for actor, for_whom in uow.session.execute(
+                select(m.AuditEvent.actor_id, m.AuditEvent.on_behalf_of_id).where(
+                    m.AuditEvent.entity_type == "nomination",
+                    m.AuditEvent.entity_id == str(nomination_id),
+                    m.AuditEvent.actor_id.is_not(None),
+                )
+            )
+        }
+
+
+def test_a_delegate_acting_straight_on_a_dossier_acts_for_the_delegator(
+    qb: Context, clock: FixedClock
+) -> None:
+    """No task involved: the head of the unit submits its Tờ trình while the unit's clerk is on leave.
+    The record names the clerk; once the delegation ends, the same act is refused."""
+    clock.set(date(2020, 5, 15))
+    delegation.delegate(
+        qb,
+        "lhtn.canbo",
+        from_username="lhtn.canbo",
+        to_username="lhtn.chutich",
+        **{**LEAVE, "role": "unit_clerk", "unit_id": "qb-hoi-lhtn"},
+    )
+    with qb.reader() as uow:
+        ids = {
+            name: pid
+            for name, pid in uow.session.execute(
+                select(m.Person.username, m.Person.id).where(
+                    m.Person.username.in_(["lhtn.canbo", "lhtn.chutich"])
+                )
+            )
+        }
+    nid = submit_example(qb, "hoi-lhtn-2020-dot-xuat", user="lhtn.chutich").nomination_ids[0]
+    assert _who_acted(qb, nid) == {(ids["lhtn.chutich"], ids["lhtn.canbo"])}
+    # The clerk, back for a day, takes it back in their own right: on the record as themselves.
+    nominations.withdraw(qb, "lhtn.canbo", nid, "Đơn vị rút để bổ sung minh chứng.")
+    assert _who_acted(qb, nid) == {(ids["lhtn.chutich"], ids["lhtn.canbo"]), (ids["lhtn.canbo"], None)}
+    clock.set(date(2020, 5, 30))  # the delegation has ended
+    with pytest.raises(NotPermitted):
+        submit_example(qb, "hoi-lhtn-2020-dot-xuat", user="lhtn.chutich")

@@ -40,6 +40,7 @@ from thidua_workflow.certificates.fonts import (
     register_fonts,
 )
 from thidua_workflow.certificates.register_fields import ANNEX, BELOW, DAY, HEIGHT, MONTH, NUMBER, YEAR, Blank
+from thidua_workflow.domain.delegation import award_signer_lines
 from thidua_workflow.domain.text import money_vnd, vietnamese_date
 
 KIND_GROUPS = (
@@ -327,9 +328,7 @@ def recipient_lines(doc: DecisionDocument) -> list[str]:
 
 
 def signer_lines(doc: DecisionDocument) -> list[str]:
-    if doc.signer_title == "PHÓ CHỦ TỊCH":
-        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-    return [doc.signer_title or "CHỦ TỊCH"]
+    return award_signer_lines(doc.signer_title)
 
 
 def word_context(doc: DecisionDocument) -> dict[str, Any]:

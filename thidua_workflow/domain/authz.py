@@ -6,6 +6,7 @@ from or concerns their own unit (domain.md, "Separation of duties").
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from thidua_workflow.domain.enums import Role
@@ -46,6 +47,10 @@ class Actor:
 
     def has(self, role: Role, unit_id: str | None = None) -> bool:
         return any(g.role is role and (unit_id is None or g.unit_id == unit_id) for g in self.grants)
+
+    def matching(self, roles: tuple[Role, ...], unit_id: str | None = None) -> list[Grant]:
+        """The grants of any of ``roles`` (for ``unit_id`` when given): own and delegated ones."""
+        return [g for g in self.grants if g.role in roles and (unit_id is None or g.unit_id == unit_id)]
 
     def units_for(self, role: Role) -> set[str]:
         return {g.unit_id for g in self.grants if g.role is role and g.unit_id}
@@ -103,8 +108,46 @@ JUDGING_ROLES = frozenset(
 )
 
 
+# Issue 22: whom an action is done for when the actor may take it only by a delegation — so that the
+# record names the delegator whether the delegate acts on a task or straight on the dossier, the fund or
+# the register. Set by every gate below (the last gate passed decides); the unit of work that writes the
+# action forgets it when it ends (``forget_reliance``).
+_RELIED_ON: ContextVar[tuple[int, Principal] | None] = ContextVar("thidua_relied_on", default=None)
+
+
+def _rely(actor: Actor, grants: list[Grant]) -> None:
+    """Note the principal when every grant that permits the act is a delegated one; else nobody."""
+    if not grants:
+        return
+    delegated = None if any(g.for_person is None for g in grants) else grants[0].for_person
+    _RELIED_ON.set((actor.person_id, delegated) if delegated is not None else None)
+
+
+def relied_on(actor: Actor | None) -> Principal | None:
+    """The person ``actor``'s current act is done for by delegation, as the last gate passed found."""
+    found = _RELIED_ON.get()
+    if actor is None or found is None or found[0] != actor.person_id:
+        return None
+    return found[1]
+
+
+def forget_reliance() -> None:
+    _RELIED_ON.set(None)
+
+
+def holds_any(actor: Actor, roles: tuple[Role, ...], unit_id: str | None = None) -> bool:
+    """``actor.has`` for a gate: when it holds, the act relies on the grants found (own or delegated)."""
+    grants = actor.matching(roles, unit_id)
+    _rely(actor, grants)
+    return bool(grants)
+
+
+def holds(actor: Actor, role: Role, unit_id: str | None = None) -> bool:
+    return holds_any(actor, (role,), unit_id)
+
+
 def require_role(actor: Actor, role: Role, unit_id: str | None = None, unit_label: str | None = None) -> None:
-    if actor.has(role, unit_id):
+    if holds(actor, role, unit_id):
         return
     where = f" của {unit_label or unit_id}" if unit_id else ""
     raise NotPermitted(f"{actor.label} không có vai trò '{role.label}'{where}.")
@@ -159,13 +202,19 @@ def authorize(
         require_role(actor, Role.UNIT_CLERK, subject.submitting_unit_id)
         return
     allowed = [r for r in arrow.roles if r is not Role.BLOC_REPRESENTATIVE or acting_unit_id]
-    if not any(actor.has(r, acting_unit_id if r is Role.BLOC_REPRESENTATIVE else None) for r in allowed):
+    grants = [
+        g
+        for r in allowed
+        for g in actor.matching((r,), acting_unit_id if r is Role.BLOC_REPRESENTATIVE else None)
+    ]
+    if not grants:
         roles = ", ".join(sorted(r.label for r in arrow.roles))
         where = f" của đơn vị '{acting_unit_id}'" if acting_unit_id else ""
         raise NotPermitted(f"'{arrow.label}' cần vai trò {roles}{where}; {actor.label} không có.")
     reason = conflict_of_interest(actor, subject)
     if reason:
         raise NotPermitted(f"Không được '{arrow.label}': {reason} (tách bạch nhiệm vụ).")
+    _rely(actor, grants)
 
 
 # --- issue 20b: statistics and the reward fund ---------------------------------------------------------
@@ -176,7 +225,9 @@ FUND_ROLES = (Role.APPRAISER, Role.COUNCIL_SECRETARY)
 
 
 def require_any_role(actor: Actor, roles: tuple[Role, ...], what: str) -> None:
-    if any(actor.has(role) for role in roles):
+    grants = actor.matching(roles)
+    if grants:
+        _rely(actor, grants)
         return
     names = ", ".join(r.label for r in roles)
     raise NotPermitted(f"'{what}' cần vai trò {names}; {actor.label} không có.")

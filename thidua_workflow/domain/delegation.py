@@ -6,13 +6,23 @@ and are never delegated:
 - a council member's ballot: the council votes in person, one member one secret ballot — no proxies;
 - a bloc representative's ballot and score sheet: the unit's own vote in its bloc, cast by its head;
 - signing an award decision: the Chairman signs, or a Vice Chairman signs "KT. CHỦ TỊCH" on their own
-  grant as decision signer (NĐ 30/2020/NĐ-CP, Điều 13 — the decree's text is not in the reference corpus,
-  so the exact wording is **unconfirmed**; see ``SIGNATURE_FORMS``); an award decision is never signed
-  "TUQ." or "TL." here;
+  grant as decision signer; an award decision is never signed "TUQ." or "TL." (``SIGNATURE_FORMS``);
 - administering the system.
 
 A delegate acts for the delegator: the record names both, and whoever may not judge a dossier cannot
 have it judged for them (the conflict-of-interest exclusions carry over, ``authz.conflict_of_interest``).
+
+Signature forms, read against Nghị định 30/2020/NĐ-CP (Điều 13; Phụ lục I, mục II.7.b):
+- k1: the head of a body under the one-head regime signs everything; a deputy signs for the head
+  ("KT.") in the fields assigned — also a deputy put in charge ("phụ trách, điều hành") signs "KT.".
+  The Chairman of the provincial People's Committee decides awards in their own name (the Law on
+  Emulation and Commendation gives the power to the Chairman), so an award decision is "CHỦ TỊCH" or
+  "KT. CHỦ TỊCH".
+- k2: a collective body (the People's Committee as such) is signed for by its head "TM." — the
+  Committee's Tờ trình to the Prime Minister: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH".
+- k3: "TUQ." only in special cases, in writing, limited in time and content, never passed on, to the head
+  of a unit of the body; k4: "TL." by the head of a unit of the body, on the kinds of documents the
+  body's working rules list. Neither is for a decision the law gives the head to make: here only letters.
 """
 
 from __future__ import annotations
@@ -33,16 +43,17 @@ NOT_DELEGABLE: dict[Role, str] = {
     Role.SYSTEM: "việc của hệ thống",
 }
 
-# The forms a signature may take on each kind of document (NĐ 30/2020/NĐ-CP, Điều 13 and Phụ lục I — the
-# decree's text is not in the reference corpus: UNCONFIRMED against it). "" is the head's own signature.
-# KT. (ký thay): a deputy for the head. TUQ. (thừa ủy quyền): in special cases, in writing, for a period,
-# not passed on. TL. (thừa lệnh): the head of an office by the head's order, on the documents the
-# agency's rules list.
+# The forms a signature may take on each kind of document (NĐ 30/2020/NĐ-CP, Điều 13; see above).
+# "" is the head's own signature.
 SIGNATURE_FORMS: dict[str, frozenset[str]] = {
     "award_decision": frozenset({"", "KT."}),
     "certificate": frozenset({"", "KT."}),
+    "committee_submission": frozenset({"TM."}),  # the People's Committee's own Tờ trình
     "letter": frozenset({"", "KT.", "TUQ.", "TL."}),  # covering letters, notices of results
 }
+VICE_CHAIRMAN = "PHÓ CHỦ TỊCH"
+CHAIRMAN = "CHỦ TỊCH"
+COMMITTEE = "ỦY BAN NHÂN DÂN"
 
 
 def why_not_delegable(role: Role) -> str | None:
@@ -66,3 +77,18 @@ def signature_lines(document: str, form: str, head_title: str, signer_title: str
     if not form:
         return [head_title]
     return [f"{form} {head_title}", signer_title]
+
+
+def award_signer_lines(signer_title: str | None, document: str = "award_decision") -> list[str]:
+    """The lines above the signature of an award decision or certificate: the Chairman's own
+    (``["CHỦ TỊCH"]``) or a Vice Chairman's ``["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]`` (Điều 13 k1)."""
+    if signer_title == VICE_CHAIRMAN:
+        return signature_lines(document, "KT.", CHAIRMAN, VICE_CHAIRMAN)
+    return signature_lines(document, "", signer_title or CHAIRMAN, "")
+
+
+def committee_signer_lines(signer_title: str | None = None) -> list[str]:
+    """The People's Committee's own documents (Điều 13 k2): "TM. ỦY BAN NHÂN DÂN" over the Chairman's
+    title, or over "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" when a Vice Chairman signs."""
+    for_committee = signature_lines("committee_submission", "TM.", COMMITTEE, "")[0]
+    return [for_committee, *award_signer_lines(signer_title)]

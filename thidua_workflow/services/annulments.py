@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import lifecycle
-from thidua_workflow.domain.authz import Actor, authorize
+from thidua_workflow.domain.authz import Actor, authorize, holds_any
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, TaskKind
 from thidua_workflow.domain.policy import Annulment as AnnulmentRule
 from thidua_workflow.domain.text import TextError, clean_text, money_vnd, vietnamese_date
@@ -289,7 +289,7 @@ def record_recovery(
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)
-        if not (actor.has(Role.REGISTRAR) or actor.has(Role.COUNCIL_SECRETARY)):
+        if not (holds_any(actor, (Role.REGISTRAR, Role.COUNCIL_SECRETARY))):
             raise NotPermitted(
                 "Ghi nhận thu hồi hiện vật, tiền thưởng do văn thư hoặc thường trực Hội đồng thực hiện; "
                 f"{actor.label} không có vai trò này."

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.authz import Actor, Principal
+from thidua_workflow.domain.authz import Actor, Principal, relied_on
 
 SYSTEM_LABEL = "Hệ thống"
 _INSERT = insert(m.AuditEvent)
@@ -38,7 +38,9 @@ def principal_of(actor: Actor | None) -> Principal | None:
     """Whom ``actor`` is acting for right now (None: for themselves)."""
     found = _ACTING_FOR.get()
     if actor is None or found is None or found[0] != actor.person_id:
-        return None
+        # Not on a delegated task: a delegate acting straight on the dossier (or the fund, the register)
+        # by a delegated grant still acts for its delegator.
+        return relied_on(actor)
     return found[1]
 
 

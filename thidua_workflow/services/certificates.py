@@ -42,6 +42,7 @@ from thidua_workflow.certificates.verification import code_for, code_in_pdf, nor
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex
 from thidua_workflow.domain.authz import require_role
+from thidua_workflow.domain.delegation import award_signer_lines
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, Title
 from thidua_workflow.domain.text import search_key, vietnamese_date
 from thidua_workflow.errors import ConfigurationError, NotFound, TransitionNotAllowed
@@ -96,7 +97,7 @@ TITLES = {
 
 
 def _signer_title(title: str | None) -> str:
-    return "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" if title == "PHÓ CHỦ TỊCH" else (title or "CHỦ TỊCH")
+    return "\n".join(award_signer_lines(title, "certificate"))
 
 
 def _record(

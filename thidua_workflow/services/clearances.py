@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex, sniff_media_type
-from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.authz import Actor, holds
 from thidua_workflow.domain.enums import (
     ClearanceBody,
     ClearanceStatus,
@@ -84,7 +84,7 @@ class ClearanceView:
 
 
 def _specialist(actor: Actor) -> None:
-    if not actor.has(Role.APPRAISER):
+    if not holds(actor, Role.APPRAISER):
         raise NotPermitted(
             f"Xin ý kiến và ghi nhận ý kiến của cơ quan do chuyên viên Ban Thi đua – Khen thưởng thực hiện; "
             f"{actor.label} không có vai trò này."

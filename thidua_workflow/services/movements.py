@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from thidua_workflow.db import models as m
 from thidua_workflow.db.blobs import sha256_hex, sniff_media_type
 from thidua_workflow.domain import movements as mv
-from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.authz import Actor, holds, holds_any
 from thidua_workflow.domain.enums import DecisionStatus, Role
 from thidua_workflow.domain.problems import problems_from
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
@@ -62,13 +62,13 @@ def require_launcher(
 ) -> None:
     """Raise NotPermitted unless ``actor`` speaks for the body that launches (or launched) the movement."""
     if kind is mv.LauncherKind.PROVINCE:
-        if actor.has(Role.APPRAISER):
+        if holds(actor, Role.APPRAISER):
             return
         raise NotPermitted(
             f"Phong trào của tỉnh do Ban Thi đua – Khen thưởng (chuyên viên thẩm định) ghi nhận; {actor.label} không có vai trò đó."
         )
     if kind is mv.LauncherKind.UNIT:
-        if actor.has(Role.UNIT_CLERK, launcher) or actor.has(Role.UNIT_HEAD, launcher):
+        if holds_any(actor, (Role.UNIT_CLERK, Role.UNIT_HEAD), launcher):
             return
         raise NotPermitted(
             f"Phong trào của {unit_name(session, launcher)} do cán bộ thi đua hoặc thủ trưởng đơn vị đó ghi nhận; "

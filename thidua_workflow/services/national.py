@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from thidua_workflow import spreadsheets
 from thidua_workflow.certificates import word
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.authz import Actor, holds_any
+from thidua_workflow.domain.delegation import committee_signer_lines
 from thidua_workflow.domain.enums import DocumentKind, NationalOutcome, NominationStatus, NomineeKind, Role
 from thidua_workflow.domain.policy import AwardForm, NationalAward
 from thidua_workflow.domain.text import TextError, clean_text, vietnamese_date
@@ -66,7 +67,7 @@ class ProposalView:
 
 
 def _staff(actor: Actor) -> None:
-    if not (actor.has(Role.APPRAISER) or actor.has(Role.COUNCIL_SECRETARY)):
+    if not (holds_any(actor, (Role.APPRAISER, Role.COUNCIL_SECRETARY))):
         raise NotPermitted(
             "Trình khen thưởng cấp Nhà nước do chuyên viên Ban Thi đua – Khen thưởng hoặc thường trực Hội đồng "
             f"thực hiện; {actor.label} không có vai trò này."
@@ -351,7 +352,7 @@ def cover_letter_context(ctx: Context, session: Session, proposal_id: int) -> di
         "closing": f"Kính đề nghị {p.central_body} xem xét, trình cấp có thẩm quyền khen thưởng./.",
         "recipients_title": "Nơi nhận:",
         "recipients": ["- Như trên;", "- Ban Thi đua – Khen thưởng;", "- Lưu: VT."],
-        "signer_lines": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+        "signer_lines": committee_signer_lines(),
         "signer_name": "",
         "deadline_note": (
             f"Hạn Bộ Nội vụ nhận hồ sơ: {deadline_of(rule, rows[0][1].period_year):%d/%m/%Y} ({rule.deadline_article})."

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
-from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.authz import Actor, holds_any
 from thidua_workflow.domain.enums import (
     CommentChannel,
     NominationStatus,
@@ -108,7 +108,7 @@ def rule_for(ctx: Context, nomination: m.Nomination) -> PostingRule | None:
 
 
 def _staff(actor: Actor) -> None:
-    if not (actor.has(Role.APPRAISER) or actor.has(Role.COUNCIL_SECRETARY)):
+    if not (holds_any(actor, (Role.APPRAISER, Role.COUNCIL_SECRETARY))):
         raise NotPermitted(
             "Công khai danh sách và trả lời ý kiến do chuyên viên Ban Thi đua – Khen thưởng hoặc thường trực "
             f"Hội đồng thực hiện; {actor.label} không có vai trò này."

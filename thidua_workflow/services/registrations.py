@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import movements as mv
-from thidua_workflow.domain.authz import Actor
+from thidua_workflow.domain.authz import Actor, holds_any
 from thidua_workflow.domain.enums import NomineeKind, Role
 from thidua_workflow.domain.rules import Registration as RegistrationFacts
 from thidua_workflow.domain.text import search_key
@@ -74,7 +74,7 @@ def register(
         actor = load_actor(session, username)
         movement = _movement(session, entry.movement)
         today = today_of(session)
-        if not (actor.has(Role.UNIT_CLERK, entry.unit) or actor.has(Role.UNIT_HEAD, entry.unit)):
+        if not (holds_any(actor, (Role.UNIT_CLERK, Role.UNIT_HEAD), entry.unit)):
             raise NotPermitted(
                 f"Đăng ký thi đua của {unit_name(session, entry.unit)} do cán bộ thi đua hoặc thủ trưởng "
                 f"đơn vị đó thực hiện; {actor.label} không có vai trò đó."

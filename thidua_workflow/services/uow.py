@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from thidua_workflow.domain.authz import forget_reliance
 from thidua_workflow.errors import Conflict, DatabaseUnavailable, InputRejected, StaleVersion, ThiduaError
 
 PENDING_KEY = "thidua_wakeups"  # session.info key where the outbox lists the wake-ups it wrote
@@ -64,6 +65,8 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            if self.committed or exc is not None:
+                forget_reliance()  # the act is over: its reliance on a delegation ends with it
         if exc is not None and not isinstance(exc, ThiduaError):
             translated = translate(exc)
             if translated is not None:
