@@ -126,6 +126,11 @@ def test_the_merger_demo_and_the_former_chairman_refused(
         assert step in said, step
     listed = runner.invoke(app, ["annul", "list"])
     assert listed.exit_code == 0 and "412/QĐ-UBND" in listed.output, listed.output
+    [annulled] = json.loads(runner.invoke(app, ["annul", "list", "--json"]).output)
+    shown = runner.invoke(app, ["decisions", "show", str(annulled["decision_id"])])
+    assert "đã hủy bỏ theo Quyết định số 412/QĐ-UBND, ngày 04 tháng 5 năm 2026" in " ".join(
+        shown.output.split()
+    )
     gate = runner.invoke(app, ["--as-of", "2025-12-16", "posting", "gate", "13"])
     assert "17/12/2025" in " ".join(gate.output.split()), gate.output
     after = ["--as-of", "2025-12-19"]

@@ -214,8 +214,8 @@ def test_a_delegate_acting_straight_on_a_dossier_acts_for_the_delegator(
     )
     with qb.reader() as uow:
         ids = {
-            name: pid
-            for name, pid in uow.session.execute(
+            row.username: row.id
+            for row in uow.session.execute(
                 select(m.Person.username, m.Person.id).where(
                     m.Person.username.in_(["lhtn.canbo", "lhtn.chutich"])
                 )

@@ -8,11 +8,13 @@ import zipfile
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.conftest import EXAMPLES, read_yaml
 from tests.integration.helpers import COUNCIL_QT, QT, QT_NOMINATIONS, merge_2025
 from tests.model import digests
+from tests.web.conftest import PASSWORD, Browser
 from thidua_workflow.certificates.word import docx_text
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
@@ -20,6 +22,7 @@ from thidua_workflow.demo import VOTERS_2025, Merger2025, Scenario
 from thidua_workflow.domain.enums import Choice, NationalOutcome
 from thidua_workflow.errors import Conflict, InputRejected, NotPermitted, ValidationFailed
 from thidua_workflow.services import (
+    accounts,
     annulments,
     certificates,
     clearances,
@@ -37,6 +40,7 @@ from thidua_workflow.services.council import PostingWindowOpen
 from thidua_workflow.services.evidence import DirectorySource
 from thidua_workflow.services.org import load_organisation
 from thidua_workflow.services.queries import show_nomination
+from thidua_workflow.web.app import create_app
 
 SOURCE = DirectorySource(QT_NOMINATIONS)
 PDF = (QT_NOMINATIONS / "evidence" / "to-trinh-2025.pdf").read_bytes()
@@ -340,6 +344,18 @@ def test_the_2025_scenario_posts_asks_proposes_and_annuls(scenario_2025: tuple[C
     words = " ".join(docx_text(doc))
     assert "hủy bỏ khen thưởng tại Quyết định số 2/QĐ-UBND" in words and "2.340.000" in words
     assert annulments.recovery_total(ctx) == {"due": 0, "recovered": 2_340_000}
+    # The decision as issued is still genuine, and whoever checks it learns of the annulment.
+    [issued] = [f for f in certificates.issued_files(ctx, decision.id) if f.kind == "decision"]
+    checked = certificates.verify(ctx, ctx.store.read(issued.sha256))
+    assert checked.verdict == "genuine" and "2/QĐ-UBND" in checked.message
+    assert "đã bị hủy bỏ theo Quyết định số 412/QĐ-UBND ngày 04 tháng 5 năm 2026" in checked.message
+    # So does whoever opens its page: the notice, and the awardee's line marked.
+    browser = Browser(TestClient(create_app(ctx), base_url="http://testserver"))
+    accounts.set_password(ctx, "vt.ubnd.qt", PASSWORD)
+    browser.sign_in(ctx, "vt.ubnd.qt")
+    page = browser.get(f"/decisions/{decision.id}").text
+    assert "Đã hủy bỏ toàn bộ" in page or "Đã hủy bỏ một phần" in page
+    assert 'class="annulled"' in page and "412/QĐ-UBND" in page
 
 
 def test_annulment_refusals_write_nothing(scenario_2025: tuple[Context, list[str]]) -> None:

@@ -48,12 +48,21 @@ def decisions_show(
     decision_id: Annotated[int, typer.Argument(help="Số (mã) quyết định.")], as_json: JsonFlag = False
 ) -> None:
     """Quyết định với danh sách kèm theo và mức thưởng."""
-    from thidua_workflow.services import decisions
+    from thidua_workflow.services import annulments, decisions
 
     with context() as ctx:
         v = decisions.show_decision(ctx, decision_id)
+        annulled = {a.nomination_id: a for a in annulments.list_annulments(ctx, decision_id=decision_id)}
     if as_json:
-        emit(v.to_dict())
+        emit(
+            {
+                **v.to_dict(),
+                "annulled": [
+                    {"nomination": a.nomination_id, "act": a.act_number, "date": a.act_date.isoformat()}
+                    for a in annulled.values()
+                ],
+            }
+        )
         return
     number = v.number_text or "…/QĐ-UBND (chưa cấp số)"
     day = vietnamese_date(v.decision_date) if v.decision_date else "ngày … tháng … năm …"
@@ -67,6 +76,11 @@ def decisions_show(
     for item in v.items:
         detail = f", {item['detail']}" if item["detail"] else ""
         out.print(f"  {item['ordinal']}. {item['name']}{detail} — {money_vnd(item['reward'])}")
+        a = annulled.get(item["nomination"])
+        if a is not None:
+            out.print(
+                f"     [đã hủy bỏ theo Quyết định số {a.act_number}, {vietnamese_date(a.act_date)}: {a.ground}]"
+            )
     out.print(f"  Tổng tiền thưởng: {money_vnd(v.total_reward)}")
     if v.signer:
         title = "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" if v.signer_title == "PHÓ CHỦ TỊCH" else (v.signer_title or "")

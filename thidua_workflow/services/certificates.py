@@ -606,16 +606,38 @@ def _verify_document(ctx: Context, pdf: bytes, signatures: list[SignatureReport]
     with ctx.reader() as uow:
         s = uow.session
         found = s.execute(
-            select(m.Decision.number_text, m.Decision.decision_date)
+            select(m.Decision.id, m.Decision.number_text, m.Decision.decision_date)
             .join(m.IssuedDocument, m.IssuedDocument.decision_id == m.Decision.id)
             .where(m.IssuedDocument.sha256 == sha256_hex(pdf), m.IssuedDocument.kind == "decision")
             .limit(1)
         ).first()
+        annulled = (
+            s.execute(
+                select(m.Nomination.nominee_name, m.Annulment.act_number, m.Annulment.act_date)
+                .join(m.Nomination, m.Nomination.id == m.Annulment.nomination_id)
+                .where(m.Annulment.decision_id == found[0])
+                .order_by(m.Annulment.act_date, m.Annulment.id)
+            ).all()
+            if found is not None
+            else []
+        )
     if found is not None:
-        number, day = found
+        _, number, day = found
         details["decision"] = number
         details["date"] = day.isoformat() if day else None
-        return Verification("genuine", f"Bản Quyết định số {number} đúng như đã ban hành.", details)
+        message = f"Bản Quyết định số {number} đúng như đã ban hành."
+        if annulled:
+            # Genuine, but no longer whole: whoever relies on it must learn of the later annulment.
+            details["annulled"] = [
+                {"name": name, "act": act, "date": when.isoformat()} for name, act, when in annulled
+            ]
+            acts = "; ".join(
+                sorted({f"Quyết định số {act} {vietnamese_date(when)}" for _, act, when in annulled})
+            )
+            message += (
+                f" Khen thưởng của {len(annulled)} người, tập thể trong quyết định đã bị hủy bỏ theo {acts}."
+            )
+        return Verification("genuine", message, details)
     if signatures and signature_verdict(signatures) == "altered":
         return Verification("altered", "Chữ ký số không còn nguyên vẹn: tệp đã bị sửa sau khi ký.", details)
     if signatures:

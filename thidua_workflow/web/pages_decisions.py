@@ -13,7 +13,7 @@ from thidua_workflow import spreadsheets
 from thidua_workflow.domain.authz import Actor
 from thidua_workflow.domain.enums import DecisionStatus, Role
 from thidua_workflow.errors import InputRejected
-from thidua_workflow.services import certificates, decisions, signers
+from thidua_workflow.services import annulments, certificates, decisions, signers
 from thidua_workflow.services import tasks as task_service
 from thidua_workflow.services.visibility import province_wide, require_decision, require_province
 from thidua_workflow.web import pages_documents
@@ -58,6 +58,8 @@ def decision_page(request: Request, decision_id: RowId, actor: User) -> Response
     may_download = actor.has(Role.REGISTRAR) or province_wide(actor)
     documents = pages_documents.offered(ctx, actor, "decision", decision_id)
     own = signers.show_signer(ctx, actor.username) if task and task.kind == "decision_sign" else None
+    # Whoever reads a decision must see at once whose awards a later decision annulled (NĐ 152 Điều 56).
+    annulled = {a.nomination_id: a for a in annulments.list_annulments(ctx, decision_id=decision_id)}
     return render(
         request,
         "decision.html",
@@ -68,6 +70,8 @@ def decision_page(request: Request, decision_id: RowId, actor: User) -> Response
         may_download=may_download,
         documents=documents,
         own=own,
+        annulled=annulled,
+        annulling_acts=sorted({(a.act_number, a.act_date) for a in annulled.values()}, key=lambda x: x[1]),
     )
 
 
