@@ -446,6 +446,17 @@ class Task(Versioned, Base):
             "due_on",
             "nomination_id",
         ),
+        # a unit-scoped role's inbox (a bloc member's, a unit clerk's) counted from the index alone
+        Index(
+            "ix_tasks_unit_inbox",
+            "status",
+            "assignee_role",
+            "assignee_unit_id",
+            "assignee_person_id",
+            "kind",
+            "due_on",
+            "nomination_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
