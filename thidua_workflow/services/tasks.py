@@ -125,11 +125,15 @@ class ActResult:
         return dict(self.__dict__)
 
 
-def _mine(actor: Actor) -> Any:
-    """SQL condition: tasks addressed to one of the actor's roles (and unit or person, where scoped)."""
+def _mine(actor: Actor, status: TaskStatus | None = None) -> Any:
+    """SQL condition: tasks addressed to one of the actor's roles (and unit or person, where scoped),
+    of ``status`` when given — inside each alternative, so that each can be found by an index that
+    starts with the status (the database then reads a unit's few tasks, not the province's)."""
     clauses = []
     for grant in actor.grants:
         clause = m.Task.assignee_role == grant.role.value
+        if status is not None:
+            clause = (m.Task.status == status.value) & clause
         if grant.role in UNIT_SCOPED:
             clause = clause & (m.Task.assignee_unit_id == grant.unit_id)
         person = grant.for_person.person_id if grant.for_person is not None else actor.person_id
@@ -168,6 +172,21 @@ def _not_conflicted(actor: Actor) -> Any:
     )
 
 
+# Roles whose tasks are addressed to one unit (or that get none): a person holding only these has a few
+# dozen open tasks at most, however large the province.
+NARROW_ROLES = (*UNIT_SCOPED, Role.UNIT_HEAD)
+
+
+def _due_order(actor: Actor) -> Any:
+    """The inbox's order. A province-wide role's inbox (thousands of tasks) is read in the due-date
+    index's order and stops at the page's end; a unit's inbox is found by its own index and its few
+    tasks sorted — reading the province's open tasks in due order to find them took 20–30 ms (SQLite
+    prefers the ordered scan when it may; an expression is not in the index, so it may not)."""
+    if all(g.role in NARROW_ROLES for g in actor.grants):
+        return func.coalesce(m.Task.due_on, m.Task.due_on)
+    return m.Task.due_on
+
+
 def list_tasks(
     ctx: Context,
     username: str,
@@ -192,7 +211,8 @@ def list_tasks(
     with ctx.reader() as uow:
         session = uow.session
         actor = load_actor(session, username)
-        condition = _mine(actor)
+        open_only = overdue_only or not include_closed
+        condition = _mine(actor, TaskStatus.OPEN if open_only else None)
         if condition is None:
             return []
         n = m.Nomination
@@ -209,12 +229,10 @@ def list_tasks(
             )
             .outerjoin(n, n.id == m.Task.nomination_id)
             .where(condition, _not_conflicted(actor))
-            .order_by(m.Task.due_on, m.Task.id)
+            .order_by(_due_order(actor), m.Task.id)
         )
         if overdue_only:
-            query = query.where(m.Task.status == TaskStatus.OPEN.value, m.Task.due_on < today)
-        if not include_closed:
-            query = query.where(m.Task.status == TaskStatus.OPEN.value)
+            query = query.where(m.Task.due_on < today)
         if kind is not None:
             query = query.where(m.Task.kind == kind.value)
         for column, value in (
@@ -271,7 +289,7 @@ def count_tasks(ctx: Context, username: str, *, kind: TaskKind | None = None) ->
     today = ctx.clock.today()
     with ctx.reader() as uow:
         actor = load_actor(uow.session, username)
-        condition = _mine(actor)
+        condition = _mine(actor, TaskStatus.OPEN)
         if condition is None:
             return 0, 0
         counted = select(func.count(), func.count().filter(m.Task.due_on < today)).select_from(m.Task)
