@@ -173,7 +173,7 @@ def test_system_numbering_is_gap_free_per_year(ctx: Context, clock: FixedClock) 
     _session(ctx, "tb.tdkt.qt", ["ct.ubnd.qt", "tb.tdkt.qt"])  # the new province's council
     draft = _by_form(ctx)["bang_khen_tinh"]
     issued = decisions.sign(ctx, "ct.ubnd.qt", draft.id)
-    assert (issued.status, issued.number_text) == ("issued", "1/QĐ-UBND")
+    assert (issued.status, issued.number_text) == ("issued", "01/QĐ-UBND")
     assert show_nomination(ctx, first).status == "certified"
 
 

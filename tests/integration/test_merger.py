@@ -124,7 +124,7 @@ def test_the_former_chairman_and_council_are_refused_and_the_new_council_counts(
     # The new body's own register: its first number of 2025.
     assert (issued.status, issued.number_text, issued.issuing_body) == (
         "issued",
-        "1/QĐ-UBND",
+        "01/QĐ-UBND",
         "Ủy ban nhân dân tỉnh Quảng Trị",
     )
     assert issued.signer == "Lê Văn Mẫu Hợp Nhất"
@@ -226,8 +226,8 @@ def test_the_merger_scenario_keeps_issued_documents_as_issued(ctx: Context, cloc
     assert "Quảng Bình, ngày" in _text(ctx.store.read(certificate.sha256))
     new = [d for d in decisions.list_decisions(ctx) if d.status == "issued" and d.id not in files]
     assert [(d.number_text, d.signer, d.issuing_body) for d in new] == [
-        ("1/QĐ-UBND", "Lê Văn Mẫu Hợp Nhất", "Ủy ban nhân dân tỉnh Quảng Trị"),
-        ("2/QĐ-UBND", "Lê Văn Mẫu Hợp Nhất", "Ủy ban nhân dân tỉnh Quảng Trị"),
+        ("01/QĐ-UBND", "Lê Văn Mẫu Hợp Nhất", "Ủy ban nhân dân tỉnh Quảng Trị"),
+        ("02/QĐ-UBND", "Lê Văn Mẫu Hợp Nhất", "Ủy ban nhân dân tỉnh Quảng Trị"),
     ]
     for d in new:
         text = _text(certificates.decision_pdf(ctx, d.id))

@@ -339,15 +339,15 @@ def test_the_2025_scenario_posts_asks_proposes_and_annuls(scenario_2025: tuple[C
             == 1
         )
     decision = decisions.show_decision(ctx, annulled.decision_id or 0)
-    assert decision.status == "issued" and decision.number_text == "2/QĐ-UBND"
+    assert decision.status == "issued" and decision.number_text == "02/QĐ-UBND"
     _name, doc = annulments.document(ctx, decision.id, "412/QĐ-UBND")
     words = " ".join(docx_text(doc))
-    assert "hủy bỏ khen thưởng tại Quyết định số 2/QĐ-UBND" in words and "2.340.000" in words
+    assert "hủy bỏ khen thưởng tại Quyết định số 02/QĐ-UBND" in words and "2.340.000" in words
     assert annulments.recovery_total(ctx) == {"due": 0, "recovered": 2_340_000}
     # The decision as issued is still genuine, and whoever checks it learns of the annulment.
     [issued] = [f for f in certificates.issued_files(ctx, decision.id) if f.kind == "decision"]
     checked = certificates.verify(ctx, ctx.store.read(issued.sha256))
-    assert checked.verdict == "genuine" and "2/QĐ-UBND" in checked.message
+    assert checked.verdict == "genuine" and "02/QĐ-UBND" in checked.message
     assert "đã bị hủy bỏ theo Quyết định số 412/QĐ-UBND ngày 04 tháng 5 năm 2026" in checked.message
     # So does whoever opens its page: the notice, and the awardee's line marked.
     browser = Browser(TestClient(create_app(ctx), base_url="http://testserver"))
@@ -360,7 +360,7 @@ def test_the_2025_scenario_posts_asks_proposes_and_annuls(scenario_2025: tuple[C
 
 def test_annulment_refusals_write_nothing(scenario_2025: tuple[Context, list[str]]) -> None:
     ctx, _lines = scenario_2025
-    decision = next(d for d in decisions.list_decisions(ctx) if d.number_text == "1/QĐ-UBND")
+    decision = next(d for d in decisions.list_decisions(ctx) if d.number_text == "01/QĐ-UBND")
     nomination_id = decision.items[0]["nomination"]
     annulled = annulments.list_annulments(ctx)[0]
     before = digests.table_digests(ctx)

@@ -154,11 +154,11 @@ def test_system_numbering_signs_the_numbered_decision_and_a_refusal_gives_the_nu
     with pytest.raises(InputRejected):
         decisions.sign(qb, "pct.ubnd", decision_id, SigningSecret(pin="1"))
     view = decisions.sign(qb, "pct.ubnd", decision_id, SigningSecret(pin=own_token.pin))
-    assert view.number_text == "1/QĐ-UBND"  # the refused signing took no number
+    assert view.number_text == "01/QĐ-UBND"  # the refused signing took no number
     pdf = _decision_file(qb, decision_id, tmp_path / "out")
     path = tmp_path / "d.pdf"
     path.write_bytes(pdf)
-    assert "Số: 1/QĐ-UBND" in text(path)
+    assert "Số: 01/QĐ-UBND" in text(path)
     assert verdict(read_signatures(pdf, [own_token.ca.cert_der])) == "intact"
 
 

@@ -15,6 +15,8 @@ from thidua_workflow.domain.text import (
     TextError,
     clean_text,
     decimal_vi,
+    document_number,
+    document_ref,
     file_size,
     group_digits,
     matches,
@@ -95,6 +97,16 @@ def test_document_dates_take_the_leading_zeros_of_nd_30_2020() -> None:
     assert vietnamese_date(date(2020, 2, 21)) == "ngày 21 tháng 02 năm 2020"
     assert vietnamese_date(date(2019, 11, 9)) == "ngày 09 tháng 11 năm 2019"
     assert vietnamese_date(date(2020, 3, 10)) == "ngày 10 tháng 3 năm 2020"
+
+
+def test_document_numbers_below_ten_take_a_leading_zero() -> None:
+    """NĐ 30/2020, Phụ lục I, mục II.3.c: "với những số nhỏ hơn 10 phải ghi thêm số 0 phía trước"."""
+    assert [document_number(n) for n in (1, 9, 10, 162)] == ["01", "09", "10", "162"]
+    assert document_ref("5/QĐ-UBND") == "05/QĐ-UBND"
+    assert document_ref("05/QĐ-UBND") == "05/QĐ-UBND"
+    assert document_ref("412/QĐ-UBND") == "412/QĐ-UBND"
+    assert document_ref("3120/UBND-NC") == "3120/UBND-NC"
+    assert document_ref("QĐ số 5") == "QĐ số 5"  # not a number and symbol: left as typed
 
 
 def test_money() -> None:

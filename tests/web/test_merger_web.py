@@ -45,4 +45,4 @@ def test_the_former_chairman_is_refused_on_the_web_and_the_api(
     assert new.get(f"/decisions/{draft.id}").status_code == 200
     signed = new.post(f"/decisions/{draft.id}/act", {"decision": "sign"})
     assert signed.status_code == 303, signed.text
-    assert decisions.show_decision(qb, draft.id).number_text == "1/QĐ-UBND"
+    assert decisions.show_decision(qb, draft.id).number_text == "01/QĐ-UBND"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from thidua_workflow.domain.text import vietnamese_date
+from thidua_workflow.domain.text import document_number, vietnamese_date
 
 NUMBER = "SoQuyetDinh"
 DAY = "NgayQuyetDinh"
@@ -39,7 +39,7 @@ class Blank:
 def values(number: int, day: date) -> dict[str, str]:
     """The fields' values, the date as NĐ 30/2020 writes it ("ngày 05 tháng 01 năm 2020")."""
     _ngay, dd, _thang, mm, _nam, yyyy = vietnamese_date(day).split()
-    filled = {NUMBER: str(number), DAY: dd, MONTH: mm, YEAR: yyyy}
+    filled = {NUMBER: document_number(number), DAY: dd, MONTH: mm, YEAR: yyyy}
     return filled | {name + ANNEX: value for name, value in filled.items()}
 
 

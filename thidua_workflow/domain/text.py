@@ -157,6 +157,21 @@ def file_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def document_number(n: int) -> str:
+    """A document's number as NĐ 30/2020/NĐ-CP (Phụ lục I, mục II.3.c) writes it: a number below 10 takes
+    a leading zero ("Số: 01/QĐ-UBND")."""
+    return f"{n:02d}"
+
+
+_ONE_DIGIT_NUMBER = re.compile(r"^(\d)(?=/)")
+
+
+def document_ref(text: str) -> str:
+    """A document's number and symbol as typed ("5/QĐ-UBND"), the number written as NĐ 30/2020 has it
+    ("05/QĐ-UBND"): what the system prints about other documents follows the same rule as its own."""
+    return _ONE_DIGIT_NUMBER.sub(r"0\1", text)
+
+
 def vietnamese_date(day: date) -> str:
     """The form dates take in documents (Nghị định 30/2020/NĐ-CP, Phụ lục I): "ngày 31 tháng 7 năm 2020".
 

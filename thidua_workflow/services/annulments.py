@@ -22,7 +22,7 @@ from thidua_workflow.domain import lifecycle
 from thidua_workflow.domain.authz import Actor, authorize, holds_any
 from thidua_workflow.domain.enums import DecisionStatus, NominationStatus, Role, TaskKind
 from thidua_workflow.domain.policy import Annulment as AnnulmentRule
-from thidua_workflow.domain.text import TextError, clean_text, money_vnd, vietnamese_date
+from thidua_workflow.domain.text import TextError, clean_text, document_ref, money_vnd, vietnamese_date
 from thidua_workflow.errors import InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import audit, fund
 from thidua_workflow.services.actors import load_actor
@@ -76,7 +76,7 @@ def _act_number(text: str) -> str:
             [Problem("cần số của quyết định hủy bỏ (ví dụ 25/QĐ-UBND)", field="act_number")],
             "Thiếu số quyết định hủy bỏ, không lưu gì:",
         )
-    return number
+    return document_ref(number)
 
 
 def annul(

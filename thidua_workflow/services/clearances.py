@@ -35,7 +35,7 @@ from thidua_workflow.domain.enums import (
 from thidua_workflow.domain.lifecycle import HOLDABLE
 from thidua_workflow.domain.policy import ClearanceRule
 from thidua_workflow.domain.schemas import DocumentIn
-from thidua_workflow.domain.text import TextError, clean_text
+from thidua_workflow.domain.text import TextError, clean_text, document_ref
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import audit
 from thidua_workflow.services.actors import load_actor
@@ -114,7 +114,7 @@ def _ref(text: str | None, field: str) -> str | None:
     if not text:
         return None
     try:
-        return clean_text(text, max_length=200) or None
+        return document_ref(clean_text(text, max_length=200)) or None
     except TextError as exc:
         raise ValidationFailed([Problem(str(exc), field=field)], "Số văn bản bị từ chối:") from exc
 

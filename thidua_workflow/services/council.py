@@ -30,8 +30,16 @@ from thidua_workflow.domain.enums import (
     TaskKind,
     TaskStatus,
 )
-from thidua_workflow.domain.text import position_and_unit
-from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, TransitionNotAllowed
+from thidua_workflow.domain.text import TextError, clean_text, document_ref, position_and_unit
+from thidua_workflow.errors import (
+    Conflict,
+    InputRejected,
+    NotFound,
+    NotPermitted,
+    Problem,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from thidua_workflow.services import audit, ballots
 from thidua_workflow.services.actors import actor_of, load_actor
 from thidua_workflow.services.context import Context
@@ -488,6 +496,12 @@ def close_session(
     nomination against its threshold and drafts the decisions."""
     now = ctx.clock.now()
     today = now.astimezone(ctx.clock.tz).date()
+    try:  # the Sở Nội vụ's Tờ trình the decision will cite: one line, its number as NĐ 30/2020 writes it
+        proposal_ref = document_ref(clean_text(proposal_ref or "", max_length=300)) or None
+    except TextError as exc:
+        raise ValidationFailed(
+            [Problem(str(exc), field="proposal_ref")], "Số Tờ trình của Sở Nội vụ bị từ chối, không lưu gì:"
+        ) from exc
     with ctx.uow() as uow:
         session = uow.session
         actor = load_actor(session, username)

@@ -27,7 +27,7 @@ from thidua_workflow.domain.enums import (
     TaskKind,
 )
 from thidua_workflow.domain.schemas import DocumentIn
-from thidua_workflow.domain.text import search_key, vietnamese_date
+from thidua_workflow.domain.text import document_number, search_key, vietnamese_date
 from thidua_workflow.errors import (
     Conflict,
     InputRejected,
@@ -253,7 +253,7 @@ def register(
         )
         if taken is not None:
             raise Conflict(
-                f"Số {ctx.policy.decisions.number_format.format(n=number)} năm {day.year} của "
+                f"Số {ctx.policy.decisions.number_format.format(n=document_number(number))} năm {day.year} của "
                 f"{decision.issuing_body} đã dùng cho quyết định số {taken}."
             )
         finish_open_task(
@@ -277,7 +277,7 @@ def _issue(
     """Number and date the decision; the decision stage then decides everyone it lists."""
     decision.number = number
     decision.year = day.year
-    decision.number_text = ctx.policy.decisions.number_format.format(n=number)
+    decision.number_text = ctx.policy.decisions.number_format.format(n=document_number(number))
     decision.decision_date = day
     # The texts in force on the decision's own date; the decree of its period for a dossier in transition.
     decision.legal_basis = ctx.policy.basis_lines(day, ctx.policy.period_by_code(decision.policy_period))

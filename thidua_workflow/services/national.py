@@ -30,7 +30,7 @@ from thidua_workflow.domain.authz import Actor, holds_any
 from thidua_workflow.domain.delegation import committee_signer_lines
 from thidua_workflow.domain.enums import DocumentKind, NationalOutcome, NominationStatus, NomineeKind, Role
 from thidua_workflow.domain.policy import AwardForm, NationalAward
-from thidua_workflow.domain.text import TextError, clean_text, vietnamese_date
+from thidua_workflow.domain.text import TextError, clean_text, document_ref, vietnamese_date
 from thidua_workflow.errors import Conflict, InputRejected, NotFound, NotPermitted, Problem, ValidationFailed
 from thidua_workflow.services import audit, clearances
 from thidua_workflow.services.actors import load_actor
@@ -432,7 +432,7 @@ def mark_sent(
     """Record the proposal as sent on ``sent_on`` under công văn ``letter_ref``; the deadline, the reports'
     age and the opinions are checked as of that day, and the nominations move to 'proposed'."""
     try:
-        ref = clean_text(letter_ref, max_length=200)
+        ref = document_ref(clean_text(letter_ref, max_length=200))
     except TextError as exc:
         raise ValidationFailed([Problem(str(exc), field="letter_ref")], "Số công văn bị từ chối:") from exc
     if not ref:
@@ -499,7 +499,7 @@ def record_outcome(
     ref = None
     if outcome is NationalOutcome.AWARDED:
         try:
-            ref = clean_text(decision_ref or "", max_length=300)
+            ref = document_ref(clean_text(decision_ref or "", max_length=300))
         except TextError as exc:
             raise ValidationFailed(
                 [Problem(str(exc), field="decision_ref")], "Số quyết định bị từ chối:"
