@@ -1138,7 +1138,7 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
         report = statistics.build_form(ctx, user, year, key)
         source = (
             statistics.origin_text(report.spec.kind)
-            if report.origin == statistics.DERIVED or report.entered_version is not None
+            if report.origin in (statistics.DERIVED, statistics.MIXED) or report.entered_version is not None
             else "chưa có số liệu nhập"
         )
         out.print(

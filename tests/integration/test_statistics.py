@@ -329,13 +329,14 @@ def test_form_0602_counts_the_stored_national_outcomes_plus_the_bans_supplement(
     # A supplement that breaks the form is refused as before, and changes nothing.
     with pytest.raises(InputRejected, match="dòng 2"):
         statistics.enter_figures(ctx, QT_STAFF, 2026, "0602", {"2": {"7b": 1}}, expected_version=version)
+    assert statistics.build_form(ctx, QT_STAFF, 2026, "0602").figures == report.figures
 
     # The rendered rows: the workbook carries the totals, the PDF says where they come from.
     codes = [r.code or "" for r in report.spec.data_rows]
-    columns = [c.key for c in report.spec.columns]
+    keys = [c.key for c in report.spec.columns]
     _, data, _ = statistics.export_form(ctx, QT_STAFF, 2026, "0602", "xlsx")
-    assert _sheet_rows(data, codes, len(columns)) == {
-        code: [report.figures[code][c] for c in columns] for code in codes
+    assert _sheet_rows(data, codes, len(keys)) == {
+        code: [report.figures[code][c] for c in keys] for code in codes
     }
     text = " ".join(_pdf_text(statistics.export_form(ctx, QT_STAFF, 2026, "0602", "pdf")[1]).split())
     assert "1 lượt tính từ kết quả các hồ sơ trình cấp Nhà nước đã lưu" in text
