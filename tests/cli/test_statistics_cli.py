@@ -120,3 +120,32 @@ def test_reports_and_fund_from_the_command_line(thidua: Any, tmp_path: Path) -> 
         ("income", 1_000_000, 2),
         ("reversal", -1_000_000, None),
     ]
+    # A year opens with the year before's closing balance, computed from the ledger.
+    thidua(
+        "--as-of",
+        "2024-03-01",
+        "fund",
+        "income",
+        "--year",
+        "2024",
+        "--amount",
+        "1000000",
+        "--voucher",
+        "QĐ-2",
+        "--voucher-date",
+        "2024-02-01",
+        "--as",
+        "cv.tdkt1",
+    )
+    opened = json.loads(thidua("fund", "balance", "--year", "2025", "--as", "cv.tdkt1", "--json"))
+    assert [
+        (b["source"], b["opening"], b["for_awards"], b["for_organising"], b["total"]) for b in opened
+    ] == [
+        ("dong_gop", 0, 0, 0, 0),
+        ("ngan_sach", 1_000_000, 800_000, 200_000, 1_000_000),
+    ]
+    shown = thidua("fund", "balance", "--year", "2025", "--as", "cv.tdkt1")
+    assert (
+        "Năm 2025 — Ngân sách nhà nước: số dư đầu năm 1.000.000 đ (chuyển từ năm 2024); nguồn 0 đ;"
+        in " ".join(shown.split())
+    )

@@ -77,6 +77,11 @@ def test_the_ban_enters_figures_exports_forms_and_keeps_the_fund(
     assert (
         "PC-01" in page.text and "phieu-chi.pdf" in page.text and "10.000.000" in page.text
     )  # the 20% share
+    # 2021 opens with 2020's closing balance (from the ledger), shown in its own column.
+    carried = f"{50_000_000 - owed.amount:,}".replace(",", ".")
+    page = ban.get("/fund?year=2021")
+    assert "Số dư đầu năm" in page.text and "chuyển từ năm 2020" in page.text
+    assert page.text.count(carried) >= 2  # the opening, and the closing of a year with no line yet
     before = row_counts(qb)
     bad = ban.post(
         f"/fund/pay/{owed.item_id}",
