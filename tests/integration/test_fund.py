@@ -309,8 +309,47 @@ def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
     assert done.recovered_on == date(2020, 6, 1)
     [money] = [a for a in fund.awards_money(qb, STAFF) if a.item_id == owed.item_id]
     assert (money.paid, money.recovered) == (owed.amount, min(owed.amount, done.recover_amount))
+    assert (money.annulled_by, money.outstanding) == ("Quyết định số 99/QĐ-UBND ngày 01/06/2020", 0)
     line = next(e for e in fund.ledger(qb, STAFF, 2020) if e.kind == "recovery")
     assert (line.voucher_number, line.amount) == ("PT-7", min(owed.amount, done.recover_amount))
+
+
+def test_an_annulled_award_not_yet_paid_is_owed_nothing_and_cannot_be_paid(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
+) -> None:
+    from thidua_workflow.services import annulments
+
+    owed = fund.awards_money(qb, STAFF)[0]
+    other = fund.awards_money(qb, STAFF)[1]
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=50_000_000,
+        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
+    )
+    decision = next(d for d in awarded if d.id == owed.decision_id)
+    nomination_id = next(i["nomination"] for i in decision.items if i["name"] == owed.name)
+    clock.set(date(2020, 6, 1))
+    annulments.annul(
+        qb,
+        "vt.ubnd",
+        decision.id,
+        act_number="98/QĐ-UBND",
+        act_date=date(2020, 6, 1),
+        ground="Khai man thành tích",
+        nomination_ids=[nomination_id],
+    )
+    money = {a.item_id: a for a in fund.awards_money(qb, STAFF)}
+    assert (money[owed.item_id].outstanding, money[owed.item_id].paid) == (0, 0)
+    assert money[other.item_id].annulled_by is None and money[other.item_id].outstanding == other.amount
+    before = row_counts(qb)
+    with pytest.raises(InputRejected, match="98/QĐ-UBND ngày 01/06/2020"):
+        fund.record_payment(
+            qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 6, 1))
+        )
+    assert row_counts(qb) == before
 
 
 def test_a_year_opens_with_the_year_befores_closing_balance_each_share_carrying_its_own(

@@ -116,6 +116,7 @@ def fund_awards(
             f"[{a.item_id}] QĐ {a.decision_number or a.decision_id} — {a.ordinal}. {a.name}: {money_vnd(a.amount)}; "
             f"đã chi {money_vnd(a.paid)}; còn {money_vnd(a.outstanding)}"
             + (f"; thu hồi {money_vnd(a.recovered)}" if a.recovered else "")
+            + (f"; đã hủy bỏ: {a.annulled_by}" if a.annulled_by else "")
         )
 
 

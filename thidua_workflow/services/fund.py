@@ -146,10 +146,12 @@ class AwardMoney:
     amount: int
     paid: int
     recovered: int
+    # The decision that annulled the award (Điều 56 NĐ 152/2025), if one did: nothing more is owed.
+    annulled_by: str | None = None
 
     @property
     def outstanding(self) -> int:
-        return self.amount - self.paid
+        return 0 if self.annulled_by else self.amount - self.paid
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -311,8 +313,13 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
         actor = load_actor(session, username)
         require_any_role(actor, FUND_ROLES, "Xem tiền thưởng theo quyết định")
         query = (
-            select(m.Decision, m.DecisionItem)
+            select(m.Decision, m.DecisionItem, m.Annulment)
             .join(m.DecisionItem, m.DecisionItem.decision_id == m.Decision.id)
+            .outerjoin(
+                m.Annulment,
+                (m.Annulment.nomination_id == m.DecisionItem.nomination_id)
+                & (m.Annulment.decision_id == m.DecisionItem.decision_id),
+            )
             .where(
                 m.Decision.status == DecisionStatus.ISSUED.value,
                 m.Decision.province_id == ctx.policy.province,
@@ -345,9 +352,16 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
                 amount=i.reward_amount,
                 paid=paid[i.id],
                 recovered=recovered[i.id],
+                annulled_by=_annulled_text(a),
             )
-            for d, i in session.execute(query).all()
+            for d, i, a in session.execute(query).all()
         ]
+
+
+def _annulled_text(annulment: m.Annulment | None) -> str | None:
+    if annulment is None:
+        return None
+    return f"Quyết định số {annulment.act_number} ngày {annulment.act_date:%d/%m/%Y}"
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -545,6 +559,16 @@ def record_payment(
         if voucher.dated < decision.decision_date:
             raise InputRejected(
                 f"Ngày chứng từ {voucher.dated:%d/%m/%Y} trước ngày quyết định {decision.decision_date:%d/%m/%Y}."
+            )
+        annulled = session.scalar(
+            select(m.Annulment).where(
+                m.Annulment.nomination_id == item.nomination_id, m.Annulment.decision_id == decision.id
+            )
+        )
+        if annulled is not None:
+            raise InputRejected(
+                f"Khen thưởng của {item.nominee_name} đã bị hủy bỏ bằng {_annulled_text(annulled)} "
+                "(Điều 56 Nghị định 152/2025/NĐ-CP): không chi thưởng."
             )
         paid, _recovered = _item_money(session, ctx.policy.province, item.id)
         owed = item.reward_amount - paid
