@@ -1138,7 +1138,7 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
         report = statistics.build_form(ctx, user, year, key)
         source = (
             statistics.origin_text(report.spec.kind)
-            if report.origin == statistics.DERIVED or report.entered_version is not None
+            if report.origin in (statistics.DERIVED, statistics.MIXED) or report.entered_version is not None
             else "chưa có số liệu nhập"
         )
         out.print(
@@ -1148,6 +1148,7 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
     table = Table(
         "Năm",
         "Nguồn",
+        "Đầu năm",
         "Nguồn quỹ",
         "Trích chi tổ chức",
         "Đã chi thưởng",
@@ -1164,6 +1165,7 @@ def year_end(ctx: Context, clock: FixedClock, example: Path, out: Console) -> No
             *(
                 money_vnd(v)
                 for v in (
+                    b.opening,
                     b.income,
                     b.organising_share,
                     b.paid,

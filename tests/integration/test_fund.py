@@ -257,7 +257,12 @@ def test_recovery_after_an_annulment_returns_what_was_paid_and_no_more(
     [money] = [a for a in fund.awards_money(qb, STAFF) if a.item_id == owed.item_id]
     assert (money.paid, money.recovered) == (owed.amount, owed.amount)
     [y2021] = [b for b in fund.balances(qb, STAFF, 2021) if b.source == "ngan_sach"]
-    assert (y2021.recovered, y2021.total) == (owed.amount, owed.amount)
+    # The money comes back into 2021's fund, which opened with what 2020 closed with.
+    assert (y2021.recovered, y2021.opening, y2021.total) == (
+        owed.amount,
+        50_000_000 - owed.amount,
+        50_000_000,
+    )
     with pytest.raises(InputRejected, match="không có gì để thu hồi"):
         fund.record_recovery(qb, STAFF, item_id=owed.item_id, voucher=Voucher("PT-2", date(2021, 3, 1)))
 
@@ -304,5 +309,144 @@ def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
     assert done.recovered_on == date(2020, 6, 1)
     [money] = [a for a in fund.awards_money(qb, STAFF) if a.item_id == owed.item_id]
     assert (money.paid, money.recovered) == (owed.amount, min(owed.amount, done.recover_amount))
+    assert (money.annulled_by, money.outstanding) == ("Quyết định số 99/QĐ-UBND ngày 01/06/2020", 0)
     line = next(e for e in fund.ledger(qb, STAFF, 2020) if e.kind == "recovery")
     assert (line.voucher_number, line.amount) == ("PT-7", min(owed.amount, done.recover_amount))
+
+
+def test_an_annulled_award_not_yet_paid_is_owed_nothing_and_cannot_be_paid(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
+) -> None:
+    from thidua_workflow.services import annulments
+
+    owed = fund.awards_money(qb, STAFF)[0]
+    other = fund.awards_money(qb, STAFF)[1]
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=50_000_000,
+        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
+    )
+    decision = next(d for d in awarded if d.id == owed.decision_id)
+    nomination_id = next(i["nomination"] for i in decision.items if i["name"] == owed.name)
+    clock.set(date(2020, 6, 1))
+    annulments.annul(
+        qb,
+        "vt.ubnd",
+        decision.id,
+        act_number="98/QĐ-UBND",
+        act_date=date(2020, 6, 1),
+        ground="Khai man thành tích",
+        nomination_ids=[nomination_id],
+    )
+    money = {a.item_id: a for a in fund.awards_money(qb, STAFF)}
+    assert (money[owed.item_id].outstanding, money[owed.item_id].paid) == (0, 0)
+    assert money[other.item_id].annulled_by is None and money[other.item_id].outstanding == other.amount
+    before = row_counts(qb)
+    with pytest.raises(InputRejected, match="98/QĐ-UBND ngày 01/06/2020"):
+        fund.record_payment(
+            qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 6, 1))
+        )
+    assert row_counts(qb) == before
+
+
+def test_a_year_opens_with_the_year_befores_closing_balance_each_share_carrying_its_own(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
+) -> None:
+    cheapest = min(fund.awards_money(qb, STAFF, 2020), key=lambda a: a.amount)
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=10_000_000,
+        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
+    )
+    fund.record_payment(
+        qb, STAFF, item_id=cheapest.item_id, amount=cheapest.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
+    )
+    fund.record_organising(
+        qb,
+        STAFF,
+        source="ngan_sach",
+        amount=500_000,
+        voucher=Voucher("PC-2", date(2020, 2, 3)),
+        note="Hội nghị sơ kết",
+    )
+    [closing] = [b for b in fund.balances(qb, STAFF, 2020) if b.source == "ngan_sach"]
+    assert closing.opening == 0  # nothing before 2020
+    assert (closing.for_awards, closing.for_organising, closing.total) == (
+        8_000_000 - cheapest.amount,
+        1_500_000,
+        9_500_000 - cheapest.amount,
+    )
+
+    clock.set(date(2021, 3, 1))
+    by_source = {b.source: b for b in fund.balances(qb, STAFF, 2021)}
+    opened = by_source["ngan_sach"]
+    # 2021 opens with 2020's closing, per share, computed from the ledger (no line of 2021 yet).
+    assert (opened.opening_for_awards, opened.opening_for_organising, opened.opening) == (
+        closing.for_awards,
+        closing.for_organising,
+        closing.total,
+    )
+    assert (opened.income, opened.total) == (0, closing.total)
+    assert (by_source["dong_gop"].opening, by_source["dong_gop"].total) == (0, 0)
+    fund.record_income(
+        qb, STAFF, year=2021, source="ngan_sach", amount=5_000_000, voucher=Voucher("QĐ-2", date(2021, 1, 8))
+    )
+    # 2021's own organising share is 1,000,000; with the 1,500,000 carried it may spend 2,500,000.
+    with pytest.raises(InputRejected, match=r"còn 2\.500\.000 đ"):
+        fund.record_organising(
+            qb,
+            STAFF,
+            source="ngan_sach",
+            amount=2_500_001,
+            voucher=Voucher("PC-3", date(2021, 2, 1)),
+            note="Hội nghị tổng kết",
+        )
+    fund.record_organising(
+        qb,
+        STAFF,
+        source="ngan_sach",
+        amount=2_500_000,
+        voucher=Voucher("PC-3", date(2021, 2, 1)),
+        note="Hội nghị tổng kết",
+    )
+    [year_2021] = [b for b in fund.balances(qb, STAFF, 2021) if b.source == "ngan_sach"]
+    assert (year_2021.for_awards, year_2021.for_organising, year_2021.total) == (
+        closing.for_awards + 4_000_000,
+        0,
+        closing.total + 5_000_000 - 2_500_000,
+    )
+    # A year with no line opens (and closes) with the last closing; the list of every year shows both.
+    [year_2022] = [b for b in fund.balances(qb, STAFF, 2022) if b.source == "ngan_sach"]
+    assert (year_2022.opening, year_2022.total) == (year_2021.total, year_2021.total)
+    assert [(b.year, b.opening, b.total) for b in fund.balances(qb, STAFF) if b.source == "ngan_sach"] == [
+        (2020, 0, closing.total),
+        (2021, closing.total, year_2021.total),
+    ]
+
+
+def test_reversing_an_earlier_years_income_may_not_leave_a_later_year_below_zero(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
+) -> None:
+    income = fund.record_income(
+        qb, STAFF, year=2020, source="dong_gop", amount=1_000_000, voucher=Voucher("PT-1", date(2020, 1, 10))
+    )
+    clock.set(date(2021, 3, 1))
+    # 2021 spends the organising share carried from 2020 (200,000): 2020 itself still holds 1,000,000.
+    fund.record_organising(
+        qb,
+        STAFF,
+        source="dong_gop",
+        amount=200_000,
+        voucher=Voucher("PC-1", date(2021, 2, 1)),
+        note="In ấn tài liệu tuyên truyền",
+    )
+    before = row_counts(qb)
+    with pytest.raises(InputRejected, match="làm quỹ năm 2021 âm"):
+        fund.reverse_entry(qb, STAFF, income.id, reason="Nhập nhầm nguồn")
+    assert row_counts(qb) == before

@@ -27,13 +27,18 @@ def test_the_ban_enters_figures_exports_forms_and_keeps_the_fund(
     ban = app_client("cv.tdkt1")
     page = ban.get("/reports?year=2020")
     assert page.status_code == 200 and "0703.N/BNV-TĐKT" in page.text and "Báo cáo thống kê" in page.text
-    # 0702 (state awards) is entered by hand until proposals to national awards feed it.
+    # 0702 (state awards): the stored national proposals' outcomes (none in 2020) plus what the Ban enters
+    # for the awards no stored proposal holds; the page shows the totals, then the entry table.
     form = ban.get("/reports/2020/0702")
     assert 'name="c_1_8"' in form.text and 'name="c_1_1"' not in form.text  # column 1 is the formula
+    assert "Số liệu của biểu" in form.text and "Số liệu Ban nhập bổ sung" in form.text
     saved = ban.post("/reports/2020/0702", {"version": "", "c_1_8": "1"})
     assert saved.status_code == 303
     shown = ban.get("/reports/2020/0702")
     assert "phiên bản 1" in shown.text
+    assert "0 lượt tính từ kết quả các hồ sơ trình cấp Nhà nước đã lưu" in shown.text
+    assert "1 lượt do Ban nhập bổ sung" in shown.text
+    assert 'name="c_1_8" value="1"' in shown.text
     refused = ban.post("/reports/2020/0702", {"version": "", "c_1_8": "2"})  # stale: somebody saved first
     assert refused.status_code == 409 and "vừa được người khác lưu" in refused.text
     sheet = ban.get("/reports/2020/0703/bieu.xlsx")
@@ -72,6 +77,11 @@ def test_the_ban_enters_figures_exports_forms_and_keeps_the_fund(
     assert (
         "PC-01" in page.text and "phieu-chi.pdf" in page.text and "10.000.000" in page.text
     )  # the 20% share
+    # 2021 opens with 2020's closing balance (from the ledger), shown in its own column.
+    carried = f"{50_000_000 - owed.amount:,}".replace(",", ".")
+    page = ban.get("/fund?year=2021")
+    assert "Số dư đầu năm" in page.text and "chuyển từ năm 2020" in page.text
+    assert page.text.count(carried) >= 2  # the opening, and the closing of a year with no line yet
     before = row_counts(qb)
     bad = ban.post(
         f"/fund/pay/{owed.item_id}",

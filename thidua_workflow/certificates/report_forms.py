@@ -333,6 +333,11 @@ def form_pdf(page: FormPage) -> bytes:
         )
     story.append(Spacer(1, 3 * mm))
     story.append(_pdf_table(page, body))
+    if page.notes:  # where the figures come from and what is left out, under the table as in the .xlsx
+        story.append(Spacer(1, 3 * mm))
+        note_style = _style("g", SERIF_ITALIC, 9.5)
+        story.append(Paragraph("Ghi chú:", note_style))
+        story.extend(Paragraph(_escape(f"- {note}"), note_style) for note in page.notes)
     story.append(Spacer(1, 6 * mm))
     sign = Table(
         [

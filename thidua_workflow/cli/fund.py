@@ -47,7 +47,7 @@ def fund_balance(
     year: Annotated[int | None, typer.Option(help="Năm ngân sách (bỏ trống: mọi năm).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Số dư quỹ theo năm và nguồn: phần cho tiền thưởng, phần trích chi tổ chức (20%)."""
+    """Số dư quỹ theo năm và nguồn: số dư đầu năm chuyển sang, phần cho tiền thưởng, phần trích chi tổ chức (20%)."""
     from thidua_workflow.services import fund
 
     with context() as ctx:
@@ -57,9 +57,10 @@ def fund_balance(
         return
     for b in rows:
         out.print(
-            f"Năm {b.year} — {b.source_label}: nguồn {money_vnd(b.income)}; trích chi tổ chức {money_vnd(b.organising_share)}; "
+            f"Năm {b.year} — {b.source_label}: số dư đầu năm {money_vnd(b.opening)} (chuyển từ năm {b.year - 1}); "
+            f"nguồn {money_vnd(b.income)}; trích chi tổ chức {money_vnd(b.organising_share)}; "
             f"đã chi thưởng {money_vnd(b.paid)}; đã chi tổ chức {money_vnd(b.organising_spent)}; thu hồi {money_vnd(b.recovered)}; "
-            f"còn cho tiền thưởng {money_vnd(b.for_awards)}, cho tổ chức {money_vnd(b.for_organising)}; số dư {money_vnd(b.total)}."
+            f"còn cho tiền thưởng {money_vnd(b.for_awards)}, cho tổ chức {money_vnd(b.for_organising)}; số dư cuối năm {money_vnd(b.total)}."
         )
         out.print(f"    ({b.rule}; {b.rule_status})")
 
@@ -115,6 +116,7 @@ def fund_awards(
             f"[{a.item_id}] QĐ {a.decision_number or a.decision_id} — {a.ordinal}. {a.name}: {money_vnd(a.amount)}; "
             f"đã chi {money_vnd(a.paid)}; còn {money_vnd(a.outstanding)}"
             + (f"; thu hồi {money_vnd(a.recovered)}" if a.recovered else "")
+            + (f"; đã hủy bỏ: {a.annulled_by}" if a.annulled_by else "")
         )
 
 

@@ -23,7 +23,13 @@ def reports_list(year: Year, as_json: JsonFlag = False) -> None:
     period, forms = statistics.list_forms(year)
     start, end = period.bounds(year)
     rows = [
-        {"key": key, "code": spec.code, "title": spec.title, "entered": spec.kind in statistics.ENTERED_KINDS}
+        {
+            "key": key,
+            "code": spec.code,
+            "title": spec.title,
+            "entered": spec.kind in statistics.ENTERED_KINDS,
+            "origin": statistics.origin_text(spec.kind),
+        }
         for key, spec in forms
     ]
     if as_json:
@@ -31,8 +37,7 @@ def reports_list(year: Year, as_json: JsonFlag = False) -> None:
         return
     out.print(f"{period.circular} — năm {year} (từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}):")
     for r in rows:
-        source = "nhập tay" if r["entered"] else "từ các quyết định đã ban hành"
-        out.print(f"  {r['key']}  {r['code']}  {r['title']} ({source})")
+        out.print(f"  {r['key']}  {r['code']}  {r['title']} ({r['origin']})")
 
 
 @app.command("show")
@@ -55,6 +60,7 @@ def reports_show(
                 "year": year,
                 "origin": report.origin,
                 "figures": report.figures,
+                "entered": report.entered,
                 "notes": report.notes,
                 "version": report.entered_version,
             }
@@ -106,7 +112,7 @@ def reports_enter(
         int | None, typer.Option(help="Phiên bản số liệu đang sửa (bỏ trống khi nhập lần đầu).")
     ] = None,
 ) -> None:
-    """Nhập số liệu của biểu không lập được từ dữ liệu đã lưu (phong trào, tổ chức, công chức)."""
+    """Nhập số liệu hệ thống không có: biểu tổ chức, công chức; phần bổ sung của biểu khen thưởng cấp Nhà nước."""
     from thidua_workflow.errors import InputRejected
     from thidua_workflow.services import statistics
 

@@ -1003,8 +1003,8 @@ class DashboardSnapshot(Base):
 
 
 class ReportFigures(Versioned, Base):
-    """The figures of one report form that no stored record can give (0601 until movements are stored,
-    0602 until proposals to national awards are, 0604, 0605), as staff entered them for one reporting year."""
+    """The figures of one report form that no stored record can give (0604, 0605; for 0602 the awards no
+    stored national proposal holds, added to those counted), as staff entered them for one reporting year."""
 
     __tablename__ = "report_figures"
     __table_args__ = (UniqueConstraint("province_id", "form", "year"),)

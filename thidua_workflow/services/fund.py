@@ -10,6 +10,11 @@ paying the same award at once cannot both pass the check of what is still owed.
 The share set aside for organising the work is read from ``fund_rules.yaml`` for the budget year
 (NĐ 152/2025 Điều 48 k1 a: 20% of each level's fund, confirmed in the decree's text); recovered money
 (Điều 58) comes back into the fund of the year it is received.
+
+A year opens with what the year before closed with, per source (số dư đầu năm chuyển sang): computed
+from the ledger every time it is read, never typed in, so a reversal in an earlier year moves every
+later opening with it. Each share carries its own remainder: what was left for awards stays for awards,
+what was left of the organising share stays for organising (it was set aside when the money came in).
 """
 
 from __future__ import annotations
@@ -94,22 +99,36 @@ class Balance:
     recovered: int
     rule: str
     rule_status: str
+    # Carried over from the year before's closing balance of the same source, per share (from the ledger).
+    opening_for_awards: int = 0
+    opening_for_organising: int = 0
+
+    @property
+    def opening(self) -> int:
+        """Số dư đầu năm: the year before's closing balance."""
+        return self.opening_for_awards + self.opening_for_organising
 
     @property
     def for_awards(self) -> int:
-        return self.income - self.organising_share - self.paid + self.recovered
+        return self.opening_for_awards + self.income - self.organising_share - self.paid + self.recovered
 
     @property
     def for_organising(self) -> int:
-        return self.organising_share - self.organising_spent
+        return self.opening_for_organising + self.organising_share - self.organising_spent
 
     @property
     def total(self) -> int:
-        return self.income - self.paid - self.organising_spent + self.recovered
+        """Số dư cuối năm (closing): the opening plus the year's lines."""
+        return self.opening + self.income - self.paid - self.organising_spent + self.recovered
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
-        data |= {"for_awards": self.for_awards, "for_organising": self.for_organising, "total": self.total}
+        data |= {
+            "opening": self.opening,
+            "for_awards": self.for_awards,
+            "for_organising": self.for_organising,
+            "total": self.total,
+        }
         return data
 
 
@@ -127,10 +146,12 @@ class AwardMoney:
     amount: int
     paid: int
     recovered: int
+    # The decision that annulled the award (Điều 56 NĐ 152/2025), if one did: nothing more is owed.
+    annulled_by: str | None = None
 
     @property
     def outstanding(self) -> int:
-        return self.amount - self.paid
+        return 0 if self.annulled_by else self.amount - self.paid
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -172,34 +193,42 @@ def _effective_kind(session: Session, entry: m.FundEntry) -> str:
 
 
 def _balances(session: Session, province: str, year: int | None = None) -> list[Balance]:
+    """Every budget year and source with lines (``year`` only when given, every source shown), each
+    opening with the closing balance of the year before: the lines of every earlier year are read."""
     sums: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    where = {"year": year} if year is not None else {}
-    for entry, effect in _effects(session, province, **where):
+    for entry, effect in _effects(session, province):
+        if year is not None and entry.year > year:
+            continue
         kind = _effective_kind(session, entry)
         # income and recovery add; payment and organising subtract: keep each as a positive total
         sums[(entry.year, entry.source)][kind] += effect * SIGN[kind]
-    out = []
     keys = set(sums)
     if year is not None:
         keys |= {(year, s.value) for s in FundSource}
-    for y, source in sorted(keys):
+    carried: dict[str, tuple[int, int]] = {}  # source → (for awards, for organising) closing so far
+    out = []
+    for y, source in sorted(keys, key=lambda k: (k[0], k[1])):
         got = sums.get((y, source), {})
         rule = fund_rules().for_year(y)
         income = got.get(FundEntryKind.INCOME.value, 0)
-        out.append(
-            Balance(
-                year=y,
-                source=source,
-                source_label=FundSource(source).label,
-                income=income,
-                organising_share=rule.set_aside(income),
-                paid=got.get(FundEntryKind.PAYMENT.value, 0),
-                organising_spent=got.get(FundEntryKind.ORGANISING.value, 0),
-                recovered=got.get(FundEntryKind.RECOVERY.value, 0),
-                rule=rule.source,
-                rule_status=rule.status,
-            )
+        awards, organising = carried.get(source, (0, 0))
+        balance = Balance(
+            year=y,
+            source=source,
+            source_label=FundSource(source).label,
+            income=income,
+            organising_share=rule.set_aside(income),
+            paid=got.get(FundEntryKind.PAYMENT.value, 0),
+            organising_spent=got.get(FundEntryKind.ORGANISING.value, 0),
+            recovered=got.get(FundEntryKind.RECOVERY.value, 0),
+            rule=rule.source,
+            rule_status=rule.status,
+            opening_for_awards=awards,
+            opening_for_organising=organising,
         )
+        carried[source] = (balance.for_awards, balance.for_organising)
+        if year is None or y == year:
+            out.append(balance)
     return out
 
 
@@ -284,8 +313,13 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
         actor = load_actor(session, username)
         require_any_role(actor, FUND_ROLES, "Xem tiền thưởng theo quyết định")
         query = (
-            select(m.Decision, m.DecisionItem)
+            select(m.Decision, m.DecisionItem, m.Annulment)
             .join(m.DecisionItem, m.DecisionItem.decision_id == m.Decision.id)
+            .outerjoin(
+                m.Annulment,
+                (m.Annulment.nomination_id == m.DecisionItem.nomination_id)
+                & (m.Annulment.decision_id == m.DecisionItem.decision_id),
+            )
             .where(
                 m.Decision.status == DecisionStatus.ISSUED.value,
                 m.Decision.province_id == ctx.policy.province,
@@ -318,9 +352,16 @@ def awards_money(ctx: Context, username: str, year: int | None = None) -> list[A
                 amount=i.reward_amount,
                 paid=paid[i.id],
                 recovered=recovered[i.id],
+                annulled_by=_annulled_text(a),
             )
-            for d, i in session.execute(query).all()
+            for d, i, a in session.execute(query).all()
         ]
+
+
+def _annulled_text(annulment: m.Annulment | None) -> str | None:
+    if annulment is None:
+        return None
+    return f"Quyết định số {annulment.act_number} ngày {annulment.act_date:%d/%m/%Y}"
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -519,6 +560,16 @@ def record_payment(
             raise InputRejected(
                 f"Ngày chứng từ {voucher.dated:%d/%m/%Y} trước ngày quyết định {decision.decision_date:%d/%m/%Y}."
             )
+        annulled = session.scalar(
+            select(m.Annulment).where(
+                m.Annulment.nomination_id == item.nomination_id, m.Annulment.decision_id == decision.id
+            )
+        )
+        if annulled is not None:
+            raise InputRejected(
+                f"Khen thưởng của {item.nominee_name} đã bị hủy bỏ bằng {_annulled_text(annulled)} "
+                "(Điều 56 Nghị định 152/2025/NĐ-CP): không chi thưởng."
+            )
         paid, _recovered = _item_money(session, ctx.policy.province, item.id)
         owed = item.reward_amount - paid
         if amt > owed:
@@ -711,10 +762,16 @@ def reverse_entry(
         if already:
             raise InputRejected(f"Bút toán {entry_id} đã được đảo.")
         if target.kind in (FundEntryKind.INCOME.value, FundEntryKind.RECOVERY.value):
-            fund = _available(session, ctx, target.year, target.source)
-            if target.amount > fund.total:
+            # The money left that year is carried into every later one: none of them may go below zero.
+            later = [
+                b
+                for b in _balances(session, ctx.policy.province)
+                if b.source == target.source and b.year >= target.year
+            ]
+            short = next((b for b in later if target.amount > b.total), None)
+            if short is not None:
                 raise InputRejected(
-                    f"Đảo bút toán {entry_id} ({target.amount:,} đ) làm quỹ năm {target.year} âm (còn {fund.total:,} đ): "
+                    f"Đảo bút toán {entry_id} ({target.amount:,} đ) làm quỹ năm {short.year} âm (còn {short.total:,} đ): "
                     "đảo các khoản chi trước.".replace(",", ".")
                 )
         entry = _append(
