@@ -28,6 +28,7 @@ from thidua_workflow.services import (
     clearances,
     council,
     decisions,
+    movements,
     national,
     nominations,
     paperwork,
@@ -356,6 +357,14 @@ def test_the_2025_scenario_posts_asks_proposes_and_annuls(scenario_2025: tuple[C
     page = browser.get(f"/decisions/{decision.id}").text
     assert "Đã hủy bỏ toàn bộ" in page or "Đã hủy bỏ một phần" in page
     assert 'class="annulled"' in page and "412/QĐ-UBND" in page
+    # A movement's public results never list an annulled award (filed under a movement's name here).
+    with ctx.uow() as uow:
+        row = uow.session.get(m.Nomination, annulled.nomination_id)
+        assert row is not None
+        row.movement = "Phong trào thi đua yêu nước năm 2019"
+        uow.commit()
+    listed = movements.movement_results(ctx, "thi-dua-yeu-nuoc-2019")
+    assert listed and annulled.nominee_name not in [r["name"] for r in listed]
 
 
 def test_annulment_refusals_write_nothing(scenario_2025: tuple[Context, list[str]]) -> None:

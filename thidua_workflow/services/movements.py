@@ -486,7 +486,7 @@ def document_file(ctx: Context, movement_ref: int | str, sha256: str) -> tuple[s
 def movement_results(ctx: Context, ref: int | str) -> list[dict[str, Any]]:
     """The awardees of issued decisions that came out of the movement: nominations reviewed in one of
     its rounds, or filed under its name (the nomination's 'phong trào'). Only what an issued decision
-    publishes: name, award, decision number and date, unit."""
+    publishes: name, award, decision number and date, unit; never an award annulled since."""
     with ctx.reader() as uow:
         session = uow.session
         row = _movement(session, ref)
@@ -498,6 +498,8 @@ def movement_results(ctx: Context, ref: int | str) -> list[dict[str, Any]]:
             .where(
                 m.Decision.status == DecisionStatus.ISSUED.value,
                 or_(m.Nomination.round_id.in_(rounds), m.Nomination.movement == row.name),
+                # an award annulled since (NĐ 152/2025 Điều 56) is no longer one to publish
+                m.Nomination.id.not_in(select(m.Annulment.nomination_id)),
             )
             .order_by(m.Decision.decision_date, m.Decision.id, m.DecisionItem.ordinal)
         )
