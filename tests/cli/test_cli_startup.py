@@ -180,3 +180,12 @@ def test_policy_show_reads_the_province_without_the_services(
     assert codes == [0]
     assert loaded(modules, HEAVY) == []
     assert "thidua_workflow.domain.policy" in modules
+    # No other group's module, and not the nomination models that the rules check but the policy does not.
+    assert {m for m in modules if m.startswith("thidua_workflow.cli.")} <= {
+        "thidua_workflow.cli._console",
+        "thidua_workflow.cli._context",
+        "thidua_workflow.cli._lazy",
+        "thidua_workflow.cli._options",
+        "thidua_workflow.cli.policy",
+    }
+    assert loaded(modules, ("thidua_workflow.domain.schemas", "thidua_workflow.domain.movements")) == []
