@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from thidua_workflow.cli._console import warn
-
 if TYPE_CHECKING:
     from thidua_workflow.services.context import Context
     from thidua_workflow.settings import Settings
@@ -41,6 +39,7 @@ def open_context(current: Settings, *, migrate: bool = True, dispatch: bool = Tr
     """Open the database and assemble the services' context. With ``dispatch``, the stages that follow
     an action run as ``THIDUA_DISPATCH`` says (inline, or as Prefect flow runs); without, the command
     only reads or migrates and never dispatches."""
+    from thidua_workflow.cli._console import warn
     from thidua_workflow.services.context import Dispatcher, bootstrap
 
     chosen: Dispatcher | None = None

@@ -25,13 +25,13 @@ app = typer.Typer(help="Chính sách của tỉnh theo từng giai đoạn.", no
 @handled
 def policy_show(as_json: JsonFlag = False) -> None:
     """Các giá trị của chính sách theo giai đoạn, mỗi giá trị với nguồn và mức xác nhận."""
-    policy = current_policy(settings())
+    current = settings()
+    policy = current_policy(current)
     if as_json:
         emit(policy.model_dump(mode="json"))
         return
     from thidua_workflow.policy_report import render_policy
 
-    current = settings()
     out.print(render_policy(policy, current.make_clock().today()))
 
 

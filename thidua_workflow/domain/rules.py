@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from thidua_workflow.domain.enums import (
     CommendationType,
@@ -27,8 +27,10 @@ from thidua_workflow.domain.enums import (
     Title,
 )
 from thidua_workflow.domain.policy import AwardForm, Policy, PolicyPeriod, RuleSetting
-from thidua_workflow.domain.schemas import Initiative, NominationIn
 from thidua_workflow.errors import ConfigurationError
+
+if TYPE_CHECKING:  # annotations only: `policy show` checks a policy without building the input models
+    from thidua_workflow.domain.schemas import Initiative, NominationIn
 
 Basis = Literal["declared", "database", "both"]
 Outcome = Literal["passed", "failed", "pending", "judgement"]
