@@ -327,3 +327,11 @@ def test_policy_show_warns_of_the_lapse_in_the_window(
     late = runner.invoke(app, ["--as-of", "2027-01-10", "policy", "show"])
     assert late.exit_code == 0
     assert late.output.startswith("CẢNH BÁO: Giai đoạn 'nd-152-2025'") and "còn 50 ngày" in late.output
+
+
+def test_a_bad_as_of_date_is_a_clear_error_not_a_traceback() -> None:
+    for bad in ("bad", "2020-13-01", "07/12/2020"):
+        result = runner.invoke(app, ["--as-of", bad, "policy", "show"])
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.split())
+        assert "--as-of" in said and "YYYY-MM-DD" in said and "Traceback" not in said, said

@@ -83,7 +83,13 @@ def main_options(
         typer.Option("--as-of", help="Chạy như thể hôm nay là ngày này (YYYY-MM-DD), để diễn lại một kỳ cũ."),
     ] = None,
 ) -> None:
-    STATE.as_of = date.fromisoformat(as_of) if as_of else None
+    try:
+        STATE.as_of = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{as_of}' không phải một ngày theo dạng năm-tháng-ngày (YYYY-MM-DD), ví dụ 2020-12-07.",
+            param_hint="--as-of",
+        ) from None
 
 
 def main() -> None:
