@@ -32,7 +32,12 @@ def paid_then_annulled(qb: Context, clock: FixedClock) -> tuple[int, int, int]:
     clock.set(date(2020, 2, 3))
     owed = fund.awards_money(qb, STAFF)[0]
     fund.record_income(
-        qb, STAFF, year=2020, source="ngan_sach", amount=50_000_000, voucher=Voucher("QĐ-1", date(2020, 1, 10))
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=50_000_000,
+        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
     )
     fund.record_payment(
         qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 2, 3))

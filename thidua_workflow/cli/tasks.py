@@ -79,12 +79,16 @@ def tasks_act(
     ] = None,
     dated: Annotated[
         str | None,
-        typer.Option("--date", help="Ngày quyết định (register), ngày thu hồi và phiếu thu (recovered): YYYY-MM-DD."),
+        typer.Option(
+            "--date", help="Ngày quyết định (register), ngày thu hồi và phiếu thu (recovered): YYYY-MM-DD."
+        ),
     ] = None,
     proposal: ProposalOpt = None,
     voucher: Annotated[
         str | None,
-        typer.Option(help="Số phiếu thu (số chứng từ) khi quỹ thi đua, khen thưởng đã chi tiền thưởng (recovered)."),
+        typer.Option(
+            help="Số phiếu thu (số chứng từ) khi quỹ thi đua, khen thưởng đã chi tiền thưởng (recovered)."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -413,7 +413,9 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
         if detail.current_checks is not None
         else (detail.dossiers[-1].checks if detail.dossiers else []),
         judgement_rules=judgement_rules(detail.current_checks or []),
-        annulment=_annulment(ctx, nomination_id) if any(t.kind == TaskKind.RECOVER.value for t in mine) else None,
+        annulment=_annulment(ctx, nomination_id)
+        if any(t.kind == TaskKind.RECOVER.value for t in mine)
+        else None,
     )
 
 
