@@ -326,11 +326,8 @@ MENU: tuple[tuple[str | None, tuple[tuple[str, str, frozenset[Role] | None], ...
     (
         "Báo cáo & quỹ",
         (
-            (
-                "/dashboard",
-                "Bảng theo dõi",
-                PROVINCE_ROLES,
-            ),  # issue 22: the Ban's and the Chairman's office's
+            # issue 22: the Ban's and the Chairman's office's dashboard
+            ("/dashboard", "Bảng theo dõi", PROVINCE_ROLES),
             ("/reports", "Báo cáo thống kê", _BAN),
             ("/fund", "Quỹ thi đua", _BAN),
         ),
