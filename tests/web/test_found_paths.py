@@ -90,7 +90,7 @@ def test_an_unknown_address_answers_a_browser_with_the_vietnamese_page(
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "Không tìm thấy trang" in response.text and 'href="/"' in response.text
-    assert "detail" not in response.text and "Not Found" not in response.text
+    assert '"detail"' not in response.text and "Not Found" not in response.text
     wrong_method = browser.client.put("/login")
     assert wrong_method.status_code == 405 and "Thao tác này không dùng được" in wrong_method.text
 

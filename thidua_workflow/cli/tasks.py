@@ -78,9 +78,18 @@ def tasks_act(
         int | None, typer.Option(help="Số quyết định theo sổ đăng ký văn bản (register).")
     ] = None,
     dated: Annotated[
-        str | None, typer.Option("--date", help="Ngày quyết định YYYY-MM-DD (register).")
+        str | None,
+        typer.Option(
+            "--date", help="Ngày quyết định (register), ngày thu hồi và phiếu thu (recovered): YYYY-MM-DD."
+        ),
     ] = None,
     proposal: ProposalOpt = None,
+    voucher: Annotated[
+        str | None,
+        typer.Option(
+            help="Số phiếu thu (số chứng từ) khi quỹ thi đua, khen thưởng đã chi tiền thưởng (recovered)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Xử lý một việc; mỗi loại việc dùng các tùy chọn của nó."""
@@ -108,6 +117,7 @@ def tasks_act(
         number=number,
         dated=date.fromisoformat(dated) if dated else None,
         proposal_ref=proposal,
+        voucher=voucher,
     )
     with context() as ctx:
         result = task_service.act(ctx, actor, task_id, decision, payload)

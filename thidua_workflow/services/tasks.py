@@ -110,6 +110,8 @@ class Payload:
     number: int | None = None
     dated: date | None = None
     proposal_ref: str | None = None
+    # A recovery's receipt number (số chứng từ, phiếu thu), dated ``dated``: needed when the fund paid the award
+    voucher: str | None = None
     expected_version: int | None = None
     secret: SigningSecret | None = field(default=None, repr=False)  # a signer's PIN or approval, never kept
 
@@ -644,7 +646,12 @@ def _recover_task(
     nomination_id = subject[0]
     assert nomination_id is not None
     view = annulments.record_recovery(
-        ctx, username, nomination_id, recovered_on=p.dated or ctx.clock.today(), note=p.comment
+        ctx,
+        username,
+        nomination_id,
+        recovered_on=p.dated or ctx.clock.today(),
+        note=p.comment,
+        voucher=p.voucher,
     )
     return f"hồ sơ số {nomination_id}: đã thu hồi {view.recover_amount:,} đồng".replace(",", ".")
 

@@ -143,6 +143,8 @@ class ActIn(BaseModel):
     number: int | None = Field(default=None, ge=1, le=1_000_000)
     dated: date | None = None
     proposal_ref: str | None = Field(default=None, max_length=300)
+    # 'recovered': the receipt's number (số chứng từ) when the fund paid the award; dated by `dated`
+    voucher: str | None = Field(default=None, max_length=100)
     expected_version: int | None = None
     # 'sign' by a signer with their own key: the token's PIN, or the remote account's password and
     # one-time code; used for that signature, never kept
@@ -260,6 +262,7 @@ def act(request: Request, task_id: RowId, body: ActIn, username: User) -> ActOut
         number=body.number,
         dated=body.dated,
         proposal_ref=body.proposal_ref,
+        voucher=body.voucher,
         expected_version=body.expected_version,
         secret=SigningSecret(
             pin=body.pin.get_secret_value() if body.pin else None,

@@ -12,6 +12,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -271,7 +272,12 @@ def create_app(ctx: Context) -> FastAPI:
     async def _malformed(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
             return JSONResponse(
-                {"error": "InputRejected", "message": "Yêu cầu không hợp lệ.", "detail": exc.errors()},
+                # jsonable: a body that is no JSON at all (a form) is echoed back as bytes, which json cannot write
+                {
+                    "error": "InputRejected",
+                    "message": "Yêu cầu không hợp lệ.",
+                    "detail": jsonable_encoder(exc.errors()),
+                },
                 status_code=422,
             )
         return render(

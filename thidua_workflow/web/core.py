@@ -215,7 +215,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
         template,
         {
             "actor": actor,
-            "nav": navigation(actor),
+            "nav": navigation(actor, request.url.path),
             "csrf": csrf_token(request),
             "messages": messages,
             "today": ctx.clock.today(),
@@ -271,41 +271,122 @@ def award_names(ctx: Context) -> dict[str, str]:
 class NavItem:
     url: str
     label: str
+    current: str | None = None  # aria-current: "page" on this very page, "true" on a page under it
 
 
-def navigation(actor: Actor | None) -> list[NavItem]:
-    items = []
-    if actor is not None:
-        items.append(NavItem("/", "Việc cần xử lý"))
-        items.append(NavItem("/nominations", "Hồ sơ đề nghị"))
-        items.append(NavItem("/movements", "Phong trào thi đua"))  # issue 20a
-        roles = {g.role for g in actor.grants}
-        if roles & {Role.BLOC_REPRESENTATIVE, Role.APPRAISER, Role.OPERATOR}:
-            items.append(NavItem("/rounds", "Bình xét khối"))
-        if roles & {Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.APPRAISER, Role.OPERATOR}:
-            items.append(NavItem("/sessions", "Phiên họp Hội đồng"))
-        if roles & {
-            Role.DECISION_SIGNER,
-            Role.REGISTRAR,
-            Role.COUNCIL_SECRETARY,
-            Role.APPRAISER,
-            Role.OPERATOR,
-        }:
-            items.append(NavItem("/decisions", "Quyết định"))
-        if roles & PROVINCE_ROLES:  # issue 22: the Ban's and the Chairman's office's dashboard
-            items.append(NavItem("/dashboard", "Bảng theo dõi"))
-        if roles & {Role.APPRAISER, Role.COUNCIL_SECRETARY}:  # issue 20b: authz.STATISTICS/FUND_ROLES
-            items.append(NavItem("/reports", "Báo cáo thống kê"))
-            items.append(NavItem("/fund", "Quỹ thi đua"))
-        if Role.OPERATOR in roles:
-            items.append(NavItem("/accounts", "Tài khoản người dùng"))
-        # --- NĐ 152/2025 steps (issue 19) ---
-        if roles & {Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.REGISTRAR, Role.OPERATOR}:
-            items.append(NavItem("/nd152", "Thủ tục NĐ 152"))
-    items.append(NavItem("/tra-cuu", "Tra cứu khen thưởng"))
-    items.append(NavItem("/cong-khai", "Công khai danh sách"))
-    items.append(NavItem("/verify", "Xác thực bằng khen"))
-    return items
+@dataclass(frozen=True)
+class NavGroup:
+    """Pages a person opens now and then, behind one labelled disclosure (``<details>``: no script needed)."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def current(self) -> bool:
+        return any(item.current for item in self.items)
+
+
+NavEntry = NavItem | NavGroup
+_DECISION_ROLES = frozenset(
+    {Role.DECISION_SIGNER, Role.REGISTRAR, Role.COUNCIL_SECRETARY, Role.APPRAISER, Role.OPERATOR}
+)
+_BAN = frozenset({Role.APPRAISER, Role.COUNCIL_SECRETARY})  # issue 20b: authz.STATISTICS/FUND_ROLES
+# The menu of a signed-in person: (group, its pages); a page is (url, label, the roles that see it, None for
+# everyone). The first, unlabelled, group is the everyday pages, shown as links of their own.
+MENU: tuple[tuple[str | None, tuple[tuple[str, str, frozenset[Role] | None], ...]], ...] = (
+    (None, (("/", "Việc cần xử lý", None), ("/nominations", "Hồ sơ đề nghị", None))),
+    (
+        "Năm thi đua",
+        (
+            ("/movements", "Phong trào thi đua", None),  # issue 20a: movements, registrations, pledges
+            (
+                "/rounds",
+                "Bình xét khối",
+                frozenset({Role.BLOC_REPRESENTATIVE, Role.APPRAISER, Role.OPERATOR}),
+            ),
+        ),
+    ),
+    (
+        "Hội đồng & quyết định",
+        (
+            (
+                "/sessions",
+                "Phiên họp Hội đồng",
+                frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.APPRAISER, Role.OPERATOR}),
+            ),
+            ("/decisions", "Quyết định", _DECISION_ROLES),
+            # NĐ 152/2025 steps (issue 19)
+            (
+                "/nd152",
+                "Thủ tục NĐ 152",
+                frozenset({Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.REGISTRAR, Role.OPERATOR}),
+            ),
+        ),
+    ),
+    (
+        "Báo cáo & quỹ",
+        (
+            # issue 22: the Ban's and the Chairman's office's dashboard
+            ("/dashboard", "Bảng theo dõi", PROVINCE_ROLES),
+            ("/reports", "Báo cáo thống kê", _BAN),
+            ("/fund", "Quỹ thi đua", _BAN),
+        ),
+    ),
+    (
+        "Quản trị",
+        (
+            ("/accounts", "Tài khoản người dùng", frozenset({Role.OPERATOR})),
+            ("/tasks/reassign", "Giao lại việc", frozenset({Role.OPERATOR})),
+        ),
+    ),
+)
+# A person with this many pages of their own or fewer (a unit's clerk, a bloc's chair, a council member) sees
+# them all as links: a group would only hide their everyday work (the bloc chair's rounds) behind a click.
+FLAT_UP_TO = 5
+PUBLIC_PAGES = (
+    ("/tra-cuu", "Tra cứu khen thưởng"),
+    ("/cong-khai", "Công khai danh sách"),
+    ("/verify", "Xác thực bằng khen"),
+)
+
+
+def _current(url: str, path: str) -> str | None:
+    """How the page at ``path`` stands to a menu link: the page itself, a page under it, or neither."""
+    if path == url:
+        return "page"
+    if url != "/" and path.startswith(url + "/"):
+        return "true"
+    return None
+
+
+def navigation(actor: Actor | None, path: str = "") -> list[NavEntry]:
+    """The top bar: the everyday pages as links, the rest in a few labelled groups, each page shown only to
+    the roles its page lets in (a group left with one page is shown as that page's link, and a person with
+    few pages sees no groups); the public pages last, as links of their own for a visitor not signed in."""
+    public = [NavItem(url, label, _current(url, path)) for url, label in PUBLIC_PAGES]
+    if actor is None:
+        return list(public)
+    roles = {g.role for g in actor.grants}
+    grouped = [
+        (
+            group,
+            [
+                NavItem(url, label, _current(url, path))
+                for url, label, who in pages
+                if who is None or roles & who
+            ],
+        )
+        for group, pages in MENU
+    ]
+    flat = sum(len(shown) for _, shown in grouped) <= FLAT_UP_TO
+    entries: list[NavEntry] = []
+    for group, shown in grouped:
+        if group is None or flat or len(shown) == 1:
+            entries.extend(shown)
+        elif shown:
+            entries.append(NavGroup(group, tuple(shown)))
+    entries.append(NavGroup("Tra cứu", tuple(public)))
+    return entries
 
 
 # --- what templates show ------------------------------------------------------------------------

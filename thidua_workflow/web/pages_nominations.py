@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Annotated, Any
 
 import yaml
@@ -16,10 +17,11 @@ from thidua_workflow.domain.enums import NominationStatus, Role, TaskKind
 from thidua_workflow.domain.text import collation_key, matches
 from thidua_workflow.domain.vocabulary import rule_name
 from thidua_workflow.errors import InputRejected, ThiduaError, ValidationFailed
-from thidua_workflow.services import directory, queries, signers
+from thidua_workflow.services import annulments, directory, queries, signers
 from thidua_workflow.services import findings as finding_service
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services import tasks as task_service
+from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import MappingSource
 from thidua_workflow.web.core import (
     RowId,
@@ -411,7 +413,15 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
         if detail.current_checks is not None
         else (detail.dossiers[-1].checks if detail.dossiers else []),
         judgement_rules=judgement_rules(detail.current_checks or []),
+        annulment=_annulment(ctx, nomination_id)
+        if any(t.kind == TaskKind.RECOVER.value for t in mine)
+        else None,
     )
+
+
+def _annulment(ctx: Context, nomination_id: int) -> annulments.AnnulmentView | None:
+    """The annulment a recovery task is about: what is to be given back, and by when."""
+    return next((a for a in annulments.list_annulments(ctx) if a.nomination_id == nomination_id), None)
 
 
 def judgement_rules(checks: list[dict[str, Any]]) -> list[str]:
@@ -459,6 +469,26 @@ def _decide_task(request: Request, nomination_id: int, actor: Actor, form: FormD
 def _version(form: FormData) -> int | None:
     text = field(form, "version")
     return int(text) if text and text.isdigit() else None
+
+
+@router.post("/nominations/{nomination_id}/recovered")
+def recovered(request: Request, nomination_id: RowId, actor: User, form: Form) -> Response:
+    """The recovery task after an annulment (Điều 58 k2b), done from the inbox: the day the items and money
+    came back and, when the reward fund paid the award, the receipt's number, as on the NĐ 152 page."""
+    recovered_on = date_field(form, "recovered_on", label="Ngày thu hồi (ngày phiếu thu)")
+    result = task_service.act_on_nomination(
+        context(request),
+        actor.username,
+        nomination_id,
+        "recovered",
+        task_service.Payload(
+            comment=field(form, "note"),
+            dated=date.fromisoformat(recovered_on) if recovered_on else None,
+            voucher=field(form, "voucher"),
+            expected_version=_version(form),
+        ),
+    )
+    return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
 
 
 @router.post("/nominations/{nomination_id}/late")
