@@ -450,3 +450,40 @@ def test_reversing_an_earlier_years_income_may_not_leave_a_later_year_below_zero
     with pytest.raises(InputRejected, match="làm quỹ năm 2021 âm"):
         fund.reverse_entry(qb, STAFF, income.id, reason="Nhập nhầm nguồn")
     assert row_counts(qb) == before
+
+
+def test_an_amount_too_large_for_the_ledger_is_refused_by_name_and_stores_nothing(
+    qb: Context, clock: FixedClock
+) -> None:
+    """Twenty nines typed into 'Số tiền' once gave a server error: the ledger's integer column overflowed."""
+    clock.set(date(2020, 2, 3))
+    before = row_counts(qb)
+    for amount in (10**20, fund.MAX_AMOUNT + 1):
+        with pytest.raises(InputRejected, match=r"Số tiền .* tối đa 2\.147\.483\.647 đồng"):
+            fund.record_income(
+                qb,
+                STAFF,
+                year=2020,
+                source="ngan_sach",
+                amount=amount,
+                voucher=Voucher("PT-9", date(2020, 1, 5)),
+            )
+        with pytest.raises(InputRejected, match="Số tiền"):
+            fund.record_organising(
+                qb,
+                STAFF,
+                source="ngan_sach",
+                amount=amount,
+                voucher=Voucher("PC-9", date(2020, 1, 5)),
+                note="x",
+            )
+    assert row_counts(qb) == before
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=fund.MAX_AMOUNT,
+        voucher=Voucher("PT-9", date(2020, 1, 5)),
+    )
+    assert [e.amount for e in fund.ledger(qb, STAFF, 2020)] == [fund.MAX_AMOUNT]

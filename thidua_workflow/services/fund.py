@@ -418,9 +418,19 @@ def _source(value: str) -> str:
         raise InputRejected(f"Nguồn quỹ '{value}' không có (có: {known}).") from None
 
 
+MAX_AMOUNT = 2_147_483_647
+"""The largest amount one ledger line can hold: ``fund_entries.amount`` is a 32-bit integer on PostgreSQL.
+A larger sum (a slip of the finger, or an allocation above it) is refused by name instead of failing in
+the database; an allocation that large is recorded as several lines until the column is widened."""
+
+
 def _amount(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InputRejected(f"Số tiền phải là số nguyên dương (đồng), không phải '{value}'.")
+    if value > MAX_AMOUNT:
+        raise InputRejected(
+            f"Số tiền {value:,} đ quá lớn: mỗi bút toán tối đa {MAX_AMOUNT:,} đồng.".replace(",", ".")
+        )
     return value
 
 
