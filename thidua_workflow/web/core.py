@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 from urllib.parse import quote
 
 from fastapi import Path as PathParam
@@ -120,6 +120,14 @@ async def checked_form(request: Request) -> FormData:
             "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại."
         )
     return form
+
+
+def is_number(text: str | None) -> TypeGuard[str]:
+    """Whether ``text`` is a whole number written with the digits 0–9.
+
+    ``str.isdigit`` alone also says yes to '²', '٣' or a full-width '１': ``int`` refuses the first (a page
+    answered with a server error) and quietly reads the others, which no form asks for."""
+    return text is not None and text.isascii() and text.isdigit()
 
 
 def field(form: FormData, name: str, *, required: bool = False, label: str | None = None) -> str | None:

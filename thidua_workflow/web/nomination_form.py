@@ -21,7 +21,7 @@ from thidua_workflow.domain.enums import (
 )
 from thidua_workflow.domain.vocabulary import field_label, rule_name
 from thidua_workflow.errors import InputRejected, Problem
-from thidua_workflow.web.core import date_field, field, uploads
+from thidua_workflow.web.core import date_field, field, is_number, uploads
 
 TITLE_ROWS = 3
 INITIATIVE_ROWS = 2
@@ -151,7 +151,7 @@ def _declared(form: FormData) -> dict[str, Any]:
     if discipline:
         members_in = declared.setdefault("members", {})
         members_in["discipline"] = discipline
-        members_in["disciplined"] = sum(int(v) for v in discipline.values() if str(v).isdigit())
+        members_in["disciplined"] = sum(int(v) for v in discipline.values() if is_number(str(v)))
     if outstanding := field(form, "outstanding"):
         declared["outstanding"] = outstanding
     return declared

@@ -25,6 +25,7 @@ from thidua_workflow.web.core import (
     date_field,
     download,
     field,
+    is_number,
     page_user,
     render,
 )
@@ -114,7 +115,7 @@ def decision_act(request: Request, decision_id: RowId, actor: User, form: Form) 
     payload = task_service.Payload(comment=field(form, "comment"))
     number = field(form, "number")
     if number is not None:
-        if not number.isdigit():
+        if not is_number(number):
             raise InputRejected(f"Số quyết định '{number}' phải là số nguyên theo sổ đăng ký văn bản.")
         payload.number = int(number)
     if decision == "sign":

@@ -35,6 +35,7 @@ from thidua_workflow.web.core import (
     field,
     flash,
     ids_in,
+    is_number,
     page_user,
     render,
     uploads,
@@ -191,7 +192,7 @@ def nomination_list(
 ) -> Response:
     """The nominations a person may see, a page at a time, sorted by a column; Excel holds the whole list."""
     ctx = context(request)
-    year_number = int(year) if year and year.isdigit() else None
+    year_number = int(year) if is_number(year) else None
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
     # The filters offer names; a code that names nothing (an old link) filters nothing.
     # Only the units whose dossiers this person may see: a clerk is not shown the others.
@@ -468,7 +469,7 @@ def _decide_task(request: Request, nomination_id: int, actor: Actor, form: FormD
 
 def _version(form: FormData) -> int | None:
     text = field(form, "version")
-    return int(text) if text and text.isdigit() else None
+    return int(text) if is_number(text) else None
 
 
 @router.post("/nominations/{nomination_id}/recovered")

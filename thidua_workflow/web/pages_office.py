@@ -29,6 +29,7 @@ from thidua_workflow.web.core import (
     field,
     flash,
     ids_in,
+    is_number,
     page_user,
     render,
     uploads,
@@ -48,8 +49,8 @@ def _filters(
     request: Request, year: str | None, unit: str | None, award: str | None, weeks: str | None
 ) -> dashboard.Filters:
     today = context(request).clock.today()
-    chosen_year = int(year) if year and year.isdigit() and 1945 <= int(year) <= 2100 else today.year - 1
-    span = int(weeks) if weeks and weeks.isdigit() and 4 <= int(weeks) <= 52 else 12
+    chosen_year = int(year) if is_number(year) and 1945 <= int(year) <= 2100 else today.year - 1
+    span = int(weeks) if is_number(weeks) and 4 <= int(weeks) <= 52 else 12
     return dashboard.Filters(year=chosen_year, unit=unit or None, award=award or None, weeks=span)
 
 
@@ -167,7 +168,7 @@ def delegation_revoke(request: Request, delegation_id: RowId, actor: User, form:
         actor.username,
         delegation_id,
         field(form, "reason") or "",
-        expected_version=int(version) if version and version.isdigit() else None,
+        expected_version=int(version) if is_number(version) else None,
     )
     return back(request, "/delegations", f"Đã thu hồi ủy quyền số {delegation_id}.")
 

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from thidua_workflow.services import certificates, lookup
-from thidua_workflow.web.core import checked_form, context, render
+from thidua_workflow.web.core import checked_form, context, is_number, render
 
 router = APIRouter()
 
@@ -60,8 +60,15 @@ async def verify_pdf(request: Request) -> Response:
 
 @router.get("/tra-cuu", response_class=HTMLResponse)
 def look_up(request: Request, name: str = "", unit: str = "", year: str = "") -> Response:
-    year_number = int(year) if year.strip().isdigit() else None
-    searched = bool(name.strip() or unit.strip() or year_number)
+    typed_year = year.strip()
+    year_number = int(typed_year) if is_number(typed_year) else None
+    # A year that is not one is said, not dropped: the search would otherwise list every year unasked.
+    year_problem = (
+        f"Năm: '{typed_year[:20]}' không phải năm; hãy gõ năm chỉ gồm chữ số, ví dụ 2020."
+        if typed_year and year_number is None
+        else None
+    )
+    searched = bool(name.strip() or unit.strip() or year_number) and year_problem is None
     found = (
         lookup.search_awardees(context(request), name=name, unit=unit, year=year_number)
         if searched
@@ -75,5 +82,6 @@ def look_up(request: Request, name: str = "", unit: str = "", year: str = "") ->
         name=name,
         unit=unit,
         year=year,
+        year_problem=year_problem,
         searched=searched,
     )

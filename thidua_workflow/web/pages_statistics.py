@@ -25,6 +25,7 @@ from thidua_workflow.web.core import (
     date_field,
     download,
     field,
+    is_number,
     page_user,
     render,
     uploads,
@@ -46,8 +47,10 @@ def _int(form: FormData, name: str, label: str, *, required: bool = True) -> int
     if text is None:
         return None
     cleaned = text.replace(".", "").replace(" ", "")
-    if not cleaned.isdigit():
-        raise InputRejected(f"{label}: '{text}' không phải số nguyên.")
+    if not is_number(cleaned):
+        raise InputRejected(
+            f"{label}: '{text}' không phải số nguyên không âm; hãy gõ chỉ gồm chữ số, ví dụ 1.500.000."
+        )
     return int(cleaned)
 
 
@@ -77,7 +80,7 @@ def report_list(
 
 
 def _report_key(key: str) -> str:
-    if not (len(key) == 4 and key.isdigit()):
+    if not (len(key) == 4 and is_number(key)):
         raise InputRejected(f"Mã biểu '{key}' không hợp lệ (ví dụ 0603).")
     return key
 
@@ -109,7 +112,7 @@ def report_enter(request: Request, year: int, key: str, actor: User, form: Form)
             if value:
                 figures.setdefault(row.code or "", {})[column.key] = value
     version_text = field(form, "version")
-    version = int(version_text) if version_text and version_text.isdigit() else None
+    version = int(version_text) if is_number(version_text) else None
     new = statistics.enter_figures(ctx, actor.username, year, key, figures, expected_version=version)
     return back(
         request,
@@ -168,7 +171,7 @@ def _voucher(request: Request, form: FormData) -> fund.Voucher:
 
 def _version(form: FormData) -> int | None:
     text = field(form, "version")
-    return int(text) if text and text.isdigit() else None
+    return int(text) if is_number(text) else None
 
 
 @router.post("/fund/income")

@@ -24,6 +24,7 @@ from thidua_workflow.web.core import (
     date_field,
     download,
     field,
+    is_number,
     page_user,
     render,
     uploads,
@@ -39,7 +40,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _id(form: FormData, name: str, label: str) -> int:
     text = field(form, name, required=True, label=label) or ""
-    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+    if not is_number(text) or not 1 <= int(text) <= 2**31 - 1:
         raise InputRejected(f"'{label}': '{text}' không phải số hợp lệ.")
     return int(text)
 
@@ -56,7 +57,7 @@ def _ids(form: FormData, name: str, label: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit():
+        if not is_number(part):
             raise InputRejected(f"'{label}': '{part}' không phải số hồ sơ.")
         found.append(int(part))
     return found
@@ -140,7 +141,7 @@ def hub_answer(request: Request, comment_id: RowId, actor: User, form: Form) -> 
         actor.username,
         comment_id,
         field(form, "answer", required=True, label="Trả lời") or "",
-        expected_version=int(version) if version and version.isdigit() else None,
+        expected_version=int(version) if is_number(version) else None,
     )
     return back(request, HUB, f"Đã trả lời ý kiến số {view.id}.")
 
@@ -180,7 +181,7 @@ def hub_reply(request: Request, request_id: RowId, actor: User, form: Form) -> R
         text=field(form, "text"),
         reply_ref=field(form, "reply_ref"),
         document=document,
-        expected_version=int(version) if version and version.isdigit() else None,
+        expected_version=int(version) if is_number(version) else None,
     )
     return back(request, HUB, f"Hồ sơ số {view.nomination_id}: {view.body_label} — {view.status_label}.")
 

@@ -26,6 +26,7 @@ from thidua_workflow.web.core import (
     date_field,
     download,
     field,
+    is_number,
     page_user,
     render,
     uploads,
@@ -177,7 +178,7 @@ def movement_attach(request: Request, movement_id: RowId, actor: User, form: For
 @router.post("/movements/{movement_id}/reviews")
 def movement_review(request: Request, movement_id: RowId, actor: User, form: Form) -> Response:
     text = field(form, "round", required=True, label="Số vòng bình xét") or ""
-    if not text.isdigit():
+    if not is_number(text):
         raise InputRejected(f"Số vòng bình xét: '{text}' không phải số.")
     stage = _choice(
         mv.ReviewStage, field(form, "stage", required=True, label="Sơ kết / tổng kết"), "Sơ kết / tổng kết"
@@ -278,13 +279,13 @@ def pledge_draw_up(request: Request, actor: User, form: Form) -> Response:
         if not name:
             continue
         points = field(form, f"max_{i}") or ""
-        if not points.isdigit():
+        if not is_number(points):
             raise InputRejected(f"Dòng {i}: điểm chuẩn '{points}' không phải số nguyên dương.")
         criteria.append(
             {"code": field(form, f"code_{i}") or f"tieu_chi_{i}", "name": name, "max": int(points)}
         )
     year = field(form, "year", required=True, label="Năm") or ""
-    if not year.isdigit():
+    if not is_number(year):
         raise InputRejected(f"Năm: '{year}' không phải năm.")
     data = {"bloc": field(form, "bloc", required=True, label="Khối"), "year": int(year), "criteria": criteria}
     if title := field(form, "title"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from thidua_workflow.domain.text import group_digits
+from thidua_workflow.web.core import is_number
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_SIZE = 50
@@ -21,8 +22,8 @@ class Paging:
 
     @classmethod
     def read(cls, page: str | None, size: str | None) -> Paging:
-        number = min(int(page), MAX_PAGE) if page and page.isdigit() and int(page) >= 1 else 1
-        rows = int(size) if size and size.isdigit() and int(size) in PAGE_SIZES else DEFAULT_SIZE
+        number = min(int(page), MAX_PAGE) if is_number(page) and int(page) >= 1 else 1
+        rows = int(size) if is_number(size) and int(size) in PAGE_SIZES else DEFAULT_SIZE
         return cls(number, rows)
 
     @property

@@ -1,0 +1,65 @@
+"""Regressions for what a walk through the web app off the scripted path found (the Ban, the council, the
+Chairman's office, a visitor): each test failed before its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from tests.integration.helpers import row_counts
+from tests.web.conftest import Browser
+from thidua_workflow.clock import FixedClock
+from thidua_workflow.services.context import Context
+
+# '²' and '٣' are digits to str.isdigit; int() refuses the first, and the pages answered with a server error.
+ODD_DIGITS = ["²", "٣", "１"]
+
+
+@pytest.mark.parametrize("digit", ODD_DIGITS)
+def test_an_odd_digit_in_a_number_filter_is_no_server_error(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser], digit: str
+) -> None:
+    clock.set(date(2020, 12, 7))
+    visitor = app_client()
+    public = visitor.get(f"/tra-cuu?year={digit}&name=Hội")
+    assert public.status_code == 200, public.text
+    assert "Năm" in public.text and "chỉ gồm chữ số" in public.text  # the filter is named, not ignored
+    staff = app_client("cv.tdkt1")
+    for url in (
+        f"/?page={digit}",
+        f"/nominations?page={digit}",
+        f"/nominations?size={digit}",
+        f"/nominations?year={digit}",
+        f"/dashboard?year={digit}",
+        f"/dashboard?weeks={digit}",
+        f"/dashboard.xlsx?year={digit}",
+    ):
+        assert staff.get(url).status_code < 500, url
+
+
+@pytest.mark.parametrize("digit", ODD_DIGITS)
+def test_an_odd_digit_in_a_typed_figure_is_refused_by_its_cell_and_stores_nothing(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser], digit: str
+) -> None:
+    clock.set(date(2020, 12, 2))
+    ban = app_client("cv.tdkt1")
+    ban.get("/reports/2020/0702")
+    before = row_counts(qb)
+    refused = ban.post("/reports/2020/0702", {"version": "", "c_1_8": digit})
+    assert refused.status_code == 400, refused.text
+    assert "Dòng 1, cột 8" in refused.text and "chỉ gồm chữ số" in refused.text
+    ban.get("/fund?year=2020")
+    amount = ban.post(
+        "/fund/income",
+        {
+            "year": "2020",
+            "source": "ngan_sach",
+            "amount": f"5{digit}",
+            "voucher_number": "1",
+            "voucher_date": "10/01/2020",
+        },
+    )
+    assert amount.status_code == 400 and "Số tiền" in amount.text
+    assert row_counts(qb) == before
