@@ -335,3 +335,11 @@ def test_a_bad_as_of_date_is_a_clear_error_not_a_traceback() -> None:
         assert result.exit_code == 2, result.output
         said = " ".join(result.output.split())
         assert "--as-of" in said and "YYYY-MM-DD" in said and "Traceback" not in said, said
+
+
+def test_a_reason_keyed_by_an_odd_digit_is_a_usage_error_not_a_traceback(thidua: Any) -> None:
+    """'²' is a digit to str.isdigit but not to int(): `--reason ²=…` ended in a ValueError traceback."""
+    out = thidua(
+        "tasks", "act", "1", "--as", "cv.tdkt1", "--decision", "reject", "--reason", "²=Thiếu hồ sơ.", code=2
+    )
+    assert "Lý do phải có dạng SỐ=nội dung" in out and "Traceback" not in out

@@ -52,7 +52,7 @@ def parse_reasons(items: list[str] | None) -> dict[int, str] | None:
     reasons: dict[int, str] = {}
     for item in items:
         key, sep, text = item.partition("=")
-        if not sep or not key.strip().isdigit():
+        if not sep or not (key.strip().isascii() and key.strip().isdigit()):
             raise InputRejected(f"Lý do phải có dạng SỐ=nội dung, nhận được: '{item}'.")
         reasons[int(key)] = text
     return reasons
