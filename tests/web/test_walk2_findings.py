@@ -63,3 +63,24 @@ def test_an_odd_digit_in_a_typed_figure_is_refused_by_its_cell_and_stores_nothin
     )
     assert amount.status_code == 400 and "Số tiền" in amount.text
     assert row_counts(qb) == before
+
+
+def test_a_malformed_address_names_the_field_and_the_rule_in_vietnamese(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """'/fund?year=abc' or '/nominations/abc' said only 'Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.'"""
+    clock.set(date(2020, 12, 7))
+    ban = app_client("cv.tdkt1")
+    cases = {
+        "/fund?year=abc": ["Năm", "trong địa chỉ", "phải là số nguyên", "'abc'"],
+        "/reports?year=1800": ["Năm", "phải từ 1945 trở lên", "'1800'"],
+        "/fund?year=99999": ["Năm", "không được lớn hơn 2200"],
+        "/nominations/abc": ["Số hồ sơ", "trong đường dẫn", "phải là số nguyên"],
+        "/sessions/0": ["Số phiên họp", "phải từ 1 trở lên"],
+    }
+    for url, words in cases.items():
+        page = ban.get(url)
+        assert page.status_code == 400, url
+        for word in words:
+            assert word in page.text.replace("&#39;", "'"), (url, word)
+        assert "year" not in page.text.split("<main>")[-1] and "nomination_id" not in page.text

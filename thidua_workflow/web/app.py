@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -187,6 +188,68 @@ def http_status(exc: ThiduaError) -> int:
     return 400 if exc.exit_code == 2 else 500
 
 
+# What the address's or the form's fields are called on the pages, for a refusal that names them.
+FIELD_LABELS = {
+    "year": "Năm",
+    "page": "Trang",
+    "size": "Số dòng mỗi trang",
+    "limit": "Số dòng",
+    "offset": "Bỏ qua",
+    "comment_id": "Số ý kiến",
+    "decision_id": "Số quyết định",
+    "delegation_id": "Số ủy quyền",
+    "entity_id": "Số hồ sơ, vòng, phiên họp hoặc quyết định",
+    "entry_id": "Số bút toán",
+    "item_id": "Số dòng quyết định",
+    "movement_id": "Số phong trào",
+    "nomination_id": "Số hồ sơ",
+    "pledge_id": "Số bản đăng ký",
+    "posting_id": "Số đợt công khai",
+    "proposal_id": "Số tờ trình cấp Nhà nước",
+    "request_id": "Số văn bản xin ý kiến",
+    "round_id": "Số vòng bình xét",
+    "session_id": "Số phiên họp",
+    "subject_id": "Số phiên họp hoặc quyết định",
+    "task_id": "Số việc",
+    "token_id": "Số khóa truy cập",
+}
+PLACES = {"query": "trong địa chỉ", "path": "trong đường dẫn", "body": "trong biểu mẫu"}
+
+
+def malformed_problems(errors: Sequence[Any]) -> list[str]:
+    """Each field FastAPI refused, by its Vietnamese name, where it was and the rule it broke.
+
+    Without it the page said only that the address was not valid, and a person could not tell what to fix."""
+    problems = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        name = loc[-1] if loc else ""
+        label = FIELD_LABELS.get(name, name)
+        place = PLACES.get(loc[0], "") if loc else ""
+        limits = error.get("ctx") or {}
+        kind = str(error.get("type", ""))
+        if kind in {"int_parsing", "int_type", "int_from_float"}:
+            rule = "phải là số nguyên (chỉ gồm chữ số)"
+        elif kind == "greater_than_equal":
+            rule = f"phải từ {limits.get('ge')} trở lên"
+        elif kind == "greater_than":
+            rule = f"phải lớn hơn {limits.get('gt')}"
+        elif kind == "less_than_equal":
+            rule = f"không được lớn hơn {limits.get('le')}"
+        elif kind == "less_than":
+            rule = f"phải nhỏ hơn {limits.get('lt')}"
+        elif kind == "missing":
+            rule = "chưa có (bắt buộc)"
+        elif kind == "string_too_long":
+            rule = f"dài quá {limits.get('max_length')} ký tự"
+        else:
+            rule = "không hợp lệ"
+        typed = error.get("input")
+        shown = f" ('{str(typed)[:40]}')" if isinstance(typed, str | int) and kind != "missing" else ""
+        problems.append(f"{label} {place}{shown}: {rule}.".replace("  ", " "))
+    return problems
+
+
 def create_app(ctx: Context) -> FastAPI:
     from thidua_workflow.web import (
         api,
@@ -281,7 +344,11 @@ def create_app(ctx: Context) -> FastAPI:
                 status_code=422,
             )
         return render(
-            request, "error.html", 400, message="Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.", problems=[]
+            request,
+            "error.html",
+            400,
+            message="Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.",
+            problems=malformed_problems(exc.errors()),
         )
 
     @app.get("/healthz", include_in_schema=False)
