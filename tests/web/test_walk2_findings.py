@@ -84,3 +84,20 @@ def test_a_malformed_address_names_the_field_and_the_rule_in_vietnamese(
         for word in words:
             assert word in page.text.replace("&#39;", "'"), (url, word)
         assert "year" not in page.text.split("<main>")[-1] and "nomination_id" not in page.text
+
+
+def test_a_concurrent_edit_refusal_says_nothing_changed_once(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """A 'version' token from a page opened before somebody else saved read
+    '… Không có gì thay đổi. Không có gì bị thay đổi.': the service's sentence, then the page's."""
+    clock.set(date(2020, 12, 2))
+    ban = app_client("cv.tdkt1")
+    ban.get("/reports/2020/0702")
+    assert ban.post("/reports/2020/0702", {"version": "", "c_1_8": "1"}).status_code == 303
+    before = row_counts(qb)
+    stale = ban.post("/reports/2020/0702", {"version": "", "c_1_8": "2"})
+    assert stale.status_code == 409
+    assert "vừa được người khác lưu" in stale.text
+    assert stale.text.count("Không có gì") == 1 and "Không có gì bị thay đổi" in stale.text
+    assert row_counts(qb) == before

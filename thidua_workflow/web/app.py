@@ -315,6 +315,9 @@ def create_app(ctx: Context) -> FastAPI:
             return JSONResponse(exc.to_dict(), status_code=status)
         problems = [p.describe() for p in getattr(exc, "problems", [])]
         headline = exc.message.splitlines()[0] if problems else exc.message
+        # The page says that nothing changed below the message; the service's own sentence would repeat it.
+        for said in (" Không có gì thay đổi.", " Không có gì bị thay đổi."):
+            headline = headline.removesuffix(said)
         return render(request, "error.html", status, message=headline, problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
