@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -92,7 +92,7 @@ def test_sign_then_register_decides_everyone_and_records_the_award(
         assert "163/QĐ-UBND ngày 21 tháng 01 năm 2020" in (record.decision or "")
 
 
-def test_a_duplicate_decision_number_is_refused(drafted: Context) -> None:
+def test_a_duplicate_decision_number_is_refused(drafted: Context, clock: FixedClock) -> None:
     views = _by_form(drafted)
     for form in ("co_thi_dua_tinh", "bang_khen_tinh"):
         decisions.sign(drafted, "ct.ubnd", views[form].id)
@@ -103,6 +103,7 @@ def test_a_duplicate_decision_number_is_refused(drafted: Context) -> None:
     assert row_counts(drafted) == before
     assert show_nomination(drafted, BK_PERSON).status == "in_decision"
     # The same number in another year is another decision.
+    clock.set(date(2021, 1, 4))
     decisions.register(drafted, "vt.ubnd", views["bang_khen_tinh"].id, 163, dated=date(2021, 1, 4))
 
 
@@ -238,3 +239,23 @@ def test_registering_needs_a_verification_address_citizens_can_open(
     # An operator who means it (a demo, a closed network) says so explicitly.
     drafted.settings = drafted.settings.model_copy(update={"verify_url_local": True})
     assert decisions.register(drafted, "vt.ubnd", decision.id, 162).status == "issued"
+
+
+def test_a_number_or_a_date_no_register_holds_is_refused_and_nothing_is_issued(
+    drafted: Context, clock: FixedClock
+) -> None:
+    """The registrar's slips: a number of twelve digits gave a server error (the database integer overflowed),
+    and a decision could be issued dated years ahead (31/12/2099), on the certificates and the public lookup."""
+    flag = _by_form(drafted)["co_thi_dua_tinh"]
+    decisions.sign(drafted, "ct.ubnd", flag.id)
+    before = row_counts(drafted)
+    with pytest.raises(InputRejected, match=r"Số quyết định 163000000000 .*tối đa 999\.999"):
+        decisions.register(drafted, "vt.ubnd", flag.id, 163_000_000_000)
+    today = clock.today()
+    with pytest.raises(InputRejected, match=r"Ngày quyết định 31/12/2099 chưa đến"):
+        decisions.register(drafted, "vt.ubnd", flag.id, 163, dated=date(2099, 12, 31))
+    with pytest.raises(InputRejected, match="chưa đến"):
+        decisions.register(drafted, "vt.ubnd", flag.id, 163, dated=today + timedelta(days=1))
+    assert row_counts(drafted) == before
+    assert show_nomination(drafted, FLAG).status == "in_decision"
+    assert decisions.register(drafted, "vt.ubnd", flag.id, 163, dated=today).decision_date == today

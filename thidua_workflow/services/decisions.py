@@ -226,14 +226,30 @@ def _require_public_verify_url(ctx: Context) -> None:
         )
 
 
+MAX_REGISTER_NUMBER = 999_999
+"""A register restarts its numbers every year; a larger number is a slip of the finger (it also overflowed the
+database's integer column, a server error, instead of an error naming the field)."""
+
+
 def register(
     ctx: Context, username: str, decision_id: int, number: int, *, dated: date | None = None
 ) -> DecisionView:
     """The registrar enters the number from the issuing body's register; the decision is issued."""
     now = ctx.clock.now()
-    day = dated or now.astimezone(ctx.clock.tz).date()
+    today = now.astimezone(ctx.clock.tz).date()
+    day = dated or today
     if number <= 0:
         raise InputRejected("Số quyết định phải là số nguyên dương.")
+    if number > MAX_REGISTER_NUMBER:
+        raise InputRejected(
+            f"Số quyết định {number} không có trong sổ đăng ký văn bản: "
+            f"tối đa {MAX_REGISTER_NUMBER:,}.".replace(",", ".")
+        )
+    if day > today:
+        raise InputRejected(
+            f"Ngày quyết định {day:%d/%m/%Y} chưa đến (hôm nay {today:%d/%m/%Y}): "
+            "văn thư vào sổ, cấp số khi quyết định ban hành."
+        )
     _require_public_verify_url(ctx)
     with ctx.uow() as uow:
         session = uow.session
