@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from tests.conftest import EXAMPLES
+from tests.integration.helpers import COUNCIL, to_council
 from tests.pdf_tools import text, words
 from thidua_workflow.certificates import word
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.demo import Scenario
+from thidua_workflow.domain.enums import Choice
 from thidua_workflow.errors import InputRejected, NotConfigured, NotPermitted, TransitionNotAllowed
-from thidua_workflow.services import certificates, paperwork
+from thidua_workflow.services import certificates, council, paperwork
 from thidua_workflow.services.context import Context
 
 MM = 72 / 25.4
@@ -134,3 +137,28 @@ def test_no_minutes_for_a_session_still_open_and_a_clear_word_without_libreoffic
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(NotConfigured, match="libreoffice-writer-nogui"):
         word.docx_to_pdf(b"")
+
+
+def test_a_count_below_ten_is_written_alike_in_the_heading_and_the_table(
+    qb: Context, clock: FixedClock
+) -> None:
+    """With nine ballots the Tờ trình read 'có mặt 09/11 thành viên; 09/11 phiếu' above a table of
+    '9/11 phiếu' and '8/11 phiếu', and the biên bản 'Tổng số phiếu: 09/11' above '9/11': one document, two ways."""
+    to_council(qb, "hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019")
+    clock.set(date(2020, 1, 15))
+    view = council.open_session(qb, "tb.tdkt")
+    present = COUNCIL[:9]
+    council.record_attendance(qb, "tb.tdkt", view.id, present)
+    needs = [i["nomination"] for i in view.items if i["needs_vote"]]
+    for n, member in enumerate(present):
+        choice = Choice.NO if n == 0 and len(needs) > 1 else Choice.YES
+        council.cast_ballot(
+            qb, member, view.id, {i: (choice if i == needs[-1] else Choice.YES) for i in needs}
+        )
+    council.close_session(qb, "tb.tdkt", view.id, proposal_ref="5/TTr-SNV")
+    proposal = _flat(word.docx_text(paperwork.make(qb, "to-trinh", view.id).content))
+    assert "Số: 05/TTr-SNV" in proposal and "có mặt 09/11 thành viên; 09/11 phiếu" in proposal
+    assert "09/11 phiếu (81,82%), ngưỡng ≥ 80% tổng số thành viên: Đạt" in proposal
+    assert "08/11 phiếu (72,73%)" in proposal and " 9/11" not in proposal and " 8/11" not in proposal
+    minutes = _flat(word.docx_text(paperwork.make(qb, "bien-ban-hoi-dong", view.id).content))
+    assert "Tổng số phiếu: 09/11" in minutes and "09/11 81,82%" in minutes and " 9/11" not in minutes

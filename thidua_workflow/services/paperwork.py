@@ -273,7 +273,7 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
                 "stt": f"{i:02d}",
                 "nominee": item.nomination.nominee_name,
                 "award": item.award,
-                "votes": f"{item.yes}/{total}" if item.needs_vote else "—",
+                "votes": f"{item.yes:02d}/{total:02d}" if item.needs_vote else "—",
                 "percent": _percent(item.yes, total) if item.needs_vote else "—",
                 "threshold": item.threshold,
                 "outcome": OUTCOMES.get(item.outcome, item.outcome or ""),
@@ -353,7 +353,7 @@ def _proposal(ctx: Context, session: Session, session_id: int) -> dict[str, Any]
     rows = []
     for i, item in enumerate(items, start=1):
         result = (
-            f"{item.yes}/{total} phiếu ({_percent(item.yes, total)}), ngưỡng {item.threshold}: "
+            f"{item.yes:02d}/{total:02d} phiếu ({_percent(item.yes, total)}), ngưỡng {item.threshold}: "
             f"{OUTCOMES.get(item.outcome, '')}"
             if item.needs_vote
             else f"Không bỏ phiếu: {OUTCOMES.get(item.outcome, '')}"
