@@ -101,3 +101,31 @@ def test_a_concurrent_edit_refusal_says_nothing_changed_once(
     assert "vừa được người khác lưu" in stale.text
     assert stale.text.count("Không có gì") == 1 and "Không có gì bị thay đổi" in stale.text
     assert row_counts(qb) == before
+
+
+def test_the_operator_can_choose_any_colleague_when_delegating_for_someone_absent(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """The operator sets a delegation for an appraiser who cannot sign in (the service allows it), but the
+    'Người được ủy quyền' list offered only the operator's own colleagues at Sở Nội vụ: no one of the Ban."""
+    clock.set(date(2020, 12, 7))
+    operator = app_client("quantri")
+    page = operator.get("/delegations").text
+    offered = page.split('name="to"')[1].split("</select>")[0]
+    assert 'value="cv.tdkt2"' in offered and 'value="tb.tdkt"' in offered and 'value="quantri"' not in offered
+    done = operator.post(
+        "/delegations",
+        {
+            "from": "cv.tdkt1",
+            "role": "appraiser",
+            "to": "cv.tdkt2",
+            "starts_on": "07/12/2020",
+            "ends_on": "18/12/2020",
+            "reason": "Nghỉ ốm.",
+        },
+    )
+    assert done.status_code == 303, done.text
+    assert "Võ Thị Mẫu Hai" in operator.get("/delegations").text
+    # A person who is not an operator is still offered only their unit and the holders of their roles.
+    own = app_client("cv.tdkt1").get("/delegations").text.split('name="to"')[1].split("</select>")[0]
+    assert 'value="cv.tdkt2"' in own and 'value="mu.canbo"' not in own

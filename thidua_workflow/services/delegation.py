@@ -393,7 +393,8 @@ def acting_principal(actor: Actor) -> str | None:
 
 def colleagues(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
     """Whom the person may choose as a delegate: active people of their unit, and the other holders of
-    their delegable roles (``delegate`` checks again)."""
+    their delegable roles (``delegate`` checks again). An operator sets delegations for anyone who cannot
+    sign in, so is offered every active person: their own colleagues alone left the Ban's staff out."""
     roles = [g.role.value for g in actor.grants if g.for_person is None and why_not_delegable(g.role) is None]
     with ctx.reader() as uow:
         session = uow.session
@@ -403,9 +404,10 @@ def colleagues(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
         query = (
             select(m.Person.username, m.Person.full_name)
             .where(m.Person.active.is_(True), m.Person.id != actor.person_id)
-            .where((m.Person.unit_id == actor.unit_id) | m.Person.id.in_(holders))
             .order_by(m.Person.full_name)
         )
+        if not actor.has(Role.OPERATOR):
+            query = query.where((m.Person.unit_id == actor.unit_id) | m.Person.id.in_(holders))
         return [(r.username, r.full_name) for r in session.execute(query)]
 
 
