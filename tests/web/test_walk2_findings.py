@@ -129,3 +129,42 @@ def test_the_operator_can_choose_any_colleague_when_delegating_for_someone_absen
     # A person who is not an operator is still offered only their unit and the holders of their roles.
     own = app_client("cv.tdkt1").get("/delegations").text.split('name="to"')[1].split("</select>")[0]
     assert 'value="cv.tdkt2"' in own and 'value="mu.canbo"' not in own
+
+
+def test_the_decision_to_annul_is_found_by_its_printed_number(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """'Số (mã) quyết định bị hủy bỏ' took only the system's row number: an official typing the number the
+    decision bears ('162/QĐ-UBND') was refused, and typing '162' meant whatever decision had row 162."""
+    from tests.integration.test_statistics import issue_everything
+    from thidua_workflow.services import annulments
+
+    issued = issue_everything(qb, clock, ["hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019"])
+    target = next(d for d in issued if d.number_text and d.id != int(d.number_text.split("/")[0]))
+    clock.set(date(2020, 6, 1))
+    ban = app_client("tb.tdkt")
+    page = ban.get("/nd152").text
+    assert "ví dụ 162/QĐ-UBND" in page
+    before = row_counts(qb)
+    for typed, words in (
+        ("999/QĐ-UBND", "Không có quyết định đã ban hành số 999/QĐ-UBND"),
+        ("162/QĐ-XYZ", "Không có quyết định đã ban hành số 162/QĐ-XYZ"),
+    ):
+        refused = ban.post(
+            "/nd152/annul",
+            {
+                "decision": typed,
+                "act_number": "50/QĐ-UBND",
+                "act_date": "01/06/2020",
+                "ground": "Kết luận số 3.",
+            },
+        )
+        assert refused.status_code in (400, 404) and words in refused.text, refused.text
+    assert row_counts(qb) == before
+    typed = (target.number_text or "").replace("QĐ-UBND", "qđ-ubnd ").lstrip("0")
+    done = ban.post(
+        "/nd152/annul",
+        {"decision": typed, "act_number": "50/QĐ-UBND", "act_date": "01/06/2020", "ground": "Kết luận số 3."},
+    )
+    assert done.status_code == 303, done.text
+    assert {a.decision_id for a in annulments.list_annulments(qb)} == {target.id}

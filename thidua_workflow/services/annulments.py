@@ -64,6 +64,49 @@ def rule_for(ctx: Context, period_code: str) -> AnnulmentRule:
     return steps.annulment if steps is not None else DEFAULT_RULE
 
 
+def find_issued_decision(ctx: Context, typed: str) -> int:
+    """The issued decision named as people name it: by the number and symbol it bears ("162/QĐ-UBND",
+    "05/QĐ-UBND" or "5/qđ-ubnd"), or by the system's row number shown on its page (digits alone).
+
+    Only the row number was taken once: an official typing the decision's own number was refused, or got
+    whichever decision had that row. Numbers restart every year, so a number borne by decisions of several
+    years is refused with each of them and its row number to choose from."""
+    text = " ".join(typed.split())
+    if text.isascii() and text.isdigit():
+        return int(text)
+    head, slash, symbol = text.partition("/")
+    head = head.strip()
+    if not slash or not (head.isascii() and head.isdigit()) or not 1 <= int(head) <= 999_999:
+        raise InputRejected(
+            f"Quyết định bị hủy bỏ: '{text[:60]}' không phải số ký hiệu quyết định (ví dụ 162/QĐ-UBND) "
+            "hoặc mã quyết định."
+        )
+    wanted = symbol.replace(" ", "").casefold()
+    with ctx.reader() as uow:
+        found = [
+            (d.id, d.number_text, d.decision_date)
+            for d in uow.session.scalars(
+                select(m.Decision)
+                .where(
+                    m.Decision.province_id == ctx.policy.province,
+                    m.Decision.status == DecisionStatus.ISSUED.value,
+                    m.Decision.number == int(head),
+                )
+                .order_by(m.Decision.decision_date, m.Decision.id)
+            )
+            if (d.number_text or "").partition("/")[2].replace(" ", "").casefold() == wanted
+        ]
+    shown = document_ref(f"{int(head)}/{symbol.strip()}")
+    if not found:
+        raise InputRejected(f"Không có quyết định đã ban hành số {shown}.")
+    if len(found) > 1:
+        choices = "; ".join(
+            f"{number} {vietnamese_date(day)} (mã {row})" for row, number, day in found if day is not None
+        )
+        raise InputRejected(f"Có nhiều quyết định số {shown} ở các năm: {choices}. Hãy nhập mã quyết định.")
+    return found[0][0]
+
+
 def _act_number(text: str) -> str:
     try:
         number = clean_text(text, max_length=100)

@@ -248,7 +248,9 @@ def hub_annul(request: Request, actor: User, form: Form) -> Response:
     views = annulments.annul(
         ctx,
         actor.username,
-        _id(form, "decision", "Quyết định bị hủy bỏ"),
+        annulments.find_issued_decision(
+            ctx, field(form, "decision", required=True, label="Quyết định bị hủy bỏ") or ""
+        ),
         act_number=field(form, "act_number", required=True, label="Số quyết định hủy bỏ") or "",
         act_date=_date(form, "act_date", "Ngày quyết định hủy bỏ") or ctx.clock.today(),
         ground=field(form, "ground") or "",
