@@ -94,6 +94,27 @@ FIELD_LABELS = {
     "reason": "Lý do",
     "starts_on": "Từ ngày",
     "ends_on": "Đến ngày",
+    # the other fields a service names in a refusal (tests/unit/test_field_labels.py finds them all)
+    "comment": "Ý kiến, lý do",
+    "finding": "Kết quả thẩm định tiêu chuẩn",
+    "rule": "Tiêu chuẩn",
+    "proposal_ref": "Số tờ trình",
+    "tie_reason": "Lý do chọn khi bằng điểm",
+    "next_deputy": "Phó khối năm sau",
+    "bloc": "Khối thi đua",
+    "round": "Vòng bình xét",
+    "code": "Mã phong trào",
+    "launcher": "Đơn vị, khối phát động",
+    "units": "Đơn vị tham gia",
+    "name": "Họ tên / tên tập thể",
+    "kind": "Loại",
+    "voucher_file": "Tệp chứng từ",
+    "token_label": "Nhãn thiết bị ký số",
+    "slot": "Số khe của thiết bị ký số",
+    "key_label": "Nhãn khóa ký",
+    "remote_url": "Địa chỉ dịch vụ ký số từ xa",
+    "remote_username": "Tài khoản ở dịch vụ ký số từ xa",
+    "credential_id": "Mã chứng thư ở dịch vụ ký số từ xa",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")
