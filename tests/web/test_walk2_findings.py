@@ -168,3 +168,47 @@ def test_the_decision_to_annul_is_found_by_its_printed_number(
     )
     assert done.status_code == 303, done.text
     assert {a.decision_id for a in annulments.list_annulments(qb)} == {target.id}
+
+
+def test_a_chosen_row_number_too_large_or_not_a_number_is_refused_by_name(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """A tampered or mistyped checkbox value (twenty digits) in 'mark read' or the operator's reassigning
+    gave a server error (the database integer overflowed); a word was called 'số hồ sơ' for a task."""
+    clock.set(date(2020, 12, 7))
+    staff = app_client("cv.tdkt1")
+    operator = app_client("quantri")
+    staff.get("/notifications")
+    operator.get("/tasks/reassign")
+    before = row_counts(qb)
+    huge = "9" * 20
+    read = staff.post("/notifications/read", {"notice": huge})
+    assert read.status_code == 400 and "Số thông báo" in read.text, read.text
+    moved = operator.post("/tasks/reassign", {"task": huge, "to": "cv.tdkt2", "reason": "Chuyển công tác."})
+    assert moved.status_code == 400 and "Số việc" in moved.text, moved.text
+    staff.get("/")
+    bulk = staff.post("/tasks/bulk", {"task": "abc"})
+    assert bulk.status_code == 400 and "'abc' không phải Số việc" in bulk.text.replace("&#39;", "'")
+    assert "số hồ sơ" not in bulk.text
+    assert row_counts(qb) == before
+
+
+def test_a_bulk_pass_refused_for_one_dossier_says_which_criterion_is_missing(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """Bulk appraisal showed '… trước khi đề nghị khen thưởng:' and stopped: the criteria the colon
+    announces were dropped, so the appraiser could not tell what to record."""
+    from tests.integration.helpers import submit_example
+
+    clock.set(date(2020, 5, 15))
+    nomination = submit_example(qb, "hoi-lhtn-2020-dot-xuat").nomination_ids[0]
+    appraiser = app_client("cv.tdkt1")
+    home = appraiser.get("/").text
+    task = home.split('name="task" value="')[1].split('"')[0]
+    before = row_counts(qb)
+    done = appraiser.post("/tasks/bulk", {"task": task})
+    assert done.status_code == 303
+    shown = appraiser.get("/").text
+    assert f"Việc số {task}: Hồ sơ số {nomination} còn tiêu chuẩn cần thẩm định" in shown
+    assert "Tiêu chuẩn Bằng khen cho hộ gia đình" in shown.split(f"Việc số {task}:")[1].split("</")[0]
+    assert row_counts(qb) == before

@@ -174,14 +174,17 @@ def typed_date(value: str | None) -> str:
     return f"{parsed:%d/%m/%Y}" if parsed else value
 
 
-def ids_in(form: FormData, name: str) -> set[int]:
+def ids_in(form: FormData, name: str, label: str) -> set[int]:
+    """The row numbers ticked under ``name`` (tasks, notices): each a whole number a row can have.
+
+    A value of twenty digits once reached the database and overflowed its integer (a server error)."""
     found: set[int] = set()
     for value in form.getlist(name):
         if isinstance(value, str) and value.strip():
-            try:
-                found.add(int(value))
-            except ValueError as exc:
-                raise InputRejected(f"'{value}' không phải số hồ sơ.") from exc
+            text = value.strip()
+            if not is_number(text) or not 1 <= int(text) <= 2**31 - 1:
+                raise InputRejected(f"'{text[:40]}' không phải {label} (số nguyên dương).")
+            found.add(int(text))
     return found
 
 

@@ -134,7 +134,7 @@ def bulk(request: Request, actor: User, form: Form) -> Response:
     """One decision for many tasks — appraisal passes of complete dossiers, or signatures of decisions:
     each is its own recorded action, and each one's result is shown."""
     ctx = context(request)
-    chosen = sorted(ids_in(form, "task"))
+    chosen = sorted(ids_in(form, "task", "Số việc"))
     if not chosen:
         raise InputRejected("Chưa chọn việc nào.")
     decision = field(form, "decision") or "pass"
@@ -165,7 +165,10 @@ def bulk(request: Request, actor: User, form: Form) -> Response:
             flash(request, f"Việc số {task_id}: {result.summary}.")
             done += 1
         except ThiduaError as exc:
-            flash(request, f"Việc số {task_id}: {exc.message.splitlines()[0]}", "error")
+            # the headline, and what it announces: each problem (the criterion still without a finding…)
+            problems = "; ".join(p.describe() for p in getattr(exc, "problems", []))
+            said = exc.message.splitlines()[0]
+            flash(request, f"Việc số {task_id}: {said} {problems}".rstrip(), "error")
     what = f"thông qua thẩm định {done} hồ sơ" if decision == "pass" else f"ký {done} quyết định"
     return back(request, "/", f"Đã {what} (chọn {len(chosen)} việc)." if done else None)
 

@@ -193,7 +193,7 @@ def notification_page(request: Request, actor: User) -> Response:
 
 @router.post("/notifications/read")
 def notifications_read(request: Request, actor: User, form: Form) -> Response:
-    chosen = sorted(ids_in(form, "notice"))
+    chosen = sorted(ids_in(form, "notice", "Số thông báo"))
     if not chosen and field(form, "all") is None:
         raise InputRejected("Chưa chọn thông báo nào.")
     count = notifications.mark_read(context(request), actor.person_id, None if field(form, "all") else chosen)
@@ -262,7 +262,7 @@ def reassign_page(request: Request, actor: User) -> Response:
 
 @router.post("/tasks/reassign")
 def reassign(request: Request, actor: User, form: Form) -> Response:
-    chosen = sorted(ids_in(form, "task"))
+    chosen = sorted(ids_in(form, "task", "Số việc"))
     if not chosen:
         raise InputRejected("Chưa chọn việc nào để giao lại.")
     results = delegation.reassign_many(
