@@ -212,3 +212,25 @@ def test_a_bulk_pass_refused_for_one_dossier_says_which_criterion_is_missing(
     assert f"Việc số {task}: Hồ sơ số {nomination} còn tiêu chuẩn cần thẩm định" in shown
     assert "Tiêu chuẩn Bằng khen cho hộ gia đình" in shown.split(f"Việc số {task}:")[1].split("</")[0]
     assert row_counts(qb) == before
+
+
+def test_a_list_of_numbers_with_a_word_or_twenty_digits_is_refused_by_name(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """The posting's 'Số hồ sơ' with twenty digits, and the bloc chair's ranking order with a word in it,
+    gave server errors (an integer overflow in the database; int() of the word)."""
+    from tests.integration.helpers import open_round, vote_round
+
+    round_id = open_round(qb, "hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019")
+    vote_round(qb, round_id)
+    chair = app_client("nct.chutich")
+    chair.get(f"/rounds/{round_id}")
+    ban = app_client("tb.tdkt")
+    ban.get("/nd152")
+    before = row_counts(qb)
+    ranked = chair.post(f"/rounds/{round_id}/act", {"decision": "close", "order": "1, hai, 3"})
+    assert ranked.status_code == 400, ranked.text
+    assert "'Thứ tự': 'hai' không phải số hồ sơ" in ranked.text.replace("&#39;", "'")
+    posted = ban.post("/nd152/posting", {"nominations": "9" * 20})
+    assert posted.status_code == 400 and "không phải số hồ sơ" in posted.text, posted.text
+    assert row_counts(qb) == before

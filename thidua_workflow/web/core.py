@@ -188,6 +188,22 @@ def ids_in(form: FormData, name: str, label: str) -> set[int]:
     return found
 
 
+def dossier_numbers(text: str | None, label: str) -> list[int]:
+    """Dossier numbers typed as a list ("5, 3; 7") in the field ``label``, in the order typed.
+
+    A word in the list ended in int()'s ValueError, and twenty digits overflowed the database's integer:
+    both were server errors instead of a refusal naming the field."""
+    found = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not is_number(part) or not 1 <= int(part) <= 2**31 - 1:
+            raise InputRejected(f"'{label}': '{part[:40]}' không phải số hồ sơ.")
+        found.append(int(part))
+    return found
+
+
 def uploads(form: FormData, name: str, limit: int) -> dict[str, bytes]:
     """The files posted under ``name`` by their file names, each at most ``limit`` bytes."""
     files: dict[str, bytes] = {}

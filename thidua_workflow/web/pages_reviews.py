@@ -24,6 +24,7 @@ from thidua_workflow.web.core import (
     back,
     checked_form,
     context,
+    dossier_numbers,
     download,
     field,
     page_user,
@@ -179,7 +180,7 @@ def round_act(request: Request, round_id: RowId, actor: User, form: Form) -> Res
         payload.next_chair = field(form, "next_chair")
         payload.next_deputy = field(form, "next_deputy")
         order = field(form, "order")
-        payload.order = [int(x) for x in order.replace(" ", "").split(",") if x] if order else None
+        payload.order = dossier_numbers(order, "Thứ tự") or None
         payload.leader = field(form, "leader")
         payload.tie_reason = field(form, "tie_reason")
         reasons = {n["id"]: field(form, f"reason__{n['id']}") for n in view.nominations}

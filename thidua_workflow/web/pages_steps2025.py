@@ -22,6 +22,7 @@ from thidua_workflow.web.core import (
     client_address,
     context,
     date_field,
+    dossier_numbers,
     download,
     field,
     is_number,
@@ -51,16 +52,7 @@ def _date(form: FormData, name: str, label: str) -> date | None:
 
 
 def _ids(form: FormData, name: str, label: str) -> list[int]:
-    text = field(form, name) or ""
-    found = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not is_number(part):
-            raise InputRejected(f"'{label}': '{part}' không phải số hồ sơ.")
-        found.append(int(part))
-    return found
+    return dossier_numbers(field(form, name), label)
 
 
 # --- public ---------------------------------------------------------------------------------------------
