@@ -234,3 +234,37 @@ def test_a_list_of_numbers_with_a_word_or_twenty_digits_is_refused_by_name(
     posted = ban.post("/nd152/posting", {"nominations": "9" * 20})
     assert posted.status_code == 400 and "không phải số hồ sơ" in posted.text, posted.text
     assert row_counts(qb) == before
+
+
+def test_a_movement_review_round_and_a_pledge_out_of_range_are_refused_in_vietnamese(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """'Số vòng bình xét' of twenty digits gave a server error (integer overflow in the database); a
+    pledge with a year or points out of range read "trường 'year'" and "trường 'max'"."""
+    from tests.integration.test_year_cycle import doc, movement_2020
+    from thidua_workflow.services import movements
+
+    clock.set(date(2020, 1, 10))
+    movement_id = movements.launch(qb, "cv.tdkt1", movement_2020(), [doc()])
+    staff = app_client("cv.tdkt1")
+    staff.get(f"/movements/{movement_id}")
+    chair = app_client("htx.chutich")
+    chair.get("/pledges/new")
+    before = row_counts(qb)
+    review = staff.post(f"/movements/{movement_id}/reviews", {"round": "9" * 20, "stage": "so_ket"})
+    assert review.status_code == 400 and "Số vòng bình xét" in review.text, review.text
+    for data, words in (
+        (
+            {"year": "99999", "bloc": "qb-khoi-hoi-dac-thu", "name_1": "Tiêu chí A", "max_1": "10"},
+            "trường 'Năm'",
+        ),
+        (
+            {"year": "2020", "bloc": "qb-khoi-hoi-dac-thu", "name_1": "Tiêu chí A", "max_1": "5000"},
+            "trường 'Điểm",
+        ),
+    ):
+        refused = chair.post("/pledges", data)
+        text = refused.text.replace("&#39;", "'")
+        assert refused.status_code == 400 and words in text, text
+        assert "'year'" not in text and "'max'" not in text
+    assert row_counts(qb) == before

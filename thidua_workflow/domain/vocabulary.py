@@ -115,6 +115,10 @@ FIELD_LABELS = {
     "remote_url": "Địa chỉ dịch vụ ký số từ xa",
     "remote_username": "Tài khoản ở dịch vụ ký số từ xa",
     "credential_id": "Mã chứng thư ở dịch vụ ký số từ xa",
+    # a bloc's pledge (bản giao ước), checked field by field
+    "year": "Năm",
+    "criteria": "Tiêu chí chấm điểm",
+    "max": "Điểm chuẩn (điểm tối đa)",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
 _INDEX = re.compile(r"\[\d+\]")

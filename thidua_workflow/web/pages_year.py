@@ -178,8 +178,8 @@ def movement_attach(request: Request, movement_id: RowId, actor: User, form: For
 @router.post("/movements/{movement_id}/reviews")
 def movement_review(request: Request, movement_id: RowId, actor: User, form: Form) -> Response:
     text = field(form, "round", required=True, label="Số vòng bình xét") or ""
-    if not is_number(text):
-        raise InputRejected(f"Số vòng bình xét: '{text}' không phải số.")
+    if not is_number(text) or not 1 <= int(text) <= 2**31 - 1:
+        raise InputRejected(f"Số vòng bình xét: '{text[:40]}' không phải số vòng bình xét (số nguyên dương).")
     stage = _choice(
         mv.ReviewStage, field(form, "stage", required=True, label="Sơ kết / tổng kết"), "Sơ kết / tổng kết"
     )
