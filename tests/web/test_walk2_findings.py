@@ -268,3 +268,25 @@ def test_a_movement_review_round_and_a_pledge_out_of_range_are_refused_in_vietna
         assert refused.status_code == 400 and words in text, text
         assert "'year'" not in text and "'max'" not in text
     assert row_counts(qb) == before
+
+
+def test_a_dot_that_groups_no_thousands_is_refused_not_read_as_a_bigger_number(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """'1.5' (a decimal, as someone used to another notation types it) was read as 15 đồng and '2.50.000'
+    as 250.000: the dot is the thousands separator only between groups of three digits."""
+    from thidua_workflow.services import fund
+
+    clock.set(date(2020, 12, 2))
+    ban = app_client("cv.tdkt1")
+    ban.get("/fund?year=2020")
+    before = row_counts(qb)
+    form = {"year": "2020", "source": "ngan_sach", "voucher_number": "PT-1", "voucher_date": "10/01/2020"}
+    for typed in ("1.5", "2.50.000", "1.000.00"):
+        refused = ban.post("/fund/income", {**form, "amount": typed})
+        assert refused.status_code == 400 and "Số tiền" in refused.text and typed in refused.text, typed
+    assert row_counts(qb) == before
+    for typed, amount in (("1.500.000", 1_500_000), ("2500000", 2_500_000), ("1 000 000", 1_000_000)):
+        ban.get("/fund?year=2020")
+        assert ban.post("/fund/income", {**form, "amount": typed}).status_code == 303, typed
+        assert fund.ledger(qb, "cv.tdkt1", 2020)[-1].amount == amount

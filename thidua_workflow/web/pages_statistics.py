@@ -6,6 +6,7 @@ The pages only read forms and call the services; who may see and do what is deci
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -42,12 +43,16 @@ def _default_year(request: Request) -> int:
     return today.year if today >= date(today.year, 11, 30) else today.year - 1
 
 
+GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+")
+
+
 def _int(form: FormData, name: str, label: str, *, required: bool = True) -> int | None:
     text = field(form, name, required=required, label=label)
     if text is None:
         return None
+    # The dot (or a space) groups thousands, only between groups of three: '1.5' is no 15.
     cleaned = text.replace(".", "").replace(" ", "")
-    if not is_number(cleaned):
+    if not is_number(cleaned) or not (is_number(text) or GROUPED.fullmatch(text)):
         raise InputRejected(
             f"{label}: '{text}' không phải số nguyên không âm; hãy gõ chỉ gồm chữ số, ví dụ 1.500.000."
         )
