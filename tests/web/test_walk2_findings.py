@@ -290,3 +290,32 @@ def test_a_dot_that_groups_no_thousands_is_refused_not_read_as_a_bigger_number(
         ban.get("/fund?year=2020")
         assert ban.post("/fund/income", {**form, "amount": typed}).status_code == 303, typed
         assert fund.ledger(qb, "cv.tdkt1", 2020)[-1].amount == amount
+
+
+def test_the_registrar_is_told_what_is_missing_in_the_pages_words_not_a_command_line_option(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """'Vào sổ' with the number left empty read "cần số quyết định (--number)": an option of the command
+    line, on a web page, for a registrar who never sees one."""
+    from tests.integration.helpers import COUNCIL, to_council
+    from thidua_workflow.domain.enums import Choice
+    from thidua_workflow.services import council, decisions
+
+    to_council(qb, "hoi-nguoi-cao-tuoi-2019", "hoi-nguoi-mu-2019")
+    clock.set(date(2020, 1, 15))
+    view = council.open_session(qb, "tb.tdkt")
+    council.record_attendance(qb, "tb.tdkt", view.id, COUNCIL)
+    needs = [i["nomination"] for i in view.items if i["needs_vote"]]
+    for member in COUNCIL:
+        council.cast_ballot(qb, member, view.id, dict.fromkeys(needs, Choice.YES))
+    council.close_session(qb, "tb.tdkt", view.id, proposal_ref="12/TTr-SNV")
+    clock.set(date(2020, 1, 20))
+    decision_id = decisions.list_decisions(qb)[0].id
+    decisions.sign(qb, "ct.ubnd", decision_id)
+    registrar = app_client("vt.ubnd")
+    registrar.get(f"/decisions/{decision_id}")
+    before = row_counts(qb)
+    refused = registrar.post(f"/decisions/{decision_id}/act", {"decision": "register", "number": ""})
+    assert refused.status_code == 400 and "Vào sổ cần số quyết định theo sổ đăng ký văn bản" in refused.text
+    assert "--" not in refused.text.split("<main>")[1].split("</main>")[0]
+    assert row_counts(qb) == before

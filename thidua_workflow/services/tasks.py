@@ -450,7 +450,7 @@ def _nomination_task(
     session = uow.session
     if task.kind == TaskKind.COMPLETE_DOSSIER.value:
         if p.dossier is None or p.source is None:
-            raise InputRejected("Nộp lại cần tệp hồ sơ đã hoàn thiện (--file).")
+            raise InputRejected("Nộp lại cần tệp hồ sơ đã hoàn thiện.")
         finish_task(task, actor, decision, p.comment, now)
         resubmit(ctx, session, uow, actor, nomination, p.dossier, p.source, now)
     else:
@@ -488,7 +488,7 @@ def _appraise(
     if decision == "pass" and failed and not reason:
         raise ValidationFailed(
             [Problem(c.message, field="eligibility", rule=c.rule, article=c.article) for c in failed],
-            "Hồ sơ còn điều kiện chưa đạt; ghi lý do (--comment) nếu vẫn đề nghị khen thưởng:",
+            "Hồ sơ còn điều kiện chưa đạt; ghi lý do (ý kiến thẩm định) nếu vẫn đề nghị khen thưởng:",
         )
     close_open_tasks(session, nomination.id, at=now, except_id=task.id)
     # Asked before the writes, which cannot change the answer: they touch no session and no convening task.
@@ -576,7 +576,7 @@ def _decision_task(
         view = decisions.send_back(ctx, username, decision_id, p.comment or "")
     else:
         if p.number is None:
-            raise InputRejected("Vào sổ cần số quyết định (--number) theo sổ đăng ký văn bản.")
+            raise InputRejected("Vào sổ cần số quyết định theo sổ đăng ký văn bản.")
         view = decisions.register(ctx, username, decision_id, p.number, dated=p.dated)
     number = f" số {view.number_text}" if view.number_text else ""
     return f"quyết định{number}: {view.status_label}"
