@@ -162,3 +162,25 @@ def test_a_count_below_ten_is_written_alike_in_the_heading_and_the_table(
     assert "08/11 phiếu (72,73%)" in proposal and " 9/11" not in proposal and " 8/11" not in proposal
     minutes = _flat(word.docx_text(paperwork.make(qb, "bien-ban-hoi-dong", view.id).content))
     assert "Tổng số phiếu: 09/11" in minutes and "09/11 81,82%" in minutes and " 9/11" not in minutes
+
+
+def test_a_session_where_nothing_needed_a_ballot_says_so_not_zero_ballots(
+    decided: Context, tmp_path: Path
+) -> None:
+    """The 19/05/2020 session decided one household's Bằng khen on the appraisal alone: its biên bản read
+    'Tổng số phiếu: 00/11 (0% tổng số thành viên)' and its Tờ trình '00/11 phiếu … 01/01 trường hợp đạt tỉ
+    lệ phiếu': a vote that never took place, and a share of ballots nobody cast."""
+    paperwork.export_all(decided, tmp_path, pdf=False)
+    minutes = _flat(word.docx_text((tmp_path / "bien-ban-hoi-dong-s3.docx").read_bytes()))
+    proposal = _flat(word.docx_text((tmp_path / "to-trinh-s3.docx").read_bytes()))
+    for text in (minutes, proposal):
+        assert "00/11" not in text and "đạt tỉ lệ phiếu" not in text
+        assert "Không có trường hợp nào phải bỏ phiếu kín" in text
+    assert "khen thưởng 01 trường hợp theo đề xuất thẩm định" in minutes
+    # the appraiser's reason ends with its full stop; the line went on '.; Phạm Thị Minh Họa, …'
+    assert ".;" not in minutes and "ý kiến của khối; Phạm Thị Minh Họa, ngày 19/05/2020)" in minutes
+    assert "Kết quả: 01/01 trường hợp được đề nghị khen thưởng theo đề xuất thẩm định" in proposal
+    # A session with ballots keeps its count; the cases decided without one are told apart.
+    first = _flat(word.docx_text((tmp_path / "bien-ban-hoi-dong-s1.docx").read_bytes()))
+    assert "Tổng số phiếu: 11/11" in first
+    assert "khen thưởng 07 trường hợp đạt tỉ lệ phiếu hoặc theo đề xuất thẩm định" in first

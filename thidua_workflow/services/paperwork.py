@@ -229,7 +229,7 @@ def _finding_lines(session: Session, nominations: list[m.Nomination]) -> list[st
         for rule, record in found.items():
             lines.append(
                 f"Kết quả thẩm định tiêu chuẩn cần thẩm định — {n.nominee_name}: {rule_name(rule)}: "
-                f"{record.finding.label.lower()} ({record.reason}; {record.by}, ngày {record.at})."
+                f"{record.finding.label.lower()} ({record.reason.rstrip(' .;')}; {record.by}, ngày {record.at})."
             )
     return lines
 
@@ -250,6 +250,21 @@ def _percent(yes: int, total: int) -> str:
 
 
 OUTCOMES = {"approved": "Đạt", "rejected": "Không đạt", None: "Chưa xét"}
+
+
+NO_BALLOT = "Không có trường hợp nào phải bỏ phiếu kín; các trường hợp được xét theo đề xuất thẩm định."
+
+
+def _approved_how(items: list[_Item]) -> str:
+    """How the approved cases passed: by the ballot's share, on the appraisal alone, or some of each.
+
+    "đạt tỉ lệ phiếu" alone was written also of cases no one voted on (a session with none read '00/11')."""
+    passed = [i for i in items if i.outcome == "approved"]
+    voted = any(i.needs_vote for i in passed)
+    unvoted = any(not i.needs_vote for i in passed)
+    if voted and unvoted:
+        return "đạt tỉ lệ phiếu hoặc theo đề xuất thẩm định"
+    return "theo đề xuất thẩm định" if unvoted else "đạt tỉ lệ phiếu theo quy định"
 
 
 def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[str, Any]:
@@ -311,7 +326,11 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
                 if written
                 else "Không có phiếu bằng văn bản."
             ),
-            f"Tổng số phiếu: {voted:02d}/{total:02d} ({_percent(voted, total)} tổng số thành viên).",
+            (
+                f"Tổng số phiếu: {voted:02d}/{total:02d} ({_percent(voted, total)} tổng số thành viên)."
+                if any(i.needs_vote for i in items)
+                else NO_BALLOT
+            ),
         ],
         "ballot_note": "Bỏ phiếu kín: biên bản ghi số phiếu đồng ý của từng trường hợp, không ghi ai bỏ phiếu thế nào. "
         "Tỉ lệ tính trên tổng số thành viên Hội đồng.",
@@ -325,7 +344,7 @@ def _council_minutes(ctx: Context, session: Session, session_id: int) -> dict[st
         "conclusions": [
             *judged,
             f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh khen thưởng {approved:02d} trường hợp "
-            "đạt tỉ lệ phiếu theo quy định.",
+            f"{_approved_how(items)}.",
             *(
                 [
                     f"Hội đồng thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh trình Thủ tướng Chính phủ khen thưởng "
@@ -385,9 +404,19 @@ def _proposal(ctx: Context, session: Session, session_id: int) -> dict[str, Any]
             *_finding_lines(session, [item.nomination for item in items]),
         ],
         "council": [
-            f"{council.title}: có mặt {present:02d}/{total:02d} thành viên; {voted:02d}/{total:02d} phiếu "
-            "(kể cả phiếu bằng văn bản của thành viên vắng mặt).",
-            f"Kết quả: {len(approved):02d}/{len(items):02d} trường hợp đạt tỉ lệ phiếu theo quy định (danh sách dưới đây).",
+            (
+                f"{council.title}: có mặt {present:02d}/{total:02d} thành viên; {voted:02d}/{total:02d} phiếu "
+                "(kể cả phiếu bằng văn bản của thành viên vắng mặt)."
+                if any(i.needs_vote for i in items)
+                else f"{council.title}: có mặt {present:02d}/{total:02d} thành viên. {NO_BALLOT}"
+            ),
+            (
+                f"Kết quả: {len(approved):02d}/{len(items):02d} trường hợp đạt tỉ lệ phiếu theo quy định "
+                "(danh sách dưới đây)."
+                if all(i.needs_vote for i in items)
+                else f"Kết quả: {len(approved):02d}/{len(items):02d} trường hợp được đề nghị khen thưởng "
+                f"{_approved_how(items)} (danh sách dưới đây)."
+            ),
         ],
         "rows": rows,
         "closing": "Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định khen thưởng các trường hợp "
