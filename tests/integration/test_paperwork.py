@@ -184,3 +184,16 @@ def test_a_session_where_nothing_needed_a_ballot_says_so_not_zero_ballots(
     first = _flat(word.docx_text((tmp_path / "bien-ban-hoi-dong-s1.docx").read_bytes()))
     assert "Tổng số phiếu: 11/11" in first
     assert "khen thưởng 07 trường hợp đạt tỉ lệ phiếu hoặc theo đề xuất thẩm định" in first
+
+
+def test_the_bloc_minutes_name_a_collectives_unit_only_when_it_is_another(
+    decided: Context, tmp_path: Path
+) -> None:
+    """'Cờ thi đua …: Hội Người cao tuổi tỉnh Quảng Bình (Hội Người cao tuổi tỉnh Quảng Bình)': a unit
+    proposing itself was named twice in the bloc's biên bản."""
+    paperwork.export_all(decided, tmp_path, pdf=False)
+    bloc = _flat(word.docx_text((tmp_path / "bien-ban-khoi-r1.docx").read_bytes()))
+    assert "Hội Người cao tuổi tỉnh Quảng Bình (Hội Người cao tuổi tỉnh Quảng Bình)" not in bloc
+    assert "- Cờ thi đua của Ủy ban nhân dân tỉnh: Hội Người cao tuổi tỉnh Quảng Bình -" in bloc
+    assert "Phạm Thị Minh Chứng (Hội Người cao tuổi tỉnh Quảng Bình)" in bloc
+    assert "Văn phòng Hội Chữ thập đỏ tỉnh Quảng Bình (Hội Chữ thập đỏ tỉnh Quảng Bình)" in bloc

@@ -131,9 +131,9 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
             }
         )
         if outcome["endorsed"]:
-            proposed.append(
-                f"{award}: {n.nominee_name} ({names.get(n.submitting_unit_id, n.submitting_unit_id)})"
-            )
+            unit = names.get(n.submitting_unit_id, n.submitting_unit_id)
+            # a unit proposing itself is named once, not "Hội X (Hội X)"
+            proposed.append(f"{award}: {n.nominee_name}" + ("" if unit == n.nominee_name else f" ({unit})"))
     leader = result.get("leader")
     officers = result.get("next_officers") or {}
     conclusions = []
