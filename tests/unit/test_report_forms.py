@@ -130,3 +130,12 @@ def test_movement_figures_in_0601s_layout_land_on_0701_for_the_older_years() -> 
     old = catalogue().period_for(2020).form("0701").from_current(rows)
     assert old["01"] == {"1": 3, "2": 0, "3": 3}  # column 4 (units' own movements) has no place in 0701
     assert (old["03"]["3"], old["09"]["3"], old["10"]["3"], old["11"]["3"]) == (3, 0, 1, 2)
+
+
+def test_a_figure_longer_than_the_forms_cell_is_refused() -> None:
+    """The entry cell takes nine digits, but twenty typed past it were stored and printed on the Ministry's
+    form (99999999999999999999 awards in a year)."""
+    spec = catalogue().period_for(2024).form("0605")
+    with pytest.raises(InputRejected, match=r"dòng 01, cột 1: .* tối đa 999\.999\.999"):
+        spec.check_entered({"01": {"1": 10**20}})
+    spec.check_entered({"01": {"1": 999_999_999}})

@@ -23,6 +23,10 @@ from thidua_workflow.errors import ConfigurationError, InputRejected
 Figures = dict[str, dict[str, int]]  # {row code: {column key: value}}
 
 
+MAX_FIGURE = 999_999_999
+"""The largest figure a cell of a form takes: the entry cell's nine digits (a longer one was a slip)."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -177,6 +181,11 @@ class FormSpec(_Model):
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise InputRejected(
                         f"Biểu {self.code}, dòng {code}, cột {key}: cần một số nguyên không âm, không phải '{value}'."
+                    )
+                if value > MAX_FIGURE:
+                    raise InputRejected(
+                        f"Biểu {self.code}, dòng {code}, cột {key}: {value} quá lớn, "
+                        f"tối đa {MAX_FIGURE:_} (ô nhập 9 chữ số).".replace("_", ".")
                     )
                 clean.setdefault(code, {})[key] = value
         full = self.complete(clean)
