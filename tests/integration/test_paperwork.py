@@ -173,9 +173,9 @@ def test_a_session_where_nothing_needed_a_ballot_says_so_not_zero_ballots(
     paperwork.export_all(decided, tmp_path, pdf=False)
     minutes = _flat(word.docx_text((tmp_path / "bien-ban-hoi-dong-s3.docx").read_bytes()))
     proposal = _flat(word.docx_text((tmp_path / "to-trinh-s3.docx").read_bytes()))
-    for text in (minutes, proposal):
-        assert "00/11" not in text and "đạt tỉ lệ phiếu" not in text
-        assert "Không có trường hợp nào phải bỏ phiếu kín" in text
+    for document in (minutes, proposal):
+        assert "00/11" not in document and "đạt tỉ lệ phiếu" not in document
+        assert "Không có trường hợp nào phải bỏ phiếu kín" in document
     assert "khen thưởng 01 trường hợp theo đề xuất thẩm định" in minutes
     # the appraiser's reason ends with its full stop; the line went on '.; Phạm Thị Minh Họa, …'
     assert ".;" not in minutes and "ý kiến của khối; Phạm Thị Minh Họa, ngày 19/05/2020)" in minutes
