@@ -319,3 +319,25 @@ def test_the_registrar_is_told_what_is_missing_in_the_pages_words_not_a_command_
     assert refused.status_code == 400 and "Vào sổ cần số quyết định theo sổ đăng ký văn bản" in refused.text
     assert "--" not in refused.text.split("<main>")[1].split("</main>")[0]
     assert row_counts(qb) == before
+
+
+def test_the_fund_page_says_once_that_the_organising_share_is_not_checked_against_the_text(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """The fund page for 2020 read '… mức 20% là mặc định, chưa đối chiếu văn bản) (chưa đối chiếu văn
+    bản).': the rule's source says it, and the page added it again."""
+    from thidua_workflow.services import fund
+    from thidua_workflow.services.fund import Voucher
+
+    clock.set(date(2020, 12, 2))
+    fund.record_income(
+        qb,
+        "cv.tdkt1",
+        year=2020,
+        source="ngan_sach",
+        amount=1_000_000,
+        voucher=Voucher("PT-1", date(2020, 1, 5)),
+    )
+    page = app_client("cv.tdkt1").get("/fund?year=2020").text
+    assert "Phần trích chi tổ chức: Nghị định 91/2017/NĐ-CP" in page
+    assert page.count("chưa đối chiếu văn bản") == 1
