@@ -341,3 +341,18 @@ def test_the_fund_page_says_once_that_the_organising_share_is_not_checked_agains
     page = app_client("cv.tdkt1").get("/fund?year=2020").text
     assert "Phần trích chi tổ chức: Nghị định 91/2017/NĐ-CP" in page
     assert page.count("chưa đối chiếu văn bản") == 1
+
+
+def test_a_version_token_that_is_not_one_is_refused_not_skipped(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """A hand-made 'version' of 'abc' was read as no version at all, so the save skipped the check that
+    refuses a concurrent edit; it is refused and nothing is written."""
+    clock.set(date(2020, 12, 2))
+    ban = app_client("cv.tdkt1")
+    ban.get("/reports/2020/0702")
+    before = row_counts(qb)
+    refused = ban.post("/reports/2020/0702", {"version": "abc", "c_1_8": "1"})
+    assert refused.status_code == 400, refused.text
+    assert "Mã phiên bản của trang không hợp lệ" in refused.text
+    assert row_counts(qb) == before

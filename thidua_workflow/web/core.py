@@ -138,6 +138,17 @@ def field(form: FormData, name: str, *, required: bool = False, label: str | Non
     return text or None
 
 
+def form_version(form: FormData, name: str = "version") -> int | None:
+    """The version of the record the page showed (None: the form carries none, e.g. a program's post).
+    Anything else is refused: a token that is not a version must not skip the check of a concurrent edit."""
+    text = field(form, name)
+    if text is None:
+        return None
+    if not is_number(text):
+        raise InputRejected("Mã phiên bản của trang không hợp lệ; hãy tải lại trang rồi làm lại.")
+    return int(text)
+
+
 VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # What every date input carries, so that a date is typed and shown dd/mm/yyyy whatever the browser's locale.
 DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"

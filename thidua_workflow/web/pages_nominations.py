@@ -34,6 +34,7 @@ from thidua_workflow.web.core import (
     download,
     field,
     flash,
+    form_version,
     ids_in,
     is_number,
     page_user,
@@ -471,8 +472,7 @@ def _decide_task(request: Request, nomination_id: int, actor: Actor, form: FormD
 
 
 def _version(form: FormData) -> int | None:
-    text = field(form, "version")
-    return int(text) if is_number(text) else None
+    return form_version(form)
 
 
 @router.post("/nominations/{nomination_id}/recovered")

@@ -28,6 +28,7 @@ from thidua_workflow.web.core import (
     download,
     field,
     flash,
+    form_version,
     ids_in,
     is_number,
     page_user,
@@ -162,13 +163,12 @@ def delegation_create(request: Request, actor: User, form: Form) -> Response:
 
 @router.post("/delegations/{delegation_id}/revoke")
 def delegation_revoke(request: Request, delegation_id: RowId, actor: User, form: Form) -> Response:
-    version = field(form, "version")
     delegation.revoke(
         context(request),
         actor.username,
         delegation_id,
         field(form, "reason") or "",
-        expected_version=int(version) if is_number(version) else None,
+        expected_version=form_version(form),
     )
     return back(request, "/delegations", f"Đã thu hồi ủy quyền số {delegation_id}.")
 

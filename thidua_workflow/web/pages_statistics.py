@@ -26,6 +26,7 @@ from thidua_workflow.web.core import (
     date_field,
     download,
     field,
+    form_version,
     is_number,
     page_user,
     render,
@@ -116,8 +117,7 @@ def report_enter(request: Request, year: int, key: str, actor: User, form: Form)
             )
             if value:
                 figures.setdefault(row.code or "", {})[column.key] = value
-    version_text = field(form, "version")
-    version = int(version_text) if is_number(version_text) else None
+    version = form_version(form)
     new = statistics.enter_figures(ctx, actor.username, year, key, figures, expected_version=version)
     return back(
         request,
@@ -175,8 +175,7 @@ def _voucher(request: Request, form: FormData) -> fund.Voucher:
 
 
 def _version(form: FormData) -> int | None:
-    text = field(form, "version")
-    return int(text) if is_number(text) else None
+    return form_version(form)
 
 
 @router.post("/fund/income")

@@ -25,6 +25,7 @@ from thidua_workflow.web.core import (
     dossier_numbers,
     download,
     field,
+    form_version,
     is_number,
     page_user,
     render,
@@ -127,13 +128,12 @@ def hub_comment(request: Request, posting_id: RowId, actor: User, form: Form) ->
 
 @router.post(f"{HUB}/comments/{{comment_id}}/answer")
 def hub_answer(request: Request, comment_id: RowId, actor: User, form: Form) -> Response:
-    version = field(form, "version")
     view = posting.answer(
         context(request),
         actor.username,
         comment_id,
         field(form, "answer", required=True, label="Trả lời") or "",
-        expected_version=int(version) if is_number(version) else None,
+        expected_version=form_version(form),
     )
     return back(request, HUB, f"Đã trả lời ý kiến số {view.id}.")
 
@@ -163,7 +163,6 @@ def hub_reply(request: Request, request_id: RowId, actor: User, form: Form) -> R
     ctx = context(request)
     files = uploads(form, "document", clearances.MAX_REPLY_BYTES)
     document = next(iter(files.items()), None)
-    version = field(form, "version")
     view = clearances.reply(
         ctx,
         actor.username,
@@ -173,7 +172,7 @@ def hub_reply(request: Request, request_id: RowId, actor: User, form: Form) -> R
         text=field(form, "text"),
         reply_ref=field(form, "reply_ref"),
         document=document,
-        expected_version=int(version) if is_number(version) else None,
+        expected_version=form_version(form),
     )
     return back(request, HUB, f"Hồ sơ số {view.nomination_id}: {view.body_label} — {view.status_label}.")
 
