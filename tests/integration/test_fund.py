@@ -455,11 +455,12 @@ def test_reversing_an_earlier_years_income_may_not_leave_a_later_year_below_zero
 def test_an_amount_too_large_for_the_ledger_is_refused_by_name_and_stores_nothing(
     qb: Context, clock: FixedClock
 ) -> None:
-    """Twenty nines typed into 'Số tiền' once gave a server error: the ledger's integer column overflowed."""
+    """Twenty nines typed into 'Số tiền' once gave a server error: the ledger's integer column overflowed.
+    A province's yearly allocation (billions of đồng) is one line: the column is 64-bit (migration 0015)."""
     clock.set(date(2020, 2, 3))
     before = row_counts(qb)
     for amount in (10**20, fund.MAX_AMOUNT + 1):
-        with pytest.raises(InputRejected, match=r"Số tiền .* tối đa 2\.147\.483\.647 đồng"):
+        with pytest.raises(InputRejected, match=r"Số tiền .* tối đa 999\.999\.999\.999\.999 đồng"):
             fund.record_income(
                 qb,
                 STAFF,
@@ -486,4 +487,12 @@ def test_an_amount_too_large_for_the_ledger_is_refused_by_name_and_stores_nothin
         amount=fund.MAX_AMOUNT,
         voucher=Voucher("PT-9", date(2020, 1, 5)),
     )
-    assert [e.amount for e in fund.ledger(qb, STAFF, 2020)] == [fund.MAX_AMOUNT]
+    fund.record_income(
+        qb,
+        STAFF,
+        year=2020,
+        source="ngan_sach",
+        amount=15_000_000_000,  # fifteen billion: above what a 32-bit column held
+        voucher=Voucher("PT-10", date(2020, 1, 6)),
+    )
+    assert [e.amount for e in fund.ledger(qb, STAFF, 2020)] == [fund.MAX_AMOUNT, 15_000_000_000]

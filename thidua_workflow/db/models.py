@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -1043,7 +1044,8 @@ class FundEntry(Base):
     year: Mapped[int]  # the budget year the money belongs to
     source: Mapped[str] = mapped_column(String(16))  # enums.FundSource
     kind: Mapped[str] = mapped_column(String(16))  # enums.FundEntryKind
-    amount: Mapped[int]
+    # đồng: a province's allocation runs to billions (SQLite's INTEGER is 64-bit already)
+    amount: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     decision_item_id: Mapped[int | None] = mapped_column(ForeignKey("decision_items.id"), index=True)
     payee: Mapped[str | None] = mapped_column(String(300))

@@ -418,10 +418,10 @@ def _source(value: str) -> str:
         raise InputRejected(f"Nguồn quỹ '{value}' không có (có: {known}).") from None
 
 
-MAX_AMOUNT = 2_147_483_647
-"""The largest amount one ledger line can hold: ``fund_entries.amount`` is a 32-bit integer on PostgreSQL.
-A larger sum (a slip of the finger, or an allocation above it) is refused by name instead of failing in
-the database; an allocation that large is recorded as several lines until the column is widened."""
+MAX_AMOUNT = 999_999_999_999_999
+"""The largest amount one ledger line takes (under a million billion đồng): far above any province's
+allocation, well inside the 64-bit column (``fund_entries.amount``); a longer figure is a slip of the
+finger and is refused by name."""
 
 
 def _amount(value: int) -> int:
