@@ -223,6 +223,8 @@ def _judge_entry(
 
     evidence: list[Evidence] = []
     for j, doc in enumerate(entry.evidence):
+        if late := _not_yet_dated(doc, org.today):
+            add(late, f"evidence[{j + 1}].dated", rule="thanh_phan_ho_so")
         item, problem = read_evidence(
             source,
             doc,
@@ -300,6 +302,7 @@ def _file_documents(
     documents: list[DocumentIn],
     procedures: set[Procedure],
     periods: list[PolicyPeriod],
+    today: date,
 ) -> tuple[list[Evidence], dict[int, int], list[Problem]]:
     """The submission's own documents (Tờ trình, minutes): present, readable, signed by the unit head."""
     problems: list[Problem] = []
@@ -318,6 +321,8 @@ def _file_documents(
     evidence: list[Evidence] = []
     signers: dict[int, int] = {}
     for j, doc in enumerate(documents):
+        if late := _not_yet_dated(doc, today):
+            problems.append(Problem(late, field=f"documents[{j + 1}].dated", rule="thanh_phan_ho_so"))
         if doc.kind is DocumentKind.TO_TRINH:
             signer = _unit_head(session, doc.signed_by, unit_id)
             if isinstance(signer, Problem):
@@ -334,6 +339,13 @@ def _file_documents(
         elif item:
             evidence.append(item)
     return evidence, signers, problems
+
+
+def _not_yet_dated(doc: DocumentIn, today: date) -> str | None:
+    """A document dated after today cannot have been written yet: a mistyped date, said before it is kept."""
+    if doc.dated is None or doc.dated <= today:
+        return None
+    return f"{doc.kind.label} ngày {doc.dated:%d/%m/%Y} chưa đến (hôm nay là {today:%d/%m/%Y})"
 
 
 def _unit_head(session: Session, username: str | None, unit_id: str) -> int | Problem:
@@ -405,6 +417,7 @@ def submit(
             submission.documents,
             {j.procedure for j in judged},
             list({j.period.code: j.period for j in judged}.values()),
+            org.today,
         )
         problems = doc_problems + problems
         if problems:
@@ -633,7 +646,9 @@ def resubmit(
         raise ValidationFailed(problems, "Hồ sơ hoàn thiện vẫn chưa đạt, không lưu gì:")
     file_docs = [d for d in previous.documents if d.kind in (DocumentKind.TO_TRINH, DocumentKind.BIEN_BAN)]
     file_evidence, signers, doc_problems = (
-        _file_documents(ctx, session, source, nomination.submitting_unit_id, update.documents, set(), [])
+        _file_documents(
+            ctx, session, source, nomination.submitting_unit_id, update.documents, set(), [], today
+        )
         if update.documents
         else ([], {}, [])
     )

@@ -1,0 +1,133 @@
+"""Regressions for what walking the web app as a unit's and a bloc's people found: each failed before its fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tests.integration.helpers import blob_files, row_counts
+from tests.web.conftest import Browser
+from thidua_workflow.services.context import Context
+
+
+def _problems(page: str) -> list[str]:
+    """The listed problems of a refused form, as the clerk reads them."""
+    start = page.index("Cần sửa")
+    listing = page[start : page.index("</ul>", start)]
+    return [
+        re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", listing, re.S)
+    ]
+
+
+def _collective(clerk: Browser, **fields: str) -> dict[str, str]:
+    data = {
+        "csrf_token": clerk.csrf,
+        "unit": "qb-hoi-nguoi-mu",
+        "kind": "collective",
+        "name": "Văn phòng Hội Người mù tỉnh",
+        "award_form": "tap_the_lao_dong_xuat_sac",
+        "commendation_type": "regular",
+        "year": "2019",
+        "achievement": "Hoàn thành xuất sắc nhiệm vụ",
+    }
+    data.update(fields)
+    return data
+
+
+def test_a_collectives_member_figures_say_which_figure_is_wrong(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A clerk who filled in only "Tổng số" was told three times "Số liệu thành viên: thiếu trường bắt buộc"."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/new")
+    before, blobs = row_counts(qb), blob_files(qb)
+    refused = clerk.client.post("/nominations/new", data=_collective(clerk, members_total="12"))
+    assert refused.status_code == 400
+    problems = _problems(refused.text)
+    assert "Số thành viên hoàn thành nhiệm vụ: thiếu trường bắt buộc" in problems
+    assert "Số thành viên đạt Lao động tiên tiến: thiếu trường bắt buộc" in problems
+    assert "Số thành viên đạt Chiến sĩ thi đua cơ sở: thiếu trường bắt buộc" in problems
+
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(
+            clerk,
+            members_total="abc",
+            members_completed_tasks="10",
+            members_lao_dong_tien_tien="8",
+            members_chien_si_thi_dua_co_so="2",
+            discipline_canh_cao="hai",
+        ),
+    )
+    assert refused.status_code == 400
+    problems = _problems(refused.text)
+    assert "Tổng số thành viên: cần một số nguyên" in problems
+    assert "Số thành viên bị kỷ luật — Cảnh cáo: cần một số nguyên" in problems
+
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(
+            clerk,
+            members_total="10",
+            members_completed_tasks="12",
+            members_lao_dong_tien_tien="8",
+            members_chien_si_thi_dua_co_so="2",
+        ),
+    )
+    assert refused.status_code == 400
+    joined = " ".join(_problems(refused.text))
+    assert "Số thành viên hoàn thành nhiệm vụ (completed_tasks) lớn hơn tổng số thành viên (10)" in joined
+    assert row_counts(qb) == before and blob_files(qb) == blobs
+
+
+def test_a_declared_titles_year_is_named_as_the_year(qb: Context, app_client: Callable[..., Browser]) -> None:
+    """A wrong year on a "Danh hiệu đã đạt" row said only "Danh hiệu đã đạt: cần một số nguyên"."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/new")
+    before = row_counts(qb)
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(clerk, title_1="tap_the_lao_dong_tien_tien", title_1_year="năm ngoái"),
+    )
+    assert refused.status_code == 400
+    assert "Năm đạt danh hiệu: cần một số nguyên" in _problems(refused.text)
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(clerk, initiative_1="Sáng kiến chữ nổi", initiative_1_year="2O19"),
+    )
+    assert "Năm công nhận sáng kiến: cần một số nguyên" in _problems(refused.text)
+    assert row_counts(qb) == before
+
+
+def test_a_to_trinh_or_report_dated_after_today_is_refused(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A Tờ trình dated 31/12/2099 went through unremarked (today is 05/12/2019)."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/new")
+    before, blobs = row_counts(qb), blob_files(qb)
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(
+            clerk,
+            to_trinh_number="12/TTr-HNM",
+            to_trinh_date="31/12/2099",
+            to_trinh_signer="mu.chutich",
+            evidence_date="06/12/2019",
+        ),
+        files={
+            "to_trinh_file": ("to-trinh.pdf", b"%PDF-1.4 to trinh", "application/pdf"),
+            "evidence_file": ("bao-cao.pdf", b"%PDF-1.4 bao cao", "application/pdf"),
+        },
+    )
+    assert refused.status_code == 400
+    problems = _problems(refused.text)
+    assert any(
+        p.startswith("Ngày văn bản: Tờ trình ngày 31/12/2099 chưa đến (hôm nay là 05/12/2019)")
+        for p in problems
+    ), problems
+    assert any(
+        p.startswith("Ngày văn bản: Báo cáo thành tích ngày 06/12/2019 chưa đến (hôm nay là 05/12/2019)")
+        for p in problems
+    ), problems
+    assert row_counts(qb) == before and blob_files(qb) == blobs
