@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
-from tests.integration.helpers import blob_files, row_counts
+from sqlalchemy import select
+
+from tests.integration.helpers import QB_NOMINATIONS, blob_files, example, row_counts
 from tests.web.conftest import Browser
+from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
 
 
@@ -130,4 +134,58 @@ def test_a_to_trinh_or_report_dated_after_today_is_refused(
         p.startswith("Ngày văn bản: Báo cáo thành tích ngày 06/12/2019 chưa đến (hôm nay là 05/12/2019)")
         for p in problems
     ), problems
+    assert row_counts(qb) == before and blob_files(qb) == blobs
+
+
+def test_files_a_mac_uploads_under_decomposed_vietnamese_names_are_found_and_kept_in_nfc(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A Mac sends "Biên bản.pdf" decomposed (NFD): the list named it composed, so the upload said the file was
+    missing; on the form the name was stored decomposed and no search for "Biên bản" found it."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/upload")
+    data = example("hoi-nguoi-mu-2019")
+    paths = sorted(
+        {doc["file"] for doc in data["documents"]}
+        | {e["file"] for n in data["nominations"] for e in n.get("evidence", [])}
+    )
+    listing = (QB_NOMINATIONS / "hoi-nguoi-mu-2019.yaml").read_text(encoding="utf-8")
+    renamed = {path: f"Tệp đính kèm số {i} — Biên bản.pdf" for i, path in enumerate(paths, start=1)}
+    for path, name in renamed.items():
+        listing = listing.replace(path, name)
+    response = clerk.post(
+        "/nominations/upload",
+        files=[("list_file", ("danh-sach.yaml", listing.encode(), "application/yaml"))]
+        + [
+            (
+                "files",
+                (unicodedata.normalize("NFD", renamed[path]), (QB_NOMINATIONS / path).read_bytes(), "x"),
+            )
+            for path in paths
+        ],
+    )
+    assert response.status_code == 303, _problems(response.text)
+    with qb.uow() as uow:
+        stored = set(uow.session.scalars(select(m.Document.file_name)))
+    assert set(renamed.values()) <= stored
+    assert all(unicodedata.is_normalized("NFC", name) for name in stored)
+
+
+def test_a_file_name_too_long_is_refused_in_vietnamese(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A 600-letter file name got "String should have at most 500 characters", in English."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/new")
+    before, blobs = row_counts(qb), blob_files(qb)
+    name = "b" * 600 + ".pdf"
+    refused = clerk.client.post(
+        "/nominations/new",
+        data=_collective(clerk, evidence_date="01/12/2019"),
+        files={"evidence_file": (name, b"%PDF-1.4 bao cao", "application/pdf")},
+    )
+    assert refused.status_code == 400
+    problems = _problems(refused.text)
+    assert "Tệp báo cáo thành tích: dài 604 ký tự, tối đa 500" in problems, problems
+    assert not any("should" in p for p in problems)
     assert row_counts(qb) == before and blob_files(qb) == blobs
