@@ -106,7 +106,7 @@ def test_a_declared_titles_year_is_named_as_the_year(qb: Context, app_client: Ca
 def test_a_to_trinh_or_report_dated_after_today_is_refused(
     qb: Context, app_client: Callable[..., Browser]
 ) -> None:
-    """A Tờ trình dated 31/12/2099 went through unremarked (today is 05/12/2019)."""
+    """A Tờ trình or minutes dated 31/12/2099 went through unremarked (today is 05/12/2019)."""
     clerk = app_client("mu.canbo")
     clerk.get("/nominations/new")
     before, blobs = row_counts(qb), blob_files(qb)
@@ -117,10 +117,12 @@ def test_a_to_trinh_or_report_dated_after_today_is_refused(
             to_trinh_number="12/TTr-HNM",
             to_trinh_date="31/12/2099",
             to_trinh_signer="mu.chutich",
+            bien_ban_date="01/01/2020",
             evidence_date="06/12/2019",
         ),
         files={
             "to_trinh_file": ("to-trinh.pdf", b"%PDF-1.4 to trinh", "application/pdf"),
+            "bien_ban_file": ("bien-ban.pdf", b"%PDF-1.4 bien ban", "application/pdf"),
             "evidence_file": ("bao-cao.pdf", b"%PDF-1.4 bao cao", "application/pdf"),
         },
     )
@@ -131,9 +133,16 @@ def test_a_to_trinh_or_report_dated_after_today_is_refused(
         for p in problems
     ), problems
     assert any(
-        p.startswith("Ngày văn bản: Báo cáo thành tích ngày 06/12/2019 chưa đến (hôm nay là 05/12/2019)")
+        p.startswith(
+            "Ngày văn bản: Biên bản họp Hội đồng thi đua của đơn vị ngày 01/01/2020 chưa đến (hôm nay là 05/12/2019)"
+        )
         for p in problems
     ), problems
+    # The report's date is said once, by its own rule.
+    assert [p for p in problems if "06/12/2019" in p] == [
+        "Điều kiện, tiêu chuẩn: báo cáo thành tích đề ngày 06/12/2019, sau ngày nộp "
+        "[Báo cáo thành tích còn hiệu lực; Quy định của tỉnh về hồ sơ khen thưởng]"
+    ], problems
     assert row_counts(qb) == before and blob_files(qb) == blobs
 
 

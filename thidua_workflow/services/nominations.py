@@ -223,7 +223,8 @@ def _judge_entry(
 
     evidence: list[Evidence] = []
     for j, doc in enumerate(entry.evidence):
-        if late := _not_yet_dated(doc, org.today):
+        # A report's own date is judged by its rule (bao_cao_thanh_tich_moi); any other paper's here.
+        if doc.kind is not DocumentKind.BAO_CAO_THANH_TICH and (late := _not_yet_dated(doc, org.today)):
             add(late, f"evidence[{j + 1}].dated", rule="thanh_phan_ho_so")
         item, problem = read_evidence(
             source,
