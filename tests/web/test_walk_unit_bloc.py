@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from tests.integration.helpers import QB_NOMINATIONS, blob_files, example, row_counts
+from tests.integration.helpers import QB_NOMINATIONS, blob_files, example, example_scores, open_round, row_counts
 from tests.web.conftest import Browser
 from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
@@ -198,3 +198,26 @@ def test_a_file_name_too_long_is_refused_in_vietnamese(
     assert "Tệp báo cáo thành tích: dài 604 ký tự, tối đa 500" in problems, problems
     assert not any("should" in p for p in problems)
     assert row_counts(qb) == before and blob_files(qb) == blobs
+
+
+def test_an_empty_score_sheet_does_not_end_a_members_round_task(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """Hội Người mù has nothing to vote on (the one dossier is its own): "Gửi" with no score at all said
+    "đã bỏ phiếu đủ" and closed its task, so its scores could never be given."""
+    round_id = open_round(qb, "hoi-nguoi-mu-2019")
+    rep = app_client("mu.chutich")
+    assert "Chấm điểm các đơn vị thành viên" in rep.get(f"/rounds/{round_id}").text
+    before = row_counts(qb)
+    refused = rep.post(f"/rounds/{round_id}/act", {})
+    assert refused.status_code == 400
+    assert "Bảng điểm trống" in refused.text
+    assert row_counts(qb) == before
+    # The sheet filled in, the task ends.
+    sheet = example_scores("hoi-nguoi-mu")
+    done = rep.post(
+        f"/rounds/{round_id}/act",
+        {f"score__{unit}__{code}": points for unit, row in sheet.items() for code, points in row.items()},
+    )
+    assert done.status_code == 303, done.text
+    assert "Chấm điểm các đơn vị thành viên" not in rep.get(f"/rounds/{round_id}").text
