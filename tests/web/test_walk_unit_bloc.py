@@ -8,7 +8,14 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from tests.integration.helpers import QB_NOMINATIONS, blob_files, example, example_scores, open_round, row_counts
+from tests.integration.helpers import (
+    QB_NOMINATIONS,
+    blob_files,
+    example,
+    example_scores,
+    open_round,
+    row_counts,
+)
 from tests.web.conftest import Browser
 from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
