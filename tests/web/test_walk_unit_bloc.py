@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -228,3 +229,31 @@ def test_an_empty_score_sheet_does_not_end_a_members_round_task(
     )
     assert done.status_code == 303, done.text
     assert "Chấm điểm các đơn vị thành viên" not in rep.get(f"/rounds/{round_id}").text
+
+
+def test_a_refused_score_sheet_names_the_unit_and_the_criterion(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A score over the maximum said "trường 'scores.qb-hoi-nct.khen_thuong': điểm 'khen_thuong' phải từ 0
+    đến 20", and a half-filled row "thiếu tiêu chí: nhiem_vu_chinh_tri, …": codes the page never shows."""
+    round_id = open_round(qb, "hoi-nguoi-mu-2019")
+    rep = app_client("lhtn.chutich")
+    rep.get(f"/rounds/{round_id}")
+    sheet = example_scores("hoi-lhtn")
+    form = {f"score__{unit}__{code}": points for unit, row in sheet.items() for code, points in row.items()}
+    form["score__qb-hoi-nct__khen_thuong"] = 25
+    del form["score__qb-hoi-nha-bao__xay_dung_to_chuc"]
+    before = row_counts(qb)
+    refused = rep.post(f"/rounds/{round_id}/act", form)
+    assert refused.status_code == 400
+    told = html.unescape(refused.text)
+    assert (
+        "Bảng điểm': Hội Người cao tuổi tỉnh Quảng Bình — điểm tiêu chí "
+        "'Công tác khen thưởng và nhân rộng điển hình tiên tiến' (khen_thuong) phải từ 0 đến 20" in told
+    )
+    assert (
+        "Hội Nhà báo tỉnh Quảng Bình — thiếu điểm tiêu chí: 'Xây dựng tổ chức hội vững mạnh' (xay_dung_to_chuc)"
+        in told
+    )
+    assert "scores.qb-hoi-nct" not in told
+    assert row_counts(qb) == before

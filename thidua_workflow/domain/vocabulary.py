@@ -108,6 +108,8 @@ FIELD_LABELS = {
     "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
     "decided_on": "Ngày quyết định",
     "note": "Ghi chú",
+    # A bloc round's score sheet ("scores.<unit>.<criterion>"): the message names the unit and criterion.
+    "scores": "Bảng điểm",
     # issue 22: a delegation's fields
     "from": "Người ủy quyền",
     "to": "Người được ủy quyền",
