@@ -257,3 +257,26 @@ def test_a_refused_score_sheet_names_the_unit_and_the_criterion(
     )
     assert "scores.qb-hoi-nct" not in told
     assert row_counts(qb) == before
+
+
+def test_the_delegation_form_offers_only_colleagues_it_would_accept(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """Hội Người mù's clerk was offered the nine other units' clerks, each refused on "Ủy quyền" with "không
+    cùng đơn vị … và không giữ vai trò"."""
+    clerk = app_client("mu.canbo")
+    page = clerk.get("/delegations").text
+    select_to = page[page.index('name="to"') : page.index("</select>", page.index('name="to"'))]
+    offered = set(re.findall(r'<option value="([^"]+)"', select_to))
+    assert offered == {"mu.chutich"}
+    done = clerk.post(
+        "/delegations",
+        {
+            "role": "unit_clerk",
+            "to": "mu.chutich",
+            "starts_on": "05/12/2019",
+            "ends_on": "20/12/2019",
+            "reason": "Nghỉ phép",
+        },
+    )
+    assert done.status_code == 303, done.text
