@@ -12,12 +12,15 @@ from sqlalchemy import select
 from tests.integration.helpers import (
     QB_NOMINATIONS,
     blob_files,
+    close_round,
     example,
     example_scores,
     open_round,
     row_counts,
+    vote_round,
 )
 from tests.web.conftest import Browser
+from thidua_workflow.certificates import word
 from thidua_workflow.db import models as m
 from thidua_workflow.services.context import Context
 
@@ -280,3 +283,19 @@ def test_the_delegation_form_offers_only_colleagues_it_would_accept(
         },
     )
     assert done.status_code == 303, done.text
+
+
+def test_the_blocs_minutes_do_not_repeat_a_collectives_name_as_its_unit(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """The minutes proposed "Bằng khen …: Hội Người mù tỉnh Quảng Bình (Hội Người mù tỉnh Quảng Bình)"."""
+    round_id = open_round(qb, "hoi-nguoi-mu-2019")
+    vote_round(qb, round_id)
+    close_round(qb, round_id)
+    response = app_client("nct.chutich").get(f"/documents/bien-ban-khoi/{round_id}.docx")
+    assert response.status_code == 200
+    minutes = " ".join(" ".join(word.docx_text(response.content)).split())
+    assert "Hội Người mù tỉnh Quảng Bình (Hội Người mù tỉnh Quảng Bình)" not in minutes
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Hội Người mù tỉnh Quảng Bình" in minutes
+    # A person is still placed in the unit that proposed them.
+    assert "Chiến sĩ thi đua cấp tỉnh: Trần Văn Sáng Kiến (Hội Người mù tỉnh Quảng Bình)" in minutes

@@ -131,9 +131,10 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
             }
         )
         if outcome["endorsed"]:
-            proposed.append(
-                f"{award}: {n.nominee_name} ({names.get(n.submitting_unit_id, n.submitting_unit_id)})"
-            )
+            unit = names.get(n.submitting_unit_id, n.submitting_unit_id)
+            # A unit proposed as itself is not followed by its own name again.
+            same = nfc(n.nominee_name).casefold() == nfc(unit).casefold()
+            proposed.append(f"{award}: {n.nominee_name}" if same else f"{award}: {n.nominee_name} ({unit})")
     leader = result.get("leader")
     officers = result.get("next_officers") or {}
     conclusions = []
