@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import unicodedata
 from collections.abc import Callable
 
+import httpx
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.integration.helpers import (
@@ -22,6 +25,7 @@ from tests.integration.helpers import (
 from tests.web.conftest import Browser
 from thidua_workflow.certificates import word
 from thidua_workflow.db import models as m
+from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services.context import Context
 
 
@@ -299,3 +303,32 @@ def test_the_blocs_minutes_do_not_repeat_a_collectives_name_as_its_unit(
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Hội Người mù tỉnh Quảng Bình" in minutes
     # A person is still placed in the unit that proposed them.
     assert "Chiến sĩ thi đua cấp tỉnh: Trần Văn Sáng Kiến (Hội Người mù tỉnh Quảng Bình)" in minutes
+
+
+def _sheet_rows(response: httpx.Response) -> dict[int, tuple[object, ...]]:
+    book = load_workbook(io.BytesIO(response.content)).active
+    assert book is not None
+    return {row[0]: row for row in book.iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)}
+
+
+def test_the_chairs_sheet_while_voting_says_its_verdicts_are_provisional(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """Exported while voting, the chair's sheet said "Khối đề nghị: Không — không đạt: 0/9" as if decided;
+    after closing, a dossier the unit withdrew had an empty row with no word why."""
+    round_id = open_round(qb, "hoi-nguoi-mu-2019", "hoi-nguoi-cao-tuoi-2019")
+    chair = app_client("nct.chutich")
+    rows = _sheet_rows(chair.get(f"/rounds/{round_id}/ranking.xlsx"))
+    assert rows and all(str(row[7]).startswith("Tạm tính: ") for row in rows.values()), rows
+    withdrawn = min(rows)
+    nomination_service.withdraw(
+        qb,
+        "mu.canbo" if rows[withdrawn][3] == "Hội Người mù tỉnh Quảng Bình" else "nct.canbo",
+        withdrawn,
+        "Rút để bổ sung",
+    )
+    vote_round(qb, round_id)
+    close_round(qb, round_id)
+    rows = _sheet_rows(chair.get(f"/rounds/{round_id}/ranking.xlsx"))
+    assert rows[withdrawn][8] == "Đơn vị đã rút"
+    assert all(row[7] in ("Đề nghị", "Không") for n, row in rows.items() if n != withdrawn)
