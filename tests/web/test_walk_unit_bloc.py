@@ -301,6 +301,11 @@ def test_the_blocs_minutes_do_not_repeat_a_collectives_name_as_its_unit(
     minutes = " ".join(" ".join(word.docx_text(response.content)).split())
     assert "Hội Người mù tỉnh Quảng Bình (Hội Người mù tỉnh Quảng Bình)" not in minutes
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Hội Người mù tỉnh Quảng Bình" in minutes
+    # Equal scores share a rank: the minutes do not put one of two units at 90 points above the other.
+    assert (
+        "03 Hội Chữ thập đỏ tỉnh Quảng Bình 90 9 03 Liên minh Hợp tác xã tỉnh Quảng Bình 90 9 "
+        "05 Hội Nhà báo tỉnh Quảng Bình 87 9" in minutes
+    )
     # A person is still placed in the unit that proposed them.
     assert "Chiến sĩ thi đua cấp tỉnh: Trần Văn Sáng Kiến (Hội Người mù tỉnh Quảng Bình)" in minutes
 
