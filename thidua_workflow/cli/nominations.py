@@ -74,7 +74,6 @@ def nominations_template(
 ) -> None:
     """Ghi mẫu danh sách đề nghị khen thưởng (.xlsx) của chính sách hiện hành."""
     from thidua_workflow import spreadsheets
-
     from thidua_workflow.services import directory
 
     with context() as ctx:
