@@ -29,5 +29,7 @@ def test_a_template_for_a_unit_that_does_not_exist_is_refused(
     right = tmp_path / "mau.xlsx"
     done = runner.invoke(app, ["nominations", "template", str(right), "--unit", "qb-hoi-nguoi-mu"])
     assert done.exit_code == 0, done.output
-    cells = {str(v) for ws in load_workbook(right) for row in ws.iter_rows(values_only=True) for v in row if v}
+    cells = {
+        str(v) for ws in load_workbook(right) for row in ws.iter_rows(values_only=True) for v in row if v
+    }
     assert "qb-hoi-nguoi-mu" in cells
