@@ -337,3 +337,37 @@ def test_the_chairs_sheet_while_voting_says_its_verdicts_are_provisional(
     rows = _sheet_rows(chair.get(f"/rounds/{round_id}/ranking.xlsx"))
     assert rows[withdrawn][8] == "Đơn vị đã rút"
     assert all(row[7] in ("Đề nghị", "Không") for n, row in rows.items() if n != withdrawn)
+
+
+def test_the_pledge_form_neither_drops_a_half_filled_line_nor_speaks_in_field_codes(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A criterion with its code and points but no name was dropped without a word (the pledge kept 60 of
+    its 100 points); a wrong code said "trường 'code'", an empty sheet "trường 'criteria': số phần tử phải
+    từ 1 đến …"."""
+    chair = app_client("htx.chutich")
+    chair.get("/pledges/new")
+    sheet = {
+        "bloc": "qb-khoi-hoi-dac-thu",
+        "year": "2020",
+        "code_1": "nhiem_vu",
+        "name_1": "Nhiệm vụ chính trị",
+        "max_1": "60",
+        "code_2": "phong_trao",
+        "name_2": "",
+        "max_2": "40",
+    }
+    before = row_counts(qb)
+    refused = chair.post("/pledges", sheet)
+    assert refused.status_code == 400
+    assert "Dòng 2: thiếu tên tiêu chí" in html.unescape(refused.text)
+    refused = chair.post("/pledges", sheet | {"name_2": "Tổ chức phong trào", "code_2": "Phong trào"})
+    assert refused.status_code == 400
+    told = html.unescape(refused.text)
+    assert "mục 2 · trường 'Mã tiêu chí': mã không hợp lệ" in told
+    refused = chair.post("/pledges", {"bloc": "qb-khoi-hoi-dac-thu", "year": "2020"})
+    assert refused.status_code == 400
+    told = html.unescape(refused.text)
+    assert "trường 'Bảng tiêu chí chấm điểm': cần ít nhất 1 mục" in told
+    assert "criteria" not in told and "…" not in told
+    assert row_counts(qb) == before

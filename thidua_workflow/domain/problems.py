@@ -47,8 +47,10 @@ def _message(error: ErrorDetails) -> str:
             if ctx.get("min_length") == 1
             else f"cần ít nhất {ctx.get('min_length')} ký tự"
         )
-    if kind in ("too_short", "too_long"):
-        return f"số phần tử phải từ {ctx.get('min_length', 0)} đến {ctx.get('max_length', '…')}"
+    if kind == "too_short":
+        return f"cần ít nhất {ctx.get('min_length', 1)} mục"
+    if kind == "too_long":
+        return f"tối đa {ctx.get('max_length')} mục"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return _MESSAGES.get(kind, error["msg"])

@@ -108,6 +108,13 @@ FIELD_LABELS = {
     "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
     "decided_on": "Ngày quyết định",
     "note": "Ghi chú",
+    # A bloc's pledge (giao ước thi đua) and the year of a bloc's or movement's paper
+    "bloc": "Khối thi đua",
+    "year": "Năm",
+    "criteria": "Bảng tiêu chí chấm điểm",
+    "criteria.code": "Mã tiêu chí",
+    "criteria.name": "Tên tiêu chí",
+    "criteria.max": "Điểm chuẩn",
     # A bloc round's score sheet ("scores.<unit>.<criterion>"): the message names the unit and criterion.
     "scores": "Bảng điểm",
     # issue 22: a delegation's fields

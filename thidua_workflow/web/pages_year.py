@@ -276,6 +276,10 @@ def pledge_draw_up(request: Request, actor: User, form: Form) -> Response:
     for i in range(1, 9):
         name = field(form, f"name_{i}")
         if not name:
+            # A line with a code or points but no name is a slip, not an empty line: dropping it would
+            # store a sheet short of its points.
+            if field(form, f"code_{i}") or field(form, f"max_{i}"):
+                raise InputRejected(f"Dòng {i}: thiếu tên tiêu chí (đã có mã hoặc điểm chuẩn).")
             continue
         points = field(form, f"max_{i}") or ""
         if not points.isdigit():
