@@ -7,7 +7,6 @@ the signed pledge); until then, and for years without a pledge, on the bloc's st
 from __future__ import annotations
 
 from dataclasses import replace
-
 from typing import Any
 
 from pydantic import ValidationError
