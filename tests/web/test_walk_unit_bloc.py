@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 
 import httpx
 from openpyxl import load_workbook
@@ -24,7 +25,10 @@ from tests.integration.helpers import (
 )
 from tests.web.conftest import Browser
 from thidua_workflow.certificates import word
+from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
+from thidua_workflow.domain import movements as mv
+from thidua_workflow.services import movements
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services.context import Context
 
@@ -370,4 +374,46 @@ def test_the_pledge_form_neither_drops_a_half_filled_line_nor_speaks_in_field_co
     told = html.unescape(refused.text)
     assert "trường 'Bảng tiêu chí chấm điểm': cần ít nhất 1 mục" in told
     assert "criteria" not in told and "…" not in told
+    assert row_counts(qb) == before
+
+
+def test_a_registration_line_with_a_position_but_no_name_is_refused_not_dropped(
+    qb: Context, clock: FixedClock, app_client: Callable[..., Browser]
+) -> None:
+    """A clerk who typed a position on line 2 but forgot the name got "Đã nhận bản đăng ký (1 dòng)"."""
+    clock.set(date(2020, 1, 10))
+    movement_id = movements.launch(
+        qb,
+        "cv.tdkt1",
+        {
+            "code": "thi-dua-2020",
+            "name": "Phong trào thi đua yêu nước năm 2020",
+            "launcher_kind": "province",
+            "scope": "sector_local",
+            "method": "regular",
+            "launched_on": "2020-01-10",
+            "starts_on": "2020-01-01",
+            "ends_on": "2020-12-31",
+            "registration_deadline": "2020-03-31",
+            "blocs": ["qb-khoi-hoi-dac-thu"],
+        },
+        [movements.NewDocument(mv.MovementDocumentKind.LAUNCH_DECISION, "qd.pdf", b"%PDF-1.4 quyet dinh")],
+    )
+    clerk = app_client("mu.canbo")
+    clerk.get(f"/movements/{movement_id}")
+    before = row_counts(qb)
+    refused = clerk.post(
+        f"/movements/{movement_id}/registrations",
+        {
+            "unit": "qb-hoi-nguoi-mu",
+            "kind_1": "person",
+            "name_1": "Trần Văn Sáng Kiến",
+            "award_1": "chien_si_thi_dua_tinh",
+            "kind_2": "person",
+            "position_2": "Phó Chủ tịch Hội",
+            "award_2": "bang_khen_tinh",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Dòng 2: thiếu họ tên / tên tập thể" in html.unescape(refused.text)
     assert row_counts(qb) == before

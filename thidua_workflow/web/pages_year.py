@@ -217,6 +217,9 @@ def registration_submit(request: Request, movement_id: RowId, actor: User, form:
     for i in range(1, BLANK_LINES + 1):
         name_text = field(form, f"name_{i}")
         if not name_text:
+            # A position typed on a line without its name is a slip: dropping the line would say nothing.
+            if field(form, f"position_{i}"):
+                raise InputRejected(f"Dòng {i}: thiếu họ tên / tên tập thể (đã có chức vụ).")
             continue
         line = {"kind": field(form, f"kind_{i}"), "name": name_text, "award_form": field(form, f"award_{i}")}
         if position := field(form, f"position_{i}"):
