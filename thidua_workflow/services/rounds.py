@@ -265,30 +265,9 @@ def cast_ballot(
         _require_status(bloc_round, RoundStatus.VOTING)
         if scores:
             _record_scores(uow.session, actor, bloc_round, scores, now)
-        elif not approve | reject and bloc_round.criteria:
-            _refuse_an_empty_sheet(uow.session, actor, bloc_round)
         result = _record_votes(uow.session, actor, bloc_round, approve, reject, now)
         uow.commit()
         return result
-
-
-def _refuse_an_empty_sheet(session: Session, actor: Actor, bloc_round: m.BlocRound) -> None:
-    """A ballot with neither a score nor a vote, from a unit that has scored nobody, is a slip of the hand.
-
-    A member with nothing to vote on (every dossier its own) would otherwise end its task on it and never
-    be able to give the scores the ranking and the lead are decided by.
-    """
-    scorer = _member_unit(session, actor, bloc_round)
-    scored = session.scalar(
-        select(m.RoundScore.id)
-        .where(m.RoundScore.round_id == bloc_round.id, m.RoundScore.scorer_unit_id == scorer)
-        .limit(1)
-    )
-    if scored is None:
-        raise InputRejected(
-            "Bảng điểm trống: chưa chấm điểm đơn vị nào. Chấm đủ các tiêu chí cho từng đơn vị thành viên "
-            "rồi gửi lại; không có gì được lưu."
-        )
 
 
 def _record_scores(
