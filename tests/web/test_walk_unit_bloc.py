@@ -21,6 +21,7 @@ from tests.integration.helpers import (
     example_scores,
     open_round,
     row_counts,
+    submit_example,
     vote_round,
 )
 from tests.web.conftest import Browser
@@ -28,7 +29,7 @@ from thidua_workflow.certificates import word
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import movements as mv
-from thidua_workflow.services import movements
+from thidua_workflow.services import movements, queries
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services.context import Context
 
@@ -219,29 +220,6 @@ def test_a_file_name_too_long_is_refused_in_vietnamese(
     assert row_counts(qb) == before and blob_files(qb) == blobs
 
 
-def test_an_empty_score_sheet_does_not_end_a_members_round_task(
-    qb: Context, app_client: Callable[..., Browser]
-) -> None:
-    """Hội Người mù has nothing to vote on (the one dossier is its own): "Gửi" with no score at all said
-    "đã bỏ phiếu đủ" and closed its task, so its scores could never be given."""
-    round_id = open_round(qb, "hoi-nguoi-mu-2019")
-    rep = app_client("mu.chutich")
-    assert "Chấm điểm các đơn vị thành viên" in rep.get(f"/rounds/{round_id}").text
-    before = row_counts(qb)
-    refused = rep.post(f"/rounds/{round_id}/act", {})
-    assert refused.status_code == 400
-    assert "Bảng điểm trống" in refused.text
-    assert row_counts(qb) == before
-    # The sheet filled in, the task ends.
-    sheet = example_scores("hoi-nguoi-mu")
-    done = rep.post(
-        f"/rounds/{round_id}/act",
-        {f"score__{unit}__{code}": points for unit, row in sheet.items() for code, points in row.items()},
-    )
-    assert done.status_code == 303, done.text
-    assert "Chấm điểm các đơn vị thành viên" not in rep.get(f"/rounds/{round_id}").text
-
-
 def test_a_refused_score_sheet_names_the_unit_and_the_criterion(
     qb: Context, app_client: Callable[..., Browser]
 ) -> None:
@@ -417,3 +395,22 @@ def test_a_registration_line_with_a_position_but_no_name_is_refused_not_dropped(
     assert refused.status_code == 400
     assert "Dòng 2: thiếu họ tên / tên tập thể" in html.unescape(refused.text)
     assert row_counts(qb) == before
+
+
+def test_a_refused_role_names_the_unit_not_its_code(qb: Context, app_client: Callable[..., Browser]) -> None:
+    """The unit's head, trying to withdraw its dossier, read "… của qb-hoi-nguoi-mu"; another unit's clerk
+    submitting for Hội Người cao tuổi read "… của qb-hoi-nct"."""
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    nomination = min(n.id for n in queries.list_nominations(qb, unit="qb-hoi-nguoi-mu"))
+    head = app_client("mu.chutich")
+    head.get(f"/nominations/{nomination}")
+    refused = head.post(f"/nominations/{nomination}/withdraw", {"reason": "Rút"})
+    assert refused.status_code == 403
+    told = html.unescape(refused.text)
+    assert "không có vai trò 'Cán bộ thi đua của đơn vị' của Hội Người mù tỉnh Quảng Bình" in told
+    assert "qb-hoi-nguoi-mu" not in told.split("<main", 1)[1].split("</main>", 1)[0]
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/new")
+    refused = clerk.client.post("/nominations/new", data=_collective(clerk, unit="qb-hoi-nct"))
+    assert refused.status_code == 403
+    assert "của Hội Người cao tuổi tỉnh Quảng Bình" in html.unescape(refused.text)

@@ -39,7 +39,7 @@ from thidua_workflow.errors import (
     ValidationFailed,
 )
 from thidua_workflow.services import audit, eligibility
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.actors import load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evidence, stored
 from thidua_workflow.services.late_dossiers import place_in_bloc
@@ -381,7 +381,7 @@ def submit(
         claimed_unit = data.get("unit") if isinstance(data, dict) else None
         if isinstance(claimed_unit, str) and session.get(m.Unit, claimed_unit) is not None:
             # Somebody else's unit: refuse before saying anything about the file's content.
-            require_role(actor, Role.UNIT_CLERK, claimed_unit)
+            require_role(actor, Role.UNIT_CLERK, claimed_unit, unit_name(session, claimed_unit))
         submission = parse_submission(data)
         org = _Org.read(session, today)
         unit = org.units.get(submission.unit)
@@ -590,7 +590,8 @@ def withdraw(
         actor = load_actor(session, username)
         nomination = _load_nomination(session, nomination_id)
         require_nomination(session, actor, nomination)  # another unit's dossier: as a missing one
-        require_role(actor, Role.UNIT_CLERK, nomination.submitting_unit_id)
+        unit = nomination.submitting_unit_id
+        require_role(actor, Role.UNIT_CLERK, unit, unit_name(session, unit))
         _check_version(nomination, expected_version)
         move(session, nomination, "withdraw", actor=actor, at=now, comment=cleaned)
         close_open_tasks(session, nomination.id, at=now)
