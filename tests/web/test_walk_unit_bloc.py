@@ -414,3 +414,19 @@ def test_a_refused_role_names_the_unit_not_its_code(qb: Context, app_client: Cal
     refused = clerk.client.post("/nominations/new", data=_collective(clerk, unit="qb-hoi-nct"))
     assert refused.status_code == 403
     assert "của Hội Người cao tuổi tỉnh Quảng Bình" in html.unescape(refused.text)
+
+
+def test_a_list_file_nested_too_deep_is_refused_not_a_server_error(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A YAML list of 5000 nested brackets (a broken export) gave "Lỗi máy chủ" (RecursionError)."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/upload")
+    before = row_counts(qb)
+    refused = clerk.post(
+        "/nominations/upload",
+        files=[("list_file", ("danh-sach.yaml", b"[" * 5000 + b"]" * 5000, "application/yaml"))],
+    )
+    assert refused.status_code == 400, refused.status_code
+    assert "lồng nhau quá sâu" in html.unescape(refused.text)
+    assert row_counts(qb) == before

@@ -346,6 +346,8 @@ def read_list_file(name: str, raw: bytes) -> tuple[Any, spreadsheets.SheetSubmis
         raise InputRejected(
             f"Tệp '{name}' không phải bảng tính .xlsx hay tệp YAML/JSON UTF-8 hợp lệ."
         ) from exc
+    except RecursionError as exc:  # thousands of nested brackets: a broken export, not a server fault
+        raise InputRejected(f"Tệp '{name}' có cấu trúc lồng nhau quá sâu, không đọc được.") from exc
 
 
 @router.post("/nominations/upload")
