@@ -29,7 +29,7 @@ from thidua_workflow.certificates import word
 from thidua_workflow.clock import FixedClock
 from thidua_workflow.db import models as m
 from thidua_workflow.domain import movements as mv
-from thidua_workflow.services import movements, queries
+from thidua_workflow.services import accounts, movements, queries
 from thidua_workflow.services import nominations as nomination_service
 from thidua_workflow.services.context import Context
 
@@ -429,4 +429,22 @@ def test_a_list_file_nested_too_deep_is_refused_not_a_server_error(
     )
     assert refused.status_code == 400, refused.status_code
     assert "lồng nhau quá sâu" in html.unescape(refused.text)
+    assert row_counts(qb) == before
+
+
+def test_an_api_body_that_is_not_json_is_told_in_vietnamese(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """A clerk's script posting a JSON list nested thousands deep got "There was an error parsing the body"."""
+    api = app_client().client
+    token = accounts.issue_token(qb, "mu.canbo", "kiểm thử").token
+    before = row_counts(qb)
+    refused = api.post(
+        "/api/nominations",
+        content=b"[" * 5000 + b"]" * 5000,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert refused.status_code == 400
+    message = refused.json()["message"]
+    assert "JSON" in message and "không đọc được" in message and "parsing" not in message
     assert row_counts(qb) == before
