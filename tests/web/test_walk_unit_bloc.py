@@ -448,3 +448,21 @@ def test_an_api_body_that_is_not_json_is_told_in_vietnamese(
     message = refused.json()["message"]
     assert "JSON" in message and "không đọc được" in message and "parsing" not in message
     assert row_counts(qb) == before
+
+
+def test_a_list_file_that_is_not_a_list_of_nominations_says_so(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """An empty YAML file, or one holding a bare list, said only "cần một bảng (khóa: giá trị)"."""
+    clerk = app_client("mu.canbo")
+    clerk.get("/nominations/upload")
+    before = row_counts(qb)
+    for content in (b"", b"- 1\n- 2\n", b"xin chao"):
+        refused = clerk.post(
+            "/nominations/upload", files=[("list_file", ("danh-sach.yaml", content, "application/yaml"))]
+        )
+        assert refused.status_code == 400
+        assert _problems(refused.text) == [
+            "Tệp danh sách cần là một bảng (khóa: giá trị) với unit, documents và nominations, như tệp mẫu"
+        ]
+    assert row_counts(qb) == before

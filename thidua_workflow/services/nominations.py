@@ -72,6 +72,11 @@ class SubmitResult:
 
 
 def parse_submission(data: Any) -> SubmissionIn:
+    if not isinstance(data, dict):  # an empty file, a bare list or a word: say what the file must be
+        problem = Problem(
+            "Tệp danh sách cần là một bảng (khóa: giá trị) với unit, documents và nominations, như tệp mẫu"
+        )
+        raise ValidationFailed([problem], REJECTED_SUMMARY.format(n=1))
     try:
         return SubmissionIn.model_validate(data)
     except ValidationError as exc:
