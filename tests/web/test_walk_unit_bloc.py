@@ -466,3 +466,32 @@ def test_a_list_file_that_is_not_a_list_of_nominations_says_so(
             "Tệp danh sách cần là một bảng (khóa: giá trị) với unit, documents và nominations, như tệp mẫu"
         ]
     assert row_counts(qb) == before
+
+
+def test_a_sheets_problem_names_its_row_once(qb: Context, app_client: Callable[..., Browser]) -> None:
+    """Each problem of an uploaded sheet read "mục 10 · trường 'Năm': dòng 10, cột 'Năm': …": the place twice,
+    and "mục 10" for a list of one nominee."""
+    clerk = app_client("mu.canbo")
+    book = load_workbook(io.BytesIO(clerk.get("/nominations/template.xlsx").content))
+    sheet = book["Danh sách"]
+    for column, value in enumerate(["Cá nhân", "Nguyễn Văn Mẫu", "Chuyên viên"], start=1):
+        sheet.cell(10, column, value)
+    sheet.cell(10, 7, "bang_khen_tinh")
+    sheet.cell(10, 9, "năm nay")
+    sheet.cell(10, 14, "Thành tích")
+    out = io.BytesIO()
+    book.save(out)
+    before = row_counts(qb)
+    refused = clerk.post(
+        "/nominations/upload", files=[("list_file", ("ds.xlsx", out.getvalue(), "application/octet-stream"))]
+    )
+    assert refused.status_code == 400
+    assert _problems(html.unescape(refused.text)) == ["dòng 10, cột 'Năm': 'năm nay' không phải một năm"]
+    empty = clerk.get("/nominations/template.xlsx").content
+    refused = clerk.post(
+        "/nominations/upload", files=[("list_file", ("mau.xlsx", empty, "application/octet-stream"))]
+    )
+    assert _problems(html.unescape(refused.text)) == [
+        "danh sách trống: điền từ dòng 10 của trang 'Danh sách'"
+    ]
+    assert row_counts(qb) == before
