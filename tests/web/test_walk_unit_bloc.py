@@ -495,3 +495,17 @@ def test_a_sheets_problem_names_its_row_once(qb: Context, app_client: Callable[.
         "danh sách trống: điền từ dòng 10 của trang 'Danh sách'"
     ]
     assert row_counts(qb) == before
+
+
+def test_a_year_filter_of_twenty_digits_is_no_server_error(
+    qb: Context, app_client: Callable[..., Browser]
+) -> None:
+    """ "Năm" 99999999999999999999 in the list's or the look-up's filter gave "Lỗi máy chủ" (too large for the
+    database's integer); like any other non-year it now filters nothing."""
+    submit_example(qb, "hoi-nguoi-mu-2019")
+    clerk = app_client("mu.canbo")
+    huge = "9" * 20
+    listed = clerk.get("/nominations", params={"year": huge})
+    assert listed.status_code == 200
+    assert "2 hồ sơ" in listed.text
+    assert clerk.get("/tra-cuu", params={"year": huge}).status_code == 200

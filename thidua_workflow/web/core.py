@@ -148,6 +148,13 @@ def parse_typed_date(text: str) -> date | None:
         return None
 
 
+def year_filter(text: str | None) -> int | None:
+    """A year typed into a list's filter; anything that is no year of four digits filters nothing, as an
+    unknown code does (twenty digits would overflow the database's integer)."""
+    cleaned = (text or "").strip()
+    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 4 else None
+
+
 def date_field(form: FormData, name: str, *, label: str) -> str | None:
     """A typed date as ISO for the services; anything else is refused naming the field."""
     text = field(form, name)

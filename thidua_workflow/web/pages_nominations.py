@@ -38,6 +38,7 @@ from thidua_workflow.web.core import (
     page_user,
     render,
     uploads,
+    year_filter,
 )
 from thidua_workflow.web.nomination_form import FORM_CHOICES, TITLE_ROWS, label_problem, submission_from_form
 from thidua_workflow.web.paging import PAGE_SIZES, Pager, Paging
@@ -191,7 +192,7 @@ def nomination_list(
 ) -> Response:
     """The nominations a person may see, a page at a time, sorted by a column; Excel holds the whole list."""
     ctx = context(request)
-    year_number = int(year) if year and year.isdigit() else None
+    year_number = year_filter(year)
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
     # The filters offer names; a code that names nothing (an old link) filters nothing.
     # Only the units whose dossiers this person may see: a clerk is not shown the others.

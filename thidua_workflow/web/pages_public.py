@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from thidua_workflow.services import certificates, lookup
-from thidua_workflow.web.core import checked_form, context, render
+from thidua_workflow.web.core import checked_form, context, render, year_filter
 
 router = APIRouter()
 
@@ -60,7 +60,7 @@ async def verify_pdf(request: Request) -> Response:
 
 @router.get("/tra-cuu", response_class=HTMLResponse)
 def look_up(request: Request, name: str = "", unit: str = "", year: str = "") -> Response:
-    year_number = int(year) if year.strip().isdigit() else None
+    year_number = year_filter(year)
     searched = bool(name.strip() or unit.strip() or year_number)
     found = (
         lookup.search_awardees(context(request), name=name, unit=unit, year=year_number)
