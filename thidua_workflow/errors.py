@@ -46,6 +46,9 @@ class Problem:
     nominee: str | None = None
     rule: str | None = None
     article: str | None = None
+    # The message already says where ("dòng 10, cột 'Năm': …", a sheet's own check): describe() does not
+    # put "mục 10 · trường 'Năm'" before it again.
+    placed: bool = False
 
     def describe(self) -> str:
         where = []
@@ -55,7 +58,7 @@ class Problem:
             where.append(self.nominee)
         if self.field:
             where.append(f"trường '{field_label(self.field)}'")
-        head = " · ".join(where)
+        head = "" if self.placed else " · ".join(where)
         tail = []
         if self.rule:
             tail.append(rule_name(self.rule))

@@ -330,7 +330,9 @@ def _read_list(sheet_rows: Iterable[tuple[Any, ...]]) -> SheetSubmission:
     header_row = 0
 
     def problem(row: int, header: str, message: str) -> None:
-        problems.append(Problem(f"dòng {row}, cột '{header}': {message}", field=header, entry=row))
+        problems.append(
+            Problem(f"dòng {row}, cột '{header}': {message}", field=header, entry=row, placed=True)
+        )
 
     nominations: list[dict[str, Any]] = []
     rows: list[int] = []
@@ -384,7 +386,7 @@ def _read_list(sheet_rows: Iterable[tuple[Any, ...]]) -> SheetSubmission:
             problem(row, HEAD_LABELS[f"{kind}_file"], "chưa nhập tên tệp, dù đã nhập số, ngày hoặc người ký")
     if not nominations and not problems:
         message = f"danh sách trống: điền từ dòng {header_row + 1} của trang '{LIST_SHEET}'"
-        problems.append(Problem(message, field="Danh sách", entry=header_row + 1))
+        problems.append(Problem(message, field="Danh sách", entry=header_row + 1, placed=True))
     if problems:
         raise ValidationFailed(problems, f"Bảng tính có {len(problems)} lỗi; chưa nộp gì:")
     data = {"unit": unit, "documents": documents, "nominations": nominations}

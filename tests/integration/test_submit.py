@@ -219,7 +219,7 @@ def test_duplicate_of_a_stored_nomination_is_rejected(qb: Context) -> None:
 
 def test_a_clerk_submits_only_for_their_own_unit(qb: Context) -> None:
     before = row_counts(qb)
-    with pytest.raises(NotPermitted, match="qb-hoi-nguoi-mu"):
+    with pytest.raises(NotPermitted, match="của Hội Người mù tỉnh Quảng Bình"):
         submit_example(qb, "hoi-nguoi-mu-2019", user="nct.canbo")
     assert row_counts(qb) == before
 

@@ -83,4 +83,6 @@ def read_data_file(path: Path) -> tuple[Any, str]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputRejected(f"Tệp {path} không đúng cú pháp YAML/JSON: {exc}") from exc
+    except RecursionError as exc:  # thousands of nested brackets: a broken export, not a program fault
+        raise InputRejected(f"Tệp {path} có cấu trúc lồng nhau quá sâu, không đọc được.") from exc
     return data, hashlib.sha256(raw).hexdigest()

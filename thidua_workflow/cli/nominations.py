@@ -74,8 +74,12 @@ def nominations_template(
 ) -> None:
     """Ghi mẫu danh sách đề nghị khen thưởng (.xlsx) của chính sách hiện hành."""
     from thidua_workflow import spreadsheets
+    from thidua_workflow.services import directory
 
     with context() as ctx:
+        if unit is not None and unit not in directory.unit_names(ctx, ctx.clock.today(), [unit]):
+            # A sheet pre-filled with a unit that is not there would be refused on every upload.
+            raise InputRejected(f"Không có đơn vị '{unit}' trong tổ chức (--unit); không ghi tệp nào.")
         out_file.write_bytes(spreadsheets.nomination_template(ctx.policy, unit))
     out.print(f"Đã ghi mẫu danh sách vào {out_file}.")
 

@@ -37,8 +37,20 @@ def _message(error: ErrorDetails) -> str:
         op = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")
         return f"phải {op} {bound}"
-    if kind in ("too_short", "too_long"):
-        return f"số phần tử phải từ {ctx.get('min_length', 0)} đến {ctx.get('max_length', '…')}"
+    if kind == "string_too_long":
+        given = error.get("input")
+        length = f"dài {len(given)} ký tự, " if isinstance(given, str) else ""
+        return f"{length}tối đa {ctx.get('max_length', '…')}"
+    if kind == "string_too_short":
+        return (
+            "không được để trống"
+            if ctx.get("min_length") == 1
+            else f"cần ít nhất {ctx.get('min_length')} ký tự"
+        )
+    if kind == "too_short":
+        return f"cần ít nhất {ctx.get('min_length', 1)} mục"
+    if kind == "too_long":
+        return f"tối đa {ctx.get('max_length')} mục"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return _MESSAGES.get(kind, error["msg"])

@@ -106,15 +106,23 @@ class MemberStats(_Input):
 
     @model_validator(mode="after")
     def _not_more_than_total(self) -> Self:
-        for name in ("completed_tasks", "lao_dong_tien_tien", "chien_si_thi_dua_co_so", "disciplined"):
-            if getattr(self, name) > self.total:
-                raise ValueError(f"{name} lớn hơn tổng số thành viên ({self.total})")
-        if self.women is not None and self.women > self.total:
-            raise ValueError(f"women lớn hơn tổng số thành viên ({self.total})")
+        # Named as the form names them, with the file's key beside: both kinds of clerk find the figure.
+        figures = {
+            "completed_tasks": "Số thành viên hoàn thành nhiệm vụ",
+            "lao_dong_tien_tien": "Số thành viên đạt Lao động tiên tiến",
+            "chien_si_thi_dua_co_so": "Số thành viên đạt Chiến sĩ thi đua cơ sở",
+            "disciplined": "Số thành viên bị kỷ luật",
+            "women": "Số thành viên nữ",
+        }
+        for name, label in figures.items():
+            value = getattr(self, name)
+            if value is not None and value > self.total:
+                raise ValueError(f"{label} ({name}) lớn hơn tổng số thành viên ({self.total})")
         by_level = sum(self.discipline.values())
         if by_level and by_level != self.disciplined:
             raise ValueError(
-                f"discipline: tổng theo hình thức kỷ luật ({by_level}) khác disciplined ({self.disciplined})"
+                f"tổng số thành viên bị kỷ luật theo hình thức (discipline, {by_level}) khác "
+                f"số thành viên bị kỷ luật (disciplined, {self.disciplined})"
             )
         return self
 

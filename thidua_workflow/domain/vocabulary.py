@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from thidua_workflow.domain.enums import DisciplineLevel
+
 # Every rule a Problem or a Check may name (rules.py's eligibility rules and the submission's own checks).
 RULE_NAMES = {
     "bang_khen_ca_nhan": "Tiêu chuẩn Bằng khen cho cá nhân",
@@ -63,7 +65,27 @@ FIELD_LABELS = {
     "declared": "Thành tích đã đạt",
     "declared.titles": "Danh hiệu đã đạt",
     "declared.initiatives": "Sáng kiến",
+    "declared.titles.title": "Danh hiệu đã đạt",
+    "declared.titles.year": "Năm đạt danh hiệu",
+    "declared.titles.decision": "Quyết định công nhận danh hiệu",
+    "declared.initiatives.name": "Sáng kiến / đề tài",
+    "declared.initiatives.year": "Năm công nhận sáng kiến",
+    "declared.initiatives.scope": "Cấp công nhận sáng kiến",
     "declared.members": "Số liệu thành viên của tập thể",
+    # Each figure by the name the form gives it: a clerk who left two blank must learn which two.
+    "declared.members.total": "Tổng số thành viên",
+    "declared.members.completed_tasks": "Số thành viên hoàn thành nhiệm vụ",
+    "declared.members.lao_dong_tien_tien": "Số thành viên đạt Lao động tiên tiến",
+    "declared.members.chien_si_thi_dua_co_so": "Số thành viên đạt Chiến sĩ thi đua cơ sở",
+    "declared.members.disciplined": "Số thành viên bị kỷ luật",
+    "declared.members.discipline": "Số thành viên bị kỷ luật",
+    **{
+        f"declared.members.discipline.{level.value}": f"Số thành viên bị kỷ luật — {level.label}"
+        for level in DisciplineLevel
+    },
+    "declared.members.women": "Số thành viên nữ",
+    "documents.dated": "Ngày văn bản",
+    "evidence.dated": "Ngày văn bản",
     "eligibility": "Điều kiện, tiêu chuẩn",
     # --- NĐ 152/2025 steps (issue 19) ---
     "act_number": "Số quyết định hủy bỏ",
@@ -86,6 +108,15 @@ FIELD_LABELS = {
     "decision_ref": "Số quyết định khen thưởng cấp Nhà nước",
     "decided_on": "Ngày quyết định",
     "note": "Ghi chú",
+    # A bloc's pledge (giao ước thi đua) and the year of a bloc's or movement's paper
+    "bloc": "Khối thi đua",
+    "year": "Năm",
+    "criteria": "Bảng tiêu chí chấm điểm",
+    "criteria.code": "Mã tiêu chí",
+    "criteria.name": "Tên tiêu chí",
+    "criteria.max": "Điểm chuẩn",
+    # A bloc round's score sheet ("scores.<unit>.<criterion>"): the message names the unit and criterion.
+    "scores": "Bảng điểm",
     # issue 22: a delegation's fields
     "from": "Người ủy quyền",
     "to": "Người được ủy quyền",
@@ -101,7 +132,6 @@ FIELD_LABELS = {
     "proposal_ref": "Số tờ trình",
     "tie_reason": "Lý do chọn khi bằng điểm",
     "next_deputy": "Phó khối năm sau",
-    "bloc": "Khối thi đua",
     "round": "Vòng bình xét",
     "code": "Mã phong trào",
     "launcher": "Đơn vị, khối phát động",
@@ -116,12 +146,11 @@ FIELD_LABELS = {
     "remote_username": "Tài khoản ở dịch vụ ký số từ xa",
     "credential_id": "Mã chứng thư ở dịch vụ ký số từ xa",
     # a bloc's pledge (bản giao ước), checked field by field
-    "year": "Năm",
-    "criteria": "Tiêu chí chấm điểm",
     "max": "Điểm chuẩn (điểm tối đa)",
 }
 _ENTRY = re.compile(r"^nominations\[\d+\]\.?")
-_INDEX = re.compile(r"\[\d+\]")
+# Both "titles[0]" (our own paths) and "titles.0" (pydantic's) name a row of a list.
+_INDEX = re.compile(r"\[\d+\]|\.\d+(?=\.|$)")
 
 
 def rule_name(code: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from thidua_workflow.db import models as m
@@ -395,12 +395,16 @@ def colleagues(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
     """Whom the person may choose as a delegate: active people of their unit, and the other holders of
     their delegable roles (``delegate`` checks again). An operator sets delegations for anyone who cannot
     sign in, so is offered every active person: their own colleagues alone left the Ban's staff out."""
-    roles = [g.role.value for g in actor.grants if g.for_person is None and why_not_delegable(g.role) is None]
+    # Another holder of a unit's role counts only for the same unit: another unit's clerk is refused.
+    held = [
+        (m.RoleGrant.role == g.role.value)
+        & ((m.RoleGrant.unit_id == g.unit_id) if g.role in UNIT_SCOPED else true())
+        for g in actor.grants
+        if g.for_person is None and why_not_delegable(g.role) is None
+    ]
     with ctx.reader() as uow:
         session = uow.session
-        holders = select(m.RoleGrant.person_id).where(
-            m.RoleGrant.role.in_(roles), grant_holds(ctx.clock.today())
-        )
+        holders = select(m.RoleGrant.person_id).where(or_(false(), *held), grant_holds(ctx.clock.today()))
         query = (
             select(m.Person.username, m.Person.full_name)
             .where(m.Person.active.is_(True), m.Person.id != actor.person_id)

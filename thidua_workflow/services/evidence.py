@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,13 +37,20 @@ class DirectorySource:
         return str(self.base / name)
 
 
+def nfc(name: str) -> str:
+    """A file name composed (NFC): a Mac sends "Biên bản" decomposed, the list and the pages compose it."""
+    return unicodedata.normalize("NFC", name)
+
+
 class MappingSource:
+    """Uploaded files by name; a name is found however its Vietnamese letters were composed."""
+
     def __init__(self, files: Mapping[str, bytes]) -> None:
-        self.files = files
+        self.files = {nfc(name): data for name, data in files.items()}
 
     def read(self, name: str) -> bytes:
         try:
-            return self.files[name]
+            return self.files[nfc(name)]
         except KeyError:
             raise FileNotFoundError(name) from None
 
@@ -61,7 +69,7 @@ class Evidence:
 
     @property
     def file_name(self) -> str:
-        return Path(self.spec.file).name
+        return nfc(Path(self.spec.file).name)
 
 
 def read_evidence(

@@ -39,7 +39,7 @@ from thidua_workflow.errors import (
     ValidationFailed,
 )
 from thidua_workflow.services import audit, eligibility
-from thidua_workflow.services.actors import load_actor
+from thidua_workflow.services.actors import load_actor, unit_name
 from thidua_workflow.services.context import Context
 from thidua_workflow.services.evidence import Evidence, EvidenceSource, read_evidence, stored
 from thidua_workflow.services.late_dossiers import place_in_bloc
@@ -72,6 +72,11 @@ class SubmitResult:
 
 
 def parse_submission(data: Any) -> SubmissionIn:
+    if not isinstance(data, dict):  # an empty file, a bare list or a word: say what the file must be
+        problem = Problem(
+            "Tệp danh sách cần là một bảng (khóa: giá trị) với unit, documents và nominations, như tệp mẫu"
+        )
+        raise ValidationFailed([problem], REJECTED_SUMMARY.format(n=1))
     try:
         return SubmissionIn.model_validate(data)
     except ValidationError as exc:
@@ -223,6 +228,9 @@ def _judge_entry(
 
     evidence: list[Evidence] = []
     for j, doc in enumerate(entry.evidence):
+        # A report's own date is judged by its rule (bao_cao_thanh_tich_moi); any other paper's here.
+        if doc.kind is not DocumentKind.BAO_CAO_THANH_TICH and (late := _not_yet_dated(doc, org.today)):
+            add(late, f"evidence[{j + 1}].dated", rule="thanh_phan_ho_so")
         item, problem = read_evidence(
             source,
             doc,
@@ -300,6 +308,7 @@ def _file_documents(
     documents: list[DocumentIn],
     procedures: set[Procedure],
     periods: list[PolicyPeriod],
+    today: date,
 ) -> tuple[list[Evidence], dict[int, int], list[Problem]]:
     """The submission's own documents (Tờ trình, minutes): present, readable, signed by the unit head."""
     problems: list[Problem] = []
@@ -318,6 +327,8 @@ def _file_documents(
     evidence: list[Evidence] = []
     signers: dict[int, int] = {}
     for j, doc in enumerate(documents):
+        if late := _not_yet_dated(doc, today):
+            problems.append(Problem(late, field=f"documents[{j + 1}].dated", rule="thanh_phan_ho_so"))
         if doc.kind is DocumentKind.TO_TRINH:
             signer = _unit_head(session, doc.signed_by, unit_id)
             if isinstance(signer, Problem):
@@ -334,6 +345,13 @@ def _file_documents(
         elif item:
             evidence.append(item)
     return evidence, signers, problems
+
+
+def _not_yet_dated(doc: DocumentIn, today: date) -> str | None:
+    """A document dated after today cannot have been written yet: a mistyped date, said before it is kept."""
+    if doc.dated is None or doc.dated <= today:
+        return None
+    return f"{doc.kind.label} ngày {doc.dated:%d/%m/%Y} chưa đến (hôm nay là {today:%d/%m/%Y})"
 
 
 def _unit_head(session: Session, username: str | None, unit_id: str) -> int | Problem:
@@ -368,7 +386,7 @@ def submit(
         claimed_unit = data.get("unit") if isinstance(data, dict) else None
         if isinstance(claimed_unit, str) and session.get(m.Unit, claimed_unit) is not None:
             # Somebody else's unit: refuse before saying anything about the file's content.
-            require_role(actor, Role.UNIT_CLERK, claimed_unit)
+            require_role(actor, Role.UNIT_CLERK, claimed_unit, unit_name(session, claimed_unit))
         submission = parse_submission(data)
         org = _Org.read(session, today)
         unit = org.units.get(submission.unit)
@@ -405,6 +423,7 @@ def submit(
             submission.documents,
             {j.procedure for j in judged},
             list({j.period.code: j.period for j in judged}.values()),
+            org.today,
         )
         problems = doc_problems + problems
         if problems:
@@ -576,7 +595,8 @@ def withdraw(
         actor = load_actor(session, username)
         nomination = _load_nomination(session, nomination_id)
         require_nomination(session, actor, nomination)  # another unit's dossier: as a missing one
-        require_role(actor, Role.UNIT_CLERK, nomination.submitting_unit_id)
+        unit = nomination.submitting_unit_id
+        require_role(actor, Role.UNIT_CLERK, unit, unit_name(session, unit))
         _check_version(nomination, expected_version)
         move(session, nomination, "withdraw", actor=actor, at=now, comment=cleaned)
         close_open_tasks(session, nomination.id, at=now)
@@ -633,7 +653,9 @@ def resubmit(
         raise ValidationFailed(problems, "Hồ sơ hoàn thiện vẫn chưa đạt, không lưu gì:")
     file_docs = [d for d in previous.documents if d.kind in (DocumentKind.TO_TRINH, DocumentKind.BIEN_BAN)]
     file_evidence, signers, doc_problems = (
-        _file_documents(ctx, session, source, nomination.submitting_unit_id, update.documents, set(), [])
+        _file_documents(
+            ctx, session, source, nomination.submitting_unit_id, update.documents, set(), [], today
+        )
         if update.documents
         else ([], {}, [])
     )

@@ -132,8 +132,9 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
         )
         if outcome["endorsed"]:
             unit = names.get(n.submitting_unit_id, n.submitting_unit_id)
-            # a unit proposing itself is named once, not "Hội X (Hội X)"
-            proposed.append(f"{award}: {n.nominee_name}" + ("" if unit == n.nominee_name else f" ({unit})"))
+            # A unit proposed as itself is not followed by its own name again.
+            same = nfc(n.nominee_name).casefold() == nfc(unit).casefold()
+            proposed.append(f"{award}: {n.nominee_name}" if same else f"{award}: {n.nominee_name} ({unit})")
     leader = result.get("leader")
     officers = result.get("next_officers") or {}
     conclusions = []
@@ -175,12 +176,12 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
         "present": [names.get(u, u) for u in found.members],
         "scores": [
             {
-                "rank": f"{i:02d}",
+                "rank": f"{rank:02d}",
                 "unit": names.get(s["unit"], s["unit"]),
                 "score": number_vi(s["score"]),
                 "sheets": str(s["sheets"]),
             }
-            for i, s in enumerate(result.get("unit_scores", []), start=1)
+            for rank, s in _ranked(result.get("unit_scores", []))
         ],
         "votes": votes,
         "conclusions": conclusions,
@@ -195,6 +196,15 @@ def _round_context(ctx: Context, session: Session, round_id: int) -> dict[str, A
         "signer_lines": ["TM. KHỐI THI ĐUA", "TRƯỞNG KHỐI"],
         "signer_name": closer.full_name if closer is not None else "",
     }
+
+
+def _ranked(unit_scores: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """Units by score with equal scores on one rank (1, 2, 3, 3, 5): the minutes must not rank a tie."""
+    ranked: list[tuple[int, dict[str, Any]]] = []
+    for i, s in enumerate(unit_scores, start=1):
+        tied = ranked and ranked[-1][1]["score"] == s["score"]
+        ranked.append((ranked[-1][0] if tied else i, s))
+    return ranked
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ the signed pledge); until then, and for years without a pledge, on the bloc's st
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,9 +38,12 @@ def parse_pledge(data: dict[str, Any]) -> mv.PledgeIn:
     try:
         return mv.PledgeIn.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed(
-            problems_of(exc, data, "criteria"), "Bản giao ước bị từ chối, không lưu gì:"
-        ) from exc
+        # A line's field keeps its list in the path ("criteria.code"): labelled "Mã tiêu chí", not "code".
+        problems = [
+            replace(p, field=f"criteria.{p.field}") if p.entry is not None and p.field else p
+            for p in problems_of(exc, data, "criteria")
+        ]
+        raise ValidationFailed(problems, "Bản giao ước bị từ chối, không lưu gì:") from exc
 
 
 def _pledge(session: Session, pledge_id: int) -> m.Pledge:

@@ -287,8 +287,12 @@ def _record_scores(
     )
     for unit, points in scores.items():
         if unit not in bloc_round.members:
-            problems.append(Problem(f"'{unit}' không phải thành viên khối", field=f"scores.{unit}"))
+            problems.append(
+                Problem(f"'{unit_name(session, unit)}' không phải thành viên khối", field=f"scores.{unit}")
+            )
             continue
+        # The unit and the criterion by the names the score sheet shows; the code beside for a file's author.
+        scored = unit_name(session, unit)
         if unit in already:
             raise Conflict(
                 f"{unit_name(session, scorer)} đã chấm điểm cho {unit_name(session, unit)} trong vòng này; "
@@ -302,11 +306,15 @@ def _record_scores(
                 )
             elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= int(spec["max"]):
                 problems.append(
-                    Problem(f"điểm '{code}' phải từ 0 đến {spec['max']}", field=f"scores.{unit}.{code}")
+                    Problem(
+                        f"{scored} — điểm tiêu chí '{spec['name']}' ({code}) phải từ 0 đến {spec['max']}",
+                        field=f"scores.{unit}.{code}",
+                    )
                 )
-        missing = set(criteria) - set(points)
+        missing = [code for code in criteria if code not in points]
         if missing:
-            problems.append(Problem(f"thiếu tiêu chí: {', '.join(sorted(missing))}", field=f"scores.{unit}"))
+            named = ", ".join(f"'{criteria[code]['name']}' ({code})" for code in missing)
+            problems.append(Problem(f"{scored} — thiếu điểm tiêu chí: {named}", field=f"scores.{unit}"))
         totals[unit] = sum(v for v in points.values() if isinstance(v, int))
     if problems:
         raise ValidationFailed(problems, "Bảng điểm bị từ chối, không lưu gì:")

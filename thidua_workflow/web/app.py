@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 
 # What a person is told when the address or the method is wrong; the JSON API keeps its JSON body.
 HTTP_PAGES = {
+    # Only the framework raises a bare 400: a body it could not parse (e.g. JSON nested thousands deep).
+    400: (
+        "Không thực hiện được",
+        "Nội dung gửi lên không đọc được (cần JSON hợp lệ, mã UTF-8); không có gì được lưu.",
+    ),
     404: ("Không tìm thấy trang", "Địa chỉ này không có trong hệ thống, hoặc mục bạn tìm không còn nữa."),
     405: ("Không thực hiện được", "Thao tác này không dùng được ở địa chỉ này."),
 }

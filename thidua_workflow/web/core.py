@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -166,6 +167,13 @@ def parse_typed_date(text: str) -> date | None:
         return None
 
 
+def year_filter(text: str | None) -> int | None:
+    """A year typed into a list's filter; anything that is no year of four digits filters nothing, as an
+    unknown code does (twenty digits would overflow the database's integer)."""
+    cleaned = (text or "").strip()
+    return int(cleaned) if is_number(cleaned) and len(cleaned) <= 4 else None
+
+
 def date_field(form: FormData, name: str, *, label: str) -> str | None:
     """A typed date as ISO for the services; anything else is refused naming the field."""
     text = field(form, name)
@@ -224,7 +232,8 @@ def uploads(form: FormData, name: str, limit: int) -> dict[str, bytes]:
         data = value.file.read(limit + 1)
         if len(data) > limit:
             raise InputRejected(f"Tệp '{value.filename}' lớn hơn giới hạn {limit // (1024 * 1024)} MiB.")
-        files[Path(value.filename).name] = data
+        # Composed (NFC) as every other Vietnamese text: a Mac's browser sends the name decomposed.
+        files[unicodedata.normalize("NFC", Path(value.filename).name)] = data
     return files
 
 

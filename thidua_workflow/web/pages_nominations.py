@@ -36,10 +36,10 @@ from thidua_workflow.web.core import (
     flash,
     form_version,
     ids_in,
-    is_number,
     page_user,
     render,
     uploads,
+    year_filter,
 )
 from thidua_workflow.web.nomination_form import FORM_CHOICES, TITLE_ROWS, label_problem, submission_from_form
 from thidua_workflow.web.paging import PAGE_SIZES, Pager, Paging
@@ -196,7 +196,7 @@ def nomination_list(
 ) -> Response:
     """The nominations a person may see, a page at a time, sorted by a column; Excel holds the whole list."""
     ctx = context(request)
-    year_number = int(year) if is_number(year) else None
+    year_number = year_filter(year)
     status_value = NominationStatus(status) if status in {s.value for s in NominationStatus} else None
     # The filters offer names; a code that names nothing (an old link) filters nothing.
     # Only the units whose dossiers this person may see: a clerk is not shown the others.
@@ -351,6 +351,8 @@ def read_list_file(name: str, raw: bytes) -> tuple[Any, spreadsheets.SheetSubmis
         raise InputRejected(
             f"Tệp '{name}' không phải bảng tính .xlsx hay tệp YAML/JSON UTF-8 hợp lệ."
         ) from exc
+    except RecursionError as exc:  # thousands of nested brackets: a broken export, not a server fault
+        raise InputRejected(f"Tệp '{name}' có cấu trúc lồng nhau quá sâu, không đọc được.") from exc
 
 
 @router.post("/nominations/upload")

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from thidua_workflow.services import certificates, lookup
-from thidua_workflow.web.core import checked_form, context, is_number, render
+from thidua_workflow.web.core import checked_form, context, render, year_filter
 
 router = APIRouter()
 
@@ -61,7 +61,7 @@ async def verify_pdf(request: Request) -> Response:
 @router.get("/tra-cuu", response_class=HTMLResponse)
 def look_up(request: Request, name: str = "", unit: str = "", year: str = "") -> Response:
     typed_year = year.strip()
-    year_number = int(typed_year) if is_number(typed_year) else None
+    year_number = year_filter(typed_year)
     # A year that is not one is said, not dropped: the search would otherwise list every year unasked.
     year_problem = (
         f"Năm: '{typed_year[:20]}' không phải năm; hãy gõ năm chỉ gồm chữ số, ví dụ 2020."

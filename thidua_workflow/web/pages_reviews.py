@@ -102,9 +102,16 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
     outcomes = {o["nomination"]: o for o in summary.get("outcomes", [])}
     ctx = context(request)
     awards, units = award_names(ctx), UnitNames(ctx)  # the sheet names awards and units, as the page does
+    # While voting the chair's figures are a running count: each verdict says so, cell by cell.
+    provisional = "" if view.status == RoundStatus.CLOSED.value else "Tạm tính: "
     rows = []
     for n in view.nominations:
         o = outcomes.get(n["id"], {})
+        verdict = ("Đề nghị" if o.get("endorsed") else "Không") if o else ""
+        # A dossier out of the count (withdrawn, returned) says why rather than leaving the row blank.
+        why = o.get("reason") or (
+            "" if o or n["status"] == NominationStatus.BLOC_REVIEW.value else _status(n)
+        )
         rows.append(
             (
                 n["id"],
@@ -114,8 +121,8 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
                 o.get("yes"),
                 o.get("electorate"),
                 o.get("rank"),
-                "Đề nghị" if o.get("endorsed") else ("Không" if o else ""),
-                o.get("reason") or "",
+                f"{provisional}{verdict}" if verdict else "",
+                why,
             )
         )
     headers = [
@@ -136,6 +143,13 @@ def round_xlsx(request: Request, round_id: RowId, actor: User) -> Response:
         [*rows, (), ("Đơn vị", "Điểm bình quân", "Số phiếu chấm"), *scores],
     )
     return download(data, f"binh-xet-khoi-vong-{round_id}.xlsx", XLSX)
+
+
+def _status(nomination: dict[str, Any]) -> str:
+    try:
+        return NominationStatus(nomination["status"]).label
+    except ValueError:
+        return str(nomination["status"])
 
 
 def _scores(ctx: Context, form: FormData, view: rounds.RoundView) -> dict[str, dict[str, int]] | None:

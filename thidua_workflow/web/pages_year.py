@@ -218,6 +218,9 @@ def registration_submit(request: Request, movement_id: RowId, actor: User, form:
     for i in range(1, BLANK_LINES + 1):
         name_text = field(form, f"name_{i}")
         if not name_text:
+            # A position typed on a line without its name is a slip: dropping the line would say nothing.
+            if field(form, f"position_{i}"):
+                raise InputRejected(f"Dòng {i}: thiếu họ tên / tên tập thể (đã có chức vụ).")
             continue
         line = {"kind": field(form, f"kind_{i}"), "name": name_text, "award_form": field(form, f"award_{i}")}
         if position := field(form, f"position_{i}"):
@@ -277,6 +280,10 @@ def pledge_draw_up(request: Request, actor: User, form: Form) -> Response:
     for i in range(1, 9):
         name = field(form, f"name_{i}")
         if not name:
+            # A line with a code or points but no name is a slip, not an empty line: dropping it would
+            # store a sheet short of its points.
+            if field(form, f"code_{i}") or field(form, f"max_{i}"):
+                raise InputRejected(f"Dòng {i}: thiếu tên tiêu chí (đã có mã hoặc điểm chuẩn).")
             continue
         points = field(form, f"max_{i}") or ""
         if not is_number(points):
