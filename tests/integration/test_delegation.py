@@ -229,3 +229,26 @@ def test_a_delegate_acting_straight_on_a_dossier_acts_for_the_delegator(
     clock.set(date(2020, 5, 30))  # the delegation has ended
     with pytest.raises(NotPermitted):
         submit_example(qb, "hoi-lhtn-2020-dot-xuat", user="lhtn.chutich")
+
+
+def test_a_delegation_starting_years_ahead_is_refused(qb: Context, clock: FixedClock) -> None:
+    """A start typed as 2099 for 2020 was accepted (only the length was bounded); nothing is stored."""
+    clock.set(date(2020, 5, 15))
+    with pytest.raises(ValidationFailed, match="ngày bắt đầu 15/05/2099"):
+        delegation.delegate(
+            qb,
+            "cv.tdkt1",
+            from_username="cv.tdkt1",
+            to_username="tb.tdkt",
+            **{**LEAVE, "starts_on": date(2099, 5, 15), "ends_on": date(2099, 5, 29)},
+        )
+    assert delegation.list_delegations(qb, "cv.tdkt1") == []
+    # Months ahead is a planned leave: accepted.
+    planned = delegation.delegate(
+        qb,
+        "cv.tdkt1",
+        from_username="cv.tdkt1",
+        to_username="tb.tdkt",
+        **{**LEAVE, "starts_on": date(2020, 11, 2), "ends_on": date(2020, 11, 13)},
+    )
+    assert not planned.active

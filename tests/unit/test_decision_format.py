@@ -3,6 +3,7 @@ earlier output. Bases by the decision's date and province; lines, page numbers a
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -154,6 +155,8 @@ def test_titles_are_awarded_as_danh_hieu_and_the_proposal_has_its_number_and_dat
     assert "Điều 1. Tặng danh hiệu Chiến sĩ thi đua cấp tỉnh cho 60 cá nhân" in body
     assert "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 12/TTr-SNV ngày 15 tháng 01 năm 2020." in body
     assert "Quảng Bình, ngày 21 tháng 01 năm 2020" in body
+    # Điều 2 states the total in words of prose ("đồng"), not the table's abbreviation "đ".
+    assert re.search(r"tổng số tiền thưởng là [\d.]+ đồng, trích từ Quỹ", body), body
     bang_khen = _doc(award_name="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", is_title=False, count=3)
     assert "Về việc tặng Bằng khen của Chủ tịch" in " ".join(text_of(bang_khen).split())
     assert "danh hiệu Bằng khen" not in text_of(bang_khen)

@@ -41,7 +41,7 @@ from thidua_workflow.certificates.fonts import (
 )
 from thidua_workflow.certificates.register_fields import ANNEX, BELOW, DAY, HEIGHT, MONTH, NUMBER, YEAR, Blank
 from thidua_workflow.domain.delegation import award_signer_lines
-from thidua_workflow.domain.text import money_vnd, vietnamese_date
+from thidua_workflow.domain.text import group_digits, money_vnd, vietnamese_date
 
 KIND_GROUPS = (
     ("collective", "TẬP THỂ", "tập thể"),
@@ -503,7 +503,7 @@ def articles(doc: DecisionDocument) -> list[str]:
         f"Điều 1. Tặng {doc.award_phrase} cho {_counts(doc)} (có danh sách kèm theo), "
         f"{_first_lower(doc.reason_line)}.",
         f"Điều 2. Mỗi {_joined(nouns)} được tặng {doc.award_phrase} kèm theo mức tiền thưởng theo quy định; "
-        f"tổng số tiền thưởng là {money_vnd(doc.total_reward)}, trích từ Quỹ thi đua, khen thưởng của tỉnh.",
+        f"tổng số tiền thưởng là {group_digits(doc.total_reward)} đồng, trích từ Quỹ thi đua, khen thưởng của tỉnh.",
         "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài chính, "
         f"Thủ trưởng các cơ quan, đơn vị liên quan và các {_joined(nouns)} có tên tại Điều 1 chịu trách "
         "nhiệm thi hành Quyết định này./.",

@@ -14,7 +14,7 @@ acted for whom.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import false, or_, select, true
@@ -121,6 +121,15 @@ def delegate(
             )
         if ends_on < ctx.clock.today():
             problems.append(Problem("thời gian ủy quyền đã qua", field="ends_on"))
+        # A leave is planned months ahead, not years: a start past a year away is a slip (2099 for 2025).
+        if starts_on > ctx.clock.today() + timedelta(days=MAX_DAYS):
+            problems.append(
+                Problem(
+                    f"ngày bắt đầu {starts_on:%d/%m/%Y} xa quá {MAX_DAYS} ngày kể từ hôm nay; "
+                    "ủy quyền cho lần vắng mặt sắp tới",
+                    field="starts_on",
+                )
+            )
         text = reason_text(reason, required=True, field="reason")
         scope = unit_id if the_role in UNIT_SCOPED else None
         if the_role in UNIT_SCOPED and scope is None:
