@@ -156,7 +156,7 @@ def test_a_tie_at_the_quota_waits_for_the_chairs_order(qb: Context) -> None:
     assert len(bang_khen) == 6
     with pytest.raises(InputRejected, match="bằng điểm"):
         close_round(qb, round_id)
-    with pytest.raises(ValidationFailed, match="tie_reason"):
+    with pytest.raises(ValidationFailed, match="Lý do chọn khi bằng điểm"):
         close_round(qb, round_id, order=list(reversed(bang_khen)))
     result = close_round(qb, round_id, order=list(reversed(bang_khen)), tie_reason="Theo kết quả giao ước.")
     endorsed = {o["nomination"] for o in result["outcomes"] if o["endorsed"]}
