@@ -88,7 +88,10 @@ def test_intake_accepts_and_appraisal_waits_for_the_finding(qb: Context, clock: 
         nomination = uow.session.get(m.Nomination, nomination_id)
         assert nomination is not None
         [line] = _finding_lines(uow.session, [nomination])
-    assert "Hộ ông Hoàng Văn Thiện Nguyện" in line and "đạt (UBND xã xác nhận ủng hộ 20 tấn gạo; Võ Thị Mẫu Hai" in line
+    assert (
+        "Hộ ông Hoàng Văn Thiện Nguyện" in line
+        and "đạt (UBND xã xác nhận ủng hộ 20 tấn gạo; Võ Thị Mẫu Hai" in line
+    )
 
 
 def test_a_finding_is_refused_where_it_does_not_belong(qb: Context, clock: FixedClock) -> None:

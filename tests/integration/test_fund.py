@@ -29,6 +29,27 @@ def awarded(qb: Context, clock: FixedClock) -> list[decisions.DecisionView]:
     return issued
 
 
+def annul_award(
+    qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView], owed: fund.AwardMoney, act: str
+) -> int:
+    """Annul ``owed``'s award by decision ``act`` of 1 June 2020 (khai man thành tích): its nomination."""
+    from thidua_workflow.services import annulments
+
+    decision = next(d for d in awarded if d.id == owed.decision_id)
+    nomination_id = int(next(i["nomination"] for i in decision.items if i["name"] == owed.name))
+    clock.set(date(2020, 6, 1))
+    annulments.annul(
+        qb,
+        "vt.ubnd",
+        decision.id,
+        act_number=act,
+        act_date=date(2020, 6, 1),
+        ground="Khai man thành tích",
+        nomination_ids=[nomination_id],
+    )
+    return nomination_id
+
+
 def test_decisions_owe_each_awardee_its_amount_and_payments_settle_it(
     qb: Context, awarded: list[decisions.DecisionView]
 ) -> None:
@@ -287,18 +308,7 @@ def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
     fund.record_payment(
         qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
     )
-    decision = next(d for d in awarded if any(i["name"] == owed.name for i in d.items))
-    nomination_id = next(i["nomination"] for i in decision.items if i["name"] == owed.name)
-    clock.set(date(2020, 6, 1))
-    annulments.annul(
-        qb,
-        "vt.ubnd",
-        decision.id,
-        act_number="99/QĐ-UBND",
-        act_date=date(2020, 6, 1),
-        ground="Khai man thành tích",
-        nomination_ids=[nomination_id],
-    )
+    nomination_id = annul_award(qb, clock, awarded, owed, "99/QĐ-UBND")
     before = row_counts(qb)
     with pytest.raises(ValidationFailed, match="phiếu thu"):
         annulments.record_recovery(qb, "vt.ubnd", nomination_id, recovered_on=date(2020, 6, 1))
@@ -317,7 +327,6 @@ def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
 def test_an_annulled_award_not_yet_paid_is_owed_nothing_and_cannot_be_paid(
     qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
 ) -> None:
-    from thidua_workflow.services import annulments
 
     owed = fund.awards_money(qb, STAFF)[0]
     other = fund.awards_money(qb, STAFF)[1]
@@ -329,18 +338,7 @@ def test_an_annulled_award_not_yet_paid_is_owed_nothing_and_cannot_be_paid(
         amount=50_000_000,
         voucher=Voucher("QĐ-1", date(2020, 1, 10)),
     )
-    decision = next(d for d in awarded if d.id == owed.decision_id)
-    nomination_id = next(i["nomination"] for i in decision.items if i["name"] == owed.name)
-    clock.set(date(2020, 6, 1))
-    annulments.annul(
-        qb,
-        "vt.ubnd",
-        decision.id,
-        act_number="98/QĐ-UBND",
-        act_date=date(2020, 6, 1),
-        ground="Khai man thành tích",
-        nomination_ids=[nomination_id],
-    )
+    annul_award(qb, clock, awarded, owed, "98/QĐ-UBND")
     money = {a.item_id: a for a in fund.awards_money(qb, STAFF)}
     assert (money[owed.item_id].outstanding, money[owed.item_id].paid) == (0, 0)
     assert money[other.item_id].annulled_by is None and money[other.item_id].outstanding == other.amount

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.integration.helpers import row_counts
+from tests.integration.test_fund import annul_award
 from tests.integration.test_statistics import issue_everything
 from tests.web.conftest import Browser
 from thidua_workflow.clock import FixedClock
@@ -42,18 +43,7 @@ def paid_then_annulled(qb: Context, clock: FixedClock) -> tuple[int, int, int]:
     fund.record_payment(
         qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
     )
-    decision = next(d for d in awarded if any(i["name"] == owed.name for i in d.items))
-    nomination_id = int(next(i["nomination"] for i in decision.items if i["name"] == owed.name))
-    clock.set(date(2020, 6, 1))
-    annulments.annul(
-        qb,
-        "vt.ubnd",
-        decision.id,
-        act_number="99/QĐ-UBND",
-        act_date=date(2020, 6, 1),
-        ground="Khai man thành tích",
-        nomination_ids=[nomination_id],
-    )
+    nomination_id = annul_award(qb, clock, awarded, owed, "99/QĐ-UBND")
     clock.set(date(2020, 6, 5))
     return nomination_id, owed.item_id, owed.amount
 
