@@ -434,7 +434,9 @@ def _back_to_fund(
     return owed
 
 
-def list_annulments(ctx: Context, *, decision_id: int | None = None) -> list[AnnulmentView]:
+def list_annulments(
+    ctx: Context, *, decision_id: int | None = None, nomination_id: int | None = None
+) -> list[AnnulmentView]:
     query = (
         select(m.Annulment, m.Nomination, m.Decision)
         .join(m.Nomination, m.Nomination.id == m.Annulment.nomination_id)
@@ -443,6 +445,8 @@ def list_annulments(ctx: Context, *, decision_id: int | None = None) -> list[Ann
     )
     if decision_id is not None:
         query = query.where(m.Annulment.decision_id == decision_id)
+    if nomination_id is not None:
+        query = query.where(m.Annulment.nomination_id == nomination_id)
     with ctx.reader() as uow:
         session = uow.session
         codes = {

@@ -428,7 +428,7 @@ def nomination_page(request: Request, nomination_id: RowId, actor: User) -> Resp
 
 def _annulment(ctx: Context, nomination_id: int) -> annulments.AnnulmentView | None:
     """The annulment a recovery task is about: what is to be given back, and by when."""
-    return next((a for a in annulments.list_annulments(ctx) if a.nomination_id == nomination_id), None)
+    return next(iter(annulments.list_annulments(ctx, nomination_id=nomination_id)), None)
 
 
 def judgement_rules(checks: list[dict[str, Any]]) -> list[str]:
@@ -446,7 +446,7 @@ def record_finding(request: Request, nomination_id: RowId, actor: User, form: Fo
         field(form, "rule", required=True, label="Tiêu chuẩn") or "",
         finding_service.parse_finding(field(form, "finding", required=True, label="Kết quả") or ""),
         field(form, "reason", required=True, label="Lý do") or "",
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(
         request,
@@ -468,13 +468,9 @@ def _decide_task(request: Request, nomination_id: int, actor: Actor, form: FormD
         actor.username,
         nomination_id,
         decision,
-        task_service.Payload(comment=field(form, "comment"), expected_version=_version(form)),
+        task_service.Payload(comment=field(form, "comment"), expected_version=form_version(form)),
     )
     return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
-
-
-def _version(form: FormData) -> int | None:
-    return form_version(form)
 
 
 @router.post("/nominations/{nomination_id}/recovered")
@@ -491,7 +487,7 @@ def recovered(request: Request, nomination_id: RowId, actor: User, form: Form) -
             comment=field(form, "note"),
             dated=date.fromisoformat(recovered_on) if recovered_on else None,
             voucher=field(form, "voucher"),
-            expected_version=_version(form),
+            expected_version=form_version(form),
         ),
     )
     return back(request, f"/nominations/{nomination_id}", f"Đã xử lý: {result.summary}.")
@@ -510,7 +506,7 @@ def withdraw(request: Request, nomination_id: RowId, actor: User, form: Form) ->
         actor.username,
         nomination_id,
         field(form, "reason", required=True, label="Lý do rút") or "",
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(request, f"/nominations/{nomination_id}", f"Đã rút hồ sơ số {nomination_id}.")
 

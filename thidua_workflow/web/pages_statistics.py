@@ -174,10 +174,6 @@ def _voucher(request: Request, form: FormData) -> fund.Voucher:
     return fund.Voucher(field(form, "voucher_number") or "", date.fromisoformat(dated), name, data)
 
 
-def _version(form: FormData) -> int | None:
-    return form_version(form)
-
-
 @router.post("/fund/income")
 def fund_income(request: Request, actor: User, form: Form) -> Response:
     entry = fund.record_income(
@@ -188,7 +184,7 @@ def fund_income(request: Request, actor: User, form: Form) -> Response:
         amount=_int(form, "amount", "Số tiền") or 0,
         voucher=_voucher(request, form),
         note=field(form, "note"),
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: {entry.kind_label}.")
 
@@ -203,7 +199,7 @@ def fund_pay(request: Request, item_id: RowId, actor: User, form: Form) -> Respo
         source=field(form, "source", required=True, label="Nguồn quỹ") or "",
         voucher=_voucher(request, form),
         note=field(form, "note"),
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(
         request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: chi thưởng cho {entry.payee}."
@@ -219,7 +215,7 @@ def fund_organising(request: Request, actor: User, form: Form) -> Response:
         source=field(form, "source", required=True, label="Nguồn quỹ") or "",
         voucher=_voucher(request, form),
         note=field(form, "note"),
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: {entry.kind_label}.")
 
@@ -231,7 +227,7 @@ def fund_reverse(request: Request, entry_id: RowId, actor: User, form: Form) -> 
         actor.username,
         entry_id,
         reason=field(form, "reason", required=True, label="Lý do điều chỉnh") or "",
-        expected_version=_version(form),
+        expected_version=form_version(form),
     )
     return back(request, f"/fund?year={entry.year}", f"Đã ghi bút toán {entry.id}: đảo bút toán {entry_id}.")
 
