@@ -29,6 +29,13 @@ def awarded(qb: Context, clock: FixedClock) -> list[decisions.DecisionView]:
     return issued
 
 
+def income(
+    ctx: Context, amount: int, voucher: Voucher, *, year: int = 2020, source: str = "ngan_sach"
+) -> fund.EntryView:
+    """The Ban records money coming into the fund: the line most of these tests start from."""
+    return fund.record_income(ctx, STAFF, year=year, source=source, amount=amount, voucher=voucher)
+
+
 def annul_award(
     qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView], owed: fund.AwardMoney, act: str
 ) -> int:
@@ -203,14 +210,7 @@ def test_a_correction_reverses_a_line_and_the_database_refuses_edits(
     qb: Context, awarded: list[decisions.DecisionView]
 ) -> None:
     owed = fund.awards_money(qb, STAFF)[0]
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=50_000_000,
-        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
-    )
+    income(qb, 50_000_000, Voucher("QĐ-1", date(2020, 1, 10)))
     wrong = fund.record_payment(
         qb,
         STAFF,
@@ -254,14 +254,7 @@ def test_recovery_after_an_annulment_returns_what_was_paid_and_no_more(
     qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
 ) -> None:
     owed = fund.awards_money(qb, STAFF)[0]
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=50_000_000,
-        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
-    )
+    income(qb, 50_000_000, Voucher("QĐ-1", date(2020, 1, 10)))
     with pytest.raises(InputRejected, match="không có gì để thu hồi"):
         fund.record_recovery(qb, STAFF, item_id=owed.item_id, voucher=Voucher("PT-1", date(2020, 2, 3)))
     fund.record_payment(
@@ -297,14 +290,7 @@ def test_an_annulled_award_the_fund_paid_is_recovered_into_its_ledger(
     from thidua_workflow.services import annulments
 
     owed = fund.awards_money(qb, STAFF)[0]
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=50_000_000,
-        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
-    )
+    income(qb, 50_000_000, Voucher("QĐ-1", date(2020, 1, 10)))
     fund.record_payment(
         qb, STAFF, item_id=owed.item_id, amount=owed.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
     )
@@ -330,14 +316,7 @@ def test_an_annulled_award_not_yet_paid_is_owed_nothing_and_cannot_be_paid(
 
     owed = fund.awards_money(qb, STAFF)[0]
     other = fund.awards_money(qb, STAFF)[1]
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=50_000_000,
-        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
-    )
+    income(qb, 50_000_000, Voucher("QĐ-1", date(2020, 1, 10)))
     annul_award(qb, clock, awarded, owed, "98/QĐ-UBND")
     money = {a.item_id: a for a in fund.awards_money(qb, STAFF)}
     assert (money[owed.item_id].outstanding, money[owed.item_id].paid) == (0, 0)
@@ -354,14 +333,7 @@ def test_a_year_opens_with_the_year_befores_closing_balance_each_share_carrying_
     qb: Context, clock: FixedClock, awarded: list[decisions.DecisionView]
 ) -> None:
     cheapest = min(fund.awards_money(qb, STAFF, 2020), key=lambda a: a.amount)
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=10_000_000,
-        voucher=Voucher("QĐ-1", date(2020, 1, 10)),
-    )
+    income(qb, 10_000_000, Voucher("QĐ-1", date(2020, 1, 10)))
     fund.record_payment(
         qb, STAFF, item_id=cheapest.item_id, amount=cheapest.amount, voucher=Voucher("PC-1", date(2020, 2, 3))
     )
@@ -459,14 +431,7 @@ def test_an_amount_too_large_for_the_ledger_is_refused_by_name_and_stores_nothin
     before = row_counts(qb)
     for amount in (10**20, fund.MAX_AMOUNT + 1):
         with pytest.raises(InputRejected, match=r"Số tiền .* tối đa 999\.999\.999\.999\.999 đồng"):
-            fund.record_income(
-                qb,
-                STAFF,
-                year=2020,
-                source="ngan_sach",
-                amount=amount,
-                voucher=Voucher("PT-9", date(2020, 1, 5)),
-            )
+            income(qb, amount, Voucher("PT-9", date(2020, 1, 5)))
         with pytest.raises(InputRejected, match="Số tiền"):
             fund.record_organising(
                 qb,
@@ -477,20 +442,8 @@ def test_an_amount_too_large_for_the_ledger_is_refused_by_name_and_stores_nothin
                 note="x",
             )
     assert row_counts(qb) == before
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=fund.MAX_AMOUNT,
-        voucher=Voucher("PT-9", date(2020, 1, 5)),
-    )
-    fund.record_income(
-        qb,
-        STAFF,
-        year=2020,
-        source="ngan_sach",
-        amount=15_000_000_000,  # fifteen billion: above what a 32-bit column held
-        voucher=Voucher("PT-10", date(2020, 1, 6)),
-    )
+    income(qb, fund.MAX_AMOUNT, Voucher("PT-9", date(2020, 1, 5)))
+    income(
+        qb, 15_000_000_000, Voucher("PT-10", date(2020, 1, 6))
+    )  # fifteen billion: above what a 32-bit column held
     assert [e.amount for e in fund.ledger(qb, STAFF, 2020)] == [fund.MAX_AMOUNT, 15_000_000_000]
